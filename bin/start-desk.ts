@@ -1,0 +1,120 @@
+import IORedis from 'ioredis';
+import { buildApi } from '../src/api/api-server';
+import { createContext } from '../src/app/context';
+import { hasRole, type Config } from '../src/config/env';
+import { ensureDatabase, runMigrations } from '../src/db/ensure-database';
+import type { Logger } from '../src/logger';
+import { MessageReceiver } from '../src/smtp/receive-message';
+import { createSmtpListener } from '../src/smtp/smtp-listener';
+import { startWorkers } from '../workers/run-workers';
+
+export interface RunningDesk {
+  smtpPort: number | null;
+  apiPort: number | null;
+  close(): Promise<void>;
+}
+
+/** A dependency desk cannot start without; the message is the one line an operator sees. */
+export class StartupError extends Error {}
+
+const HOW_TO_START = 'start them with: docker compose up -d postgres redis';
+
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+async function probeRedis(url: string): Promise<void> {
+  const client = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new StartupError(`cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); ${HOW_TO_START}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startDesk(config: Config, logger: Logger): Promise<RunningDesk> {
+  try {
+    await ensureDatabase(config.DATABASE_URL, config.DB_CONNECT_TIMEOUT_MS);
+  } catch (err) {
+    throw new StartupError(
+      `cannot reach PostgreSQL at ${safeUrl(config.DATABASE_URL)} (${(err as Error).message}); ${HOW_TO_START}`,
+    );
+  }
+  await probeRedis(config.REDIS_URL);
+  const ctx = await createContext(config, logger);
+  const applied = await runMigrations(ctx.dataSource);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  const closers: (() => Promise<void>)[] = [];
+  let smtpPort: number | null = null;
+  let apiPort: number | null = null;
+  try {
+    if (hasRole(config, 'worker')) {
+      const workers = startWorkers(ctx);
+      closers.push(() => workers.close());
+    }
+    ctx.relay.start();
+    if (hasRole(config, 'smtp')) {
+      const receiver = new MessageReceiver({
+        store: ctx.store,
+        publish: (rows) => ctx.relay.publish(rows),
+        addressing: ctx.addressing,
+        maxRecipients: config.SMTP_MAX_RECIPIENTS,
+      });
+      const smtp = createSmtpListener(
+        receiver,
+        {
+          host: config.SMTP_HOST,
+          port: config.SMTP_PORT,
+          serverName: config.SERVICE_DESK_DOMAIN,
+          maxMessageBytes: config.SMTP_MAX_MESSAGE_BYTES,
+          maxClients: config.SMTP_MAX_CLIENTS,
+          maxClientsPerIp: config.SMTP_MAX_CLIENTS_PER_IP,
+          socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS,
+          closeTimeoutMs: config.SMTP_CLOSE_TIMEOUT_MS,
+          tlsKeyPath: config.SMTP_TLS_KEY,
+          tlsCertPath: config.SMTP_TLS_CERT,
+        },
+        logger.child({ module: 'smtp' }),
+      );
+      smtpPort = await smtp.listen();
+      closers.unshift(() => smtp.close());
+      logger.info({ host: config.SMTP_HOST, port: smtpPort }, `SMTP listening on ${config.SMTP_HOST}:${smtpPort}`);
+    }
+    if (hasRole(config, 'api')) {
+      const api = buildApi({
+        logger: logger.child({ module: 'api' }),
+        health: { postgres: () => ctx.store.ping(), redis: async () => void (await ctx.redis.ping()) },
+      });
+      await api.listen({ host: config.API_HOST, port: config.API_PORT });
+      const address = api.server.address();
+      apiPort = typeof address === 'object' && address ? address.port : config.API_PORT;
+      closers.unshift(() => api.close());
+      logger.info({ host: config.API_HOST, port: apiPort }, `API listening on http://${config.API_HOST}:${apiPort}`);
+    }
+  } catch (err) {
+    for (const close of closers) await close().catch(() => undefined);
+    await ctx.close();
+    throw err;
+  }
+
+  return {
+    smtpPort,
+    apiPort,
+    async close() {
+      for (const close of closers) await close();
+      await ctx.close();
+    },
+  };
+}

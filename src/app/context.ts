@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/env';
+import { createDataSource } from '../db/data-source';
+import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
+import type { Logger } from '../logger';
+import { createProducerRedis, createQueues, type QueueSet, type QueueSettings } from '../queue/connection';
+import { OutboxRelay } from '../queue/outbox-relay';
+import { Store } from '../repositories/store';
+
+/** Every long-lived connection of one desk process, built in one place and closed in one place. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  store: Store;
+  redis: Redis;
+  queues: QueueSet;
+  relay: OutboxRelay;
+  addressing: ServiceDeskAddressing;
+  queueSettings: QueueSettings;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
+  const dataSource = createDataSource({
+    url: config.DATABASE_URL,
+    poolSize: config.DB_POOL_SIZE,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+  });
+  await dataSource.initialize();
+  const store = new Store(dataSource);
+  const redis = createProducerRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const queueSettings: QueueSettings = {
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    attempts: config.JOB_ATTEMPTS,
+    backoffMs: config.JOB_BACKOFF_MS,
+  };
+  const queues = createQueues(redis, queueSettings);
+  const relay = new OutboxRelay(store, queues, redis, logger.child({ module: 'outbox' }), {
+    prefix: config.QUEUE_PREFIX,
+    sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+    republishAfterMs: config.OUTBOX_REPUBLISH_AFTER_MS,
+  });
+  return {
+    config,
+    logger,
+    dataSource,
+    store,
+    redis,
+    queues,
+    relay,
+    addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
+    queueSettings,
+    async close() {
+      await relay.stop();
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await redis.quit().catch(() => redis.disconnect());
+      await dataSource.destroy();
+    },
+  };
+}

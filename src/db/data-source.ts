@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+import { ENTITIES } from '../../entities';
+import { InitialSchema1795651200000 } from './migrations/1795651200000-InitialSchema';
+
+export const MIGRATIONS = [InitialSchema1795651200000];
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+  applicationName?: string;
+}
+
+export function createDataSource(opts: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    logging: false,
+    applicationName: opts.applicationName ?? 'desk',
+    extra: {
+      max: opts.poolSize,
+      connectionTimeoutMillis: opts.connectTimeoutMs,
+      // a dead server must not leave queries hanging until the OS gives up on the socket
+      keepAlive: true,
+      query_timeout: 60_000,
+    },
+  });
+}

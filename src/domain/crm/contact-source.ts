@@ -1,0 +1,19 @@
+/** One group on the path from the top-level group down to the group whose source is wanted. */
+export interface AncestorSetting {
+  groupId: number;
+  sourceGroupId: number | null;
+}
+
+/**
+ * The contact source of the last group in `chain` (ordered root first): its own configured
+ * source, else the nearest ancestor's, else the top-level group (GitLab's rule).
+ */
+export function resolveContactSource(chain: readonly AncestorSetting[]): number {
+  const root = chain[0];
+  if (!root) throw new Error('a group chain cannot be empty');
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const source = chain[i]?.sourceGroupId;
+    if (source !== null && source !== undefined) return source;
+  }
+  return root.groupId;
+}

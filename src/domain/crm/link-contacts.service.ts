@@ -1,0 +1,84 @@
+import type { LinkOutcome } from '../../../entities/email-participant.entity';
+import type { PendingParticipant } from '../../repositories/email-participant.repository';
+import type { ContactMatch } from '../../repositories/contact.repository';
+import type { Store } from '../../repositories/store';
+import { isOwnAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
+import { resolveContactSource } from './contact-source';
+
+export interface AddressOutcome {
+  email: string;
+  outcome: LinkOutcome;
+  contactId: number | null;
+}
+
+export type LinkContactsOutcome =
+  | { kind: 'linked'; sourceGroupId: number; addresses: AddressOutcome[] }
+  | { kind: 'crm_disabled'; addresses: AddressOutcome[] }
+  | { kind: 'skipped'; reason: string };
+
+export interface LinkContactsDeps {
+  store: Store;
+  addressing: ServiceDeskAddressing;
+  maxContactsPerEmail: number;
+}
+
+/** Decides each pending address's fate against the contacts found in the source group. */
+export function decideLinks(
+  participants: PendingParticipant[],
+  contacts: ContactMatch[],
+  addressing: ServiceDeskAddressing,
+  maxLinks: number,
+): AddressOutcome[] {
+  const byEmail = new Map(contacts.map((c) => [c.email, c]));
+  let linked = 0;
+  return participants.map((p): AddressOutcome => {
+    if (isOwnAddress(addressing, p.email)) return { email: p.email, outcome: 'own_address', contactId: null };
+    const contact = byEmail.get(p.email);
+    if (!contact) return { email: p.email, outcome: 'unknown', contactId: null };
+    if (contact.state !== 'active') return { email: p.email, outcome: 'inactive', contactId: contact.id };
+    if (linked >= maxLinks) return { email: p.email, outcome: 'limit', contactId: contact.id };
+    linked++;
+    return { email: p.email, outcome: 'linked', contactId: contact.id };
+  });
+}
+
+/**
+ * Links a work item to the active contacts of its resolved contact source that match its
+ * not-yet-matched participants. Idempotent: matched participants are not looked at again.
+ */
+export async function linkContacts(
+  deps: LinkContactsDeps,
+  workItemId: number,
+  outboxId: string,
+): Promise<LinkContactsOutcome> {
+  return deps.store.transaction(async (repos) => {
+    const crm = await repos.groups.crmChainOfWorkItem(workItemId);
+    if (!crm) {
+      await repos.outbox.markProcessed(outboxId);
+      return { kind: 'skipped', reason: `work item ${workItemId} no longer exists` };
+    }
+    const pending = await repos.participants.listPending(workItemId);
+    if (!crm.crmEnabled) {
+      const addresses = pending.map((p) => ({ email: p.email, outcome: 'crm_disabled' as const, contactId: null }));
+      await repos.participants.setOutcomes(pending.map((p) => ({ id: p.id, outcome: 'crm_disabled', contactId: null })));
+      await repos.outbox.markProcessed(outboxId);
+      return { kind: 'crm_disabled', addresses };
+    }
+    const sourceGroupId = resolveContactSource(crm.chain);
+    const contacts = await repos.contacts.findByEmails(
+      sourceGroupId,
+      pending.map((p) => p.email),
+    );
+    const addresses = decideLinks(pending, contacts, deps.addressing, deps.maxContactsPerEmail);
+    await repos.contacts.link(
+      workItemId,
+      addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId as number),
+      'email',
+    );
+    await repos.participants.setOutcomes(
+      pending.map((p, i) => ({ id: p.id, outcome: addresses[i]!.outcome, contactId: addresses[i]!.contactId })),
+    );
+    await repos.outbox.markProcessed(outboxId);
+    return { kind: 'linked', sourceGroupId, addresses };
+  });
+}

@@ -1,0 +1,82 @@
+import { simpleParser, type AddressObject, type Headers } from 'mailparser';
+import { addressesOf } from './address';
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  contentId: string | null;
+  size: number;
+  content: Buffer;
+}
+
+export interface ParsedEmail {
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  subject: string;
+  /** Reply-To, else From, else Sender: the customer a ticket answers to. */
+  sender: string | null;
+  from: string[];
+  cc: string[];
+  to: string[];
+  text: string;
+  headers: Headers;
+  contentType: string;
+  attachments: ParsedAttachment[];
+}
+
+export type ParseOutcome = { kind: 'parsed'; email: ParsedEmail } | { kind: 'unparseable'; reason: string };
+
+const MESSAGE_ID = /<[^<>\s]+>/g;
+
+function idsOf(value: string | string[] | undefined): string[] {
+  const joined = Array.isArray(value) ? value.join(' ') : (value ?? '');
+  return [...new Set(joined.match(MESSAGE_ID) ?? [])];
+}
+
+function senderOf(headers: Headers, replyTo: string[], from: string[]): string | null {
+  if (replyTo[0]) return replyTo[0];
+  if (from[0]) return from[0];
+  const sender = headers.get('sender');
+  const isAddress = sender && typeof sender === 'object' && 'value' in sender && Array.isArray(sender.value);
+  return isAddress ? (addressesOf(sender as AddressObject)[0] ?? null) : null;
+}
+
+/** Never throws for bad mail: what mailparser cannot read becomes an `unparseable` outcome. */
+export async function parseEmail(raw: Buffer): Promise<ParseOutcome> {
+  try {
+    const mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+    const from = addressesOf(mail.from);
+    const replyTo = addressesOf(mail.replyTo);
+    const messageId = idsOf(mail.messageId)[0] ?? null;
+    const contentType = mail.headers.get('content-type');
+    return {
+      kind: 'parsed',
+      email: {
+        messageId,
+        inReplyTo: idsOf(mail.inReplyTo),
+        references: idsOf(mail.references),
+        subject: (mail.subject ?? '').trim(),
+        sender: senderOf(mail.headers, replyTo, from),
+        from,
+        cc: addressesOf(mail.cc),
+        to: addressesOf(mail.to),
+        text: mail.text ?? '',
+        headers: mail.headers,
+        contentType:
+          contentType && typeof contentType === 'object' && 'value' in contentType
+            ? String(contentType.value).toLowerCase()
+            : 'text/plain',
+        attachments: mail.attachments.map((a) => ({
+          filename: a.filename ?? 'attachment',
+          contentType: a.contentType,
+          contentId: a.contentId ?? null,
+          size: a.size,
+          content: a.content,
+        })),
+      },
+    };
+  } catch (err) {
+    return { kind: 'unparseable', reason: `cannot parse message: ${(err as Error).message}` };
+  }
+}

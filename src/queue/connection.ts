@@ -1,0 +1,42 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+import { JOBS, type JobName } from './jobs';
+
+export interface QueueSettings {
+  redisUrl: string;
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+/** Producers fail fast while Redis is away: the outbox keeps the work and the sweeper retries. */
+export function createProducerRedis(url: string): Redis {
+  return new IORedis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: false });
+}
+
+/** Workers wait for Redis to come back instead of failing, as BullMQ requires. */
+export function createWorkerRedis(url: string): Redis {
+  return new IORedis(url, { maxRetriesPerRequest: null, connectTimeout: 5000 });
+}
+
+export function defaultJobOptions(settings: QueueSettings): JobsOptions {
+  return {
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+export type QueueSet = Map<JobName, Queue>;
+
+export function createQueues(connection: Redis, settings: QueueSettings): QueueSet {
+  const queues: QueueSet = new Map();
+  for (const name of Object.values(JOBS)) {
+    queues.set(
+      name,
+      new Queue(name, { connection, prefix: settings.prefix, defaultJobOptions: defaultJobOptions(settings) }),
+    );
+  }
+  return queues;
+}

@@ -1,0 +1,80 @@
+import type { EntityManager } from 'typeorm';
+import { Group } from '../../entities/group.entity';
+import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
+import type { AncestorSetting } from '../domain/crm/contact-source';
+
+export interface GroupCrmChain {
+  /** Root first, ending with the group itself. */
+  chain: AncestorSetting[];
+  /** The group's own flag: CRM enablement is not inherited. */
+  crmEnabled: boolean;
+}
+
+interface ChainRow {
+  group_id: number;
+  source_group_id: number | null;
+  enabled: boolean | null;
+}
+
+export class GroupRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(input: { name: string; path: string; parentId: number | null }): Promise<Group> {
+    const rows: { id: number }[] = await this.em.query(
+      `INSERT INTO groups (name, path, parent_id, traversal_ids)
+       SELECT $1, $2, $3, coalesce((SELECT traversal_ids FROM groups WHERE id = $3), '{}')
+       RETURNING id`,
+      [input.name, input.path, input.parentId],
+    );
+    const id = rows[0]?.id as number;
+    await this.em.query('UPDATE groups SET traversal_ids = traversal_ids || id WHERE id = $1', [id]);
+    return this.em.findOneOrFail(Group, { where: { id } });
+  }
+
+  findById(id: number): Promise<Group | null> {
+    return this.em.findOne(Group, { where: { id } });
+  }
+
+  async setCrmSettings(groupId: number, enabled: boolean, sourceGroupId: number | null): Promise<void> {
+    await this.em.upsert(GroupCrmSettings, { groupId, enabled, sourceGroupId }, ['groupId']);
+  }
+
+  /** The CRM settings of a group and all its ancestors, in one query. */
+  async crmChainOfGroup(groupId: number): Promise<GroupCrmChain | null> {
+    const rows: ChainRow[] = await this.em.query(
+      `SELECT t.gid AS group_id, s.source_group_id, s.enabled
+         FROM groups g
+         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+         LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+        WHERE g.id = $1
+        ORDER BY t.depth`,
+      [groupId],
+    );
+    return toChain(rows);
+  }
+
+  /** The same for the group of a work item's project, in one query. */
+  async crmChainOfWorkItem(workItemId: number): Promise<GroupCrmChain | null> {
+    const rows: ChainRow[] = await this.em.query(
+      `SELECT t.gid AS group_id, s.source_group_id, s.enabled
+         FROM work_items w
+         JOIN projects p ON p.id = w.project_id
+         JOIN groups g ON g.id = p.group_id
+         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+         LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+        WHERE w.id = $1
+        ORDER BY t.depth`,
+      [workItemId],
+    );
+    return toChain(rows);
+  }
+}
+
+function toChain(rows: ChainRow[]): GroupCrmChain | null {
+  const own = rows[rows.length - 1];
+  if (!own) return null;
+  return {
+    chain: rows.map((r) => ({ groupId: r.group_id, sourceGroupId: r.source_group_id })),
+    crmEnabled: own.enabled ?? true,
+  };
+}

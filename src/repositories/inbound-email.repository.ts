@@ -1,0 +1,139 @@
+import type { EntityManager } from 'typeorm';
+import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+
+export interface AcceptedMessage {
+  remoteAddress: string | null;
+  helo: string | null;
+  mailFrom: string | null;
+  rcptTo: string[];
+  raw: Buffer;
+  sha256: string;
+  messageId: string | null;
+  projectIds: number[];
+}
+
+export interface AcceptedRow {
+  inboundEmailId: string;
+  outboxId: string;
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+}
+
+export interface OutcomeUpdate {
+  status: InboundStatus;
+  reason?: string | null;
+  workItemId?: number | null;
+  noteId?: number | null;
+  attempts?: number;
+}
+
+export class InboundEmailRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * Stores the message once per target project together with its ingest outbox row, in one
+   * statement (so one implicit transaction): either everything is there, or nothing is.
+   */
+  async accept(msg: AcceptedMessage, queue: string, jobName: string): Promise<AcceptedRow[]> {
+    const rows: { inbound_id: string; outbox_id: string; payload: Record<string, unknown> }[] =
+      await this.em.query(
+        `WITH e AS (
+           INSERT INTO inbound_emails
+             (remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, p FROM unnest($9::int[]) AS p
+           RETURNING id
+         ), o AS (
+           INSERT INTO outbox (queue, job_name, payload)
+           SELECT $10, $11, jsonb_build_object('inboundEmailId', e.id::text) FROM e
+           RETURNING id, payload
+         )
+         SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
+        [
+          msg.remoteAddress,
+          msg.helo,
+          msg.mailFrom,
+          msg.rcptTo,
+          msg.raw.length,
+          msg.sha256,
+          msg.raw,
+          msg.messageId,
+          msg.projectIds,
+          queue,
+          jobName,
+        ],
+      );
+    return rows.map((r) => ({
+      inboundEmailId: r.inbound_id,
+      outboxId: String(r.outbox_id),
+      queue,
+      jobName,
+      payload: r.payload,
+    }));
+  }
+
+  findById(id: string): Promise<InboundEmail | null> {
+    return this.em.findOne(InboundEmail, { where: { id } });
+  }
+
+  /** Locks the row for the rest of the transaction and returns its status (null when gone). */
+  async lockStatus(id: string): Promise<InboundStatus | null> {
+    const rows: { status: InboundStatus }[] = await this.em.query(
+      'SELECT status FROM inbound_emails WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  /** Only a `received` email changes state, so a replayed job never rewrites an outcome. */
+  async setOutcome(id: string, update: OutcomeUpdate): Promise<boolean> {
+    const result = await this.em
+      .createQueryBuilder()
+      .update(InboundEmail)
+      .set({
+        status: update.status,
+        reason: update.reason ?? null,
+        workItemId: update.workItemId ?? null,
+        noteId: update.noteId ?? null,
+        processedAt: () => 'now()',
+        ...(update.attempts === undefined ? {} : { attempts: update.attempts }),
+      })
+      .where('id = :id AND status = :received', { id, received: 'received' })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Serialises the processing of copies of one message, until the transaction ends. */
+  async lockMessageId(projectId: number, messageId: string): Promise<void> {
+    await this.em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [projectId, messageId]);
+  }
+
+  /** Another email of the project with this Message-ID that already reached an outcome. */
+  async findEarlierByMessageId(
+    projectId: number,
+    messageId: string,
+    exceptId: string,
+  ): Promise<{ id: string; workItemId: number | null } | null> {
+    const rows: { id: string; work_item_id: number | null }[] = await this.em.query(
+      `SELECT id, work_item_id FROM inbound_emails
+        WHERE project_id = $1 AND message_id = $2 AND id <> $3
+          AND status IN ('ticket_created', 'note_added', 'duplicate')
+        ORDER BY id LIMIT 1`,
+      [projectId, messageId, exceptId],
+    );
+    const row = rows[0];
+    return row ? { id: String(row.id), workItemId: row.work_item_id } : null;
+  }
+
+  /** The ticket of the project that one of these Message-IDs (a reply's references) belongs to. */
+  async findWorkItemByMessageIds(projectId: number, messageIds: string[]): Promise<number | null> {
+    if (messageIds.length === 0) return null;
+    const rows: { work_item_id: number }[] = await this.em.query(
+      `SELECT work_item_id FROM inbound_emails
+        WHERE project_id = $1 AND message_id = ANY($2) AND work_item_id IS NOT NULL
+        ORDER BY id LIMIT 1`,
+      [projectId, messageIds],
+    );
+    return rows[0]?.work_item_id ?? null;
+  }
+}

@@ -1,0 +1,75 @@
+import type { EntityManager } from 'typeorm';
+
+export interface OutboxRow {
+  id: string;
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+}
+
+interface RawRow {
+  id: string;
+  queue: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+}
+
+const toRow = (r: RawRow): OutboxRow => ({
+  id: String(r.id),
+  queue: r.queue,
+  jobName: r.job_name,
+  payload: r.payload,
+});
+
+export class OutboxRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async add(queue: string, jobName: string, payload: Record<string, unknown>): Promise<OutboxRow> {
+    const rows: RawRow[] = await this.em.query(
+      'INSERT INTO outbox (queue, job_name, payload) VALUES ($1, $2, $3) RETURNING id, queue, job_name, payload',
+      [queue, jobName, payload],
+    );
+    return toRow(rows[0] as RawRow);
+  }
+
+  async markPublished(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.em.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  async markProcessed(id: string): Promise<void> {
+    await this.em.query(
+      'UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL',
+      [id],
+    );
+  }
+
+  /**
+   * Work not done yet: rows never published older than `unpublishedAgeMs`, and, when
+   * `publishedAgeMs` is given, published rows older than that (their job may be gone from Redis).
+   */
+  async findPending(
+    unpublishedAgeMs: number,
+    publishedAgeMs: number | null,
+    limit: number,
+  ): Promise<OutboxRow[]> {
+    const rows: RawRow[] = await this.em.query(
+      `SELECT id, queue, job_name, payload FROM outbox
+        WHERE processed_at IS NULL
+          AND ((published_at IS NULL AND created_at < now() - make_interval(secs => $1 / 1000.0))
+            OR ($2::int IS NOT NULL AND published_at < now() - make_interval(secs => $2 / 1000.0)))
+        ORDER BY id LIMIT $3`,
+      [unpublishedAgeMs, publishedAgeMs, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  async findUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
+    const rows: RawRow[] = await this.em.query(
+      `SELECT id, queue, job_name, payload FROM outbox
+        WHERE processed_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map(toRow);
+  }
+}

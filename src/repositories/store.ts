@@ -1,0 +1,63 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ContactRepository } from './contact.repository';
+import { translateDbError } from './db-errors';
+import { EmailParticipantRepository } from './email-participant.repository';
+import { GroupRepository } from './group.repository';
+import { InboundEmailRepository } from './inbound-email.repository';
+import { OutboxRepository } from './outbox.repository';
+import { ProjectRepository } from './project.repository';
+import { WorkItemRepository } from './work-item.repository';
+
+export interface Repositories {
+  contacts: ContactRepository;
+  groups: GroupRepository;
+  inboundEmails: InboundEmailRepository;
+  outbox: OutboxRepository;
+  participants: EmailParticipantRepository;
+  projects: ProjectRepository;
+  workItems: WorkItemRepository;
+}
+
+function repositoriesOf(em: EntityManager): Repositories {
+  return {
+    contacts: new ContactRepository(em),
+    groups: new GroupRepository(em),
+    inboundEmails: new InboundEmailRepository(em),
+    outbox: new OutboxRepository(em),
+    participants: new EmailParticipantRepository(em),
+    projects: new ProjectRepository(em),
+    workItems: new WorkItemRepository(em),
+  };
+}
+
+/**
+ * The domain's only door to PostgreSQL: repositories outside a transaction, a unit of work
+ * inside one, and transient failures turned into DatabaseUnavailableError.
+ */
+export class Store {
+  readonly repos: Repositories;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repos = repositoriesOf(dataSource.manager);
+  }
+
+  async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.repos);
+    } catch (err) {
+      return translateDbError(err);
+    }
+  }
+
+  async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction((em) => fn(repositoriesOf(em)));
+    } catch (err) {
+      return translateDbError(err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.dataSource.query('SELECT 1'));
+  }
+}

@@ -1,0 +1,51 @@
+import type { EntityManager } from 'typeorm';
+import { Note } from '../../entities/note.entity';
+import { WorkItem } from '../../entities/work-item.entity';
+
+export interface NewWorkItem {
+  projectId: number;
+  iid: number;
+  title: string;
+  description: string;
+  authorEmail: string | null;
+  serviceDesk: boolean;
+  replyKey: string | null;
+}
+
+export class WorkItemRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(input: NewWorkItem): Promise<WorkItem> {
+    return this.em.save(this.em.create(WorkItem, { ...input, state: 'open' }));
+  }
+
+  findById(id: number): Promise<WorkItem | null> {
+    return this.em.findOne(WorkItem, { where: { id } });
+  }
+
+  findByIid(projectId: number, iid: number): Promise<WorkItem | null> {
+    return this.em.findOne(WorkItem, { where: { projectId, iid } });
+  }
+
+  async findIdByReplyKey(projectId: number, replyKey: string): Promise<number | null> {
+    const item = await this.em.findOne(WorkItem, { where: { projectId, replyKey }, select: { id: true } });
+    return item?.id ?? null;
+  }
+
+  async addNote(input: {
+    workItemId: number;
+    body: string;
+    authorEmail: string | null;
+    inboundEmailId: string | null;
+  }): Promise<Note> {
+    return this.em.save(this.em.create(Note, { ...input, authorUserId: null }));
+  }
+
+  async listContactIds(workItemId: number): Promise<number[]> {
+    const rows: { contact_id: number }[] = await this.em.query(
+      'SELECT contact_id FROM work_item_contacts WHERE work_item_id = $1 ORDER BY contact_id',
+      [workItemId],
+    );
+    return rows.map((r) => r.contact_id);
+  }
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { TooManyRecipientsError, UnknownRecipientError } from '../domain/errors';
+import { extractMessageId } from '../domain/mail/message-id';
+import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../domain/mail/service-desk-address';
+import type { OutboxRow } from '../repositories/outbox.repository';
+import type { Store } from '../repositories/store';
+import { JOBS } from '../queue/jobs';
+
+export interface ReceiverDeps {
+  store: Store;
+  publish: (rows: OutboxRow[]) => void;
+  addressing: ServiceDeskAddressing;
+  maxRecipients: number;
+}
+
+export interface IncomingMessage {
+  raw: Buffer;
+  remoteAddress: string | null;
+  helo: string | null;
+  mailFrom: string | null;
+  rcptTo: string[];
+  projectIds: number[];
+}
+
+/**
+ * The SMTP listener's logic without a socket: which recipients are ours, and storing a message
+ * durably before it is acknowledged. Throws DeskErrors that carry their SMTP reply.
+ */
+export class MessageReceiver {
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  /** The project a recipient delivers to; `accepted` is how many recipients were already taken. */
+  async resolveRecipient(address: string, accepted: number): Promise<number> {
+    if (accepted >= this.deps.maxRecipients) throw new TooManyRecipientsError(this.deps.maxRecipients);
+    const recipient = parseServiceDeskAddress(this.deps.addressing, address);
+    if (!recipient) throw new UnknownRecipientError(address);
+    const projectId = await this.deps.store.run((repos) =>
+      repos.projects.findServiceDeskProjectId(recipient.projectKey),
+    );
+    if (projectId === null) throw new UnknownRecipientError(address);
+    return projectId;
+  }
+
+  /** Commits the raw bytes, envelope and outbox rows; only then may the caller say 250. */
+  async accept(message: IncomingMessage): Promise<string[]> {
+    const rows = await this.deps.store.run((repos) =>
+      repos.inboundEmails.accept(
+        {
+          remoteAddress: message.remoteAddress,
+          helo: message.helo,
+          mailFrom: message.mailFrom,
+          rcptTo: message.rcptTo,
+          raw: message.raw,
+          sha256: createHash('sha256').update(message.raw).digest('hex'),
+          messageId: extractMessageId(message.raw),
+          projectIds: [...new Set(message.projectIds)],
+        },
+        JOBS.ingestEmail,
+        JOBS.ingestEmail,
+      ),
+    );
+    this.deps.publish(rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })));
+    return rows.map((r) => r.inboundEmailId);
+  }
+}

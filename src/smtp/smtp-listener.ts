@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { DeskError, MessageTooLargeError, TooManyConnectionsError } from '../domain/errors';
+import type { Logger } from '../logger';
+import type { MessageReceiver } from './receive-message';
+import { toSmtpError } from './smtp-errors';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  serverName: string;
+  maxMessageBytes: number;
+  maxClients: number;
+  maxClientsPerIp: number;
+  socketTimeoutMs: number;
+  closeTimeoutMs: number;
+  tlsKeyPath?: string;
+  tlsCertPath?: string;
+}
+
+export interface SmtpListener {
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Thin edge: counts, validates, hands the bytes to the receiver, maps outcomes to replies. */
+export function createSmtpListener(receiver: MessageReceiver, settings: SmtpSettings, logger: Logger): SmtpListener {
+  const perIp = new Map<string, number>();
+  const projectsOf = new WeakMap<object, number[]>();
+  const tls = settings.tlsKeyPath && settings.tlsCertPath;
+
+  const reject = (err: unknown, session: SMTPServerSession, stage: string) => {
+    const reply = toSmtpError(err);
+    const log = err instanceof DeskError && !err.temporary ? logger.info.bind(logger) : logger.warn.bind(logger);
+    log({ session: session.id, remote: session.remoteAddress, stage, reply: `${reply.responseCode} ${reply.message}`, err: err instanceof DeskError ? undefined : String(err) }, 'smtp command refused');
+    return reply;
+  };
+
+  const server = new SMTPServer({
+    name: settings.serverName,
+    banner: 'desk Service Desk ESMTP',
+    size: settings.maxMessageBytes,
+    authOptional: true,
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    key: tls ? readFileSync(settings.tlsKeyPath as string) : undefined,
+    cert: tls ? readFileSync(settings.tlsCertPath as string) : undefined,
+    maxClients: settings.maxClients,
+    socketTimeout: settings.socketTimeoutMs,
+    closeTimeout: settings.closeTimeoutMs,
+    disableReverseLookup: true,
+    logger: false,
+    onConnect(session, callback) {
+      const count = (perIp.get(session.remoteAddress) ?? 0) + 1;
+      perIp.set(session.remoteAddress, count);
+      if (count > settings.maxClientsPerIp) {
+        return callback(reject(new TooManyConnectionsError(settings.maxClientsPerIp), session, 'connect'));
+      }
+      callback();
+    },
+    onClose(session) {
+      const count = (perIp.get(session.remoteAddress) ?? 1) - 1;
+      if (count <= 0) perIp.delete(session.remoteAddress);
+      else perIp.set(session.remoteAddress, count);
+    },
+    onRcptTo(address, session, callback) {
+      const accepted = projectsOf.get(session.envelope) ?? [];
+      receiver
+        .resolveRecipient(address.address, accepted.length)
+        .then((projectId) => {
+          projectsOf.set(session.envelope, [...accepted, projectId]);
+          callback();
+        })
+        .catch((err: unknown) => callback(reject(err, session, 'rcpt')));
+    },
+    onData(stream: SMTPServerDataStream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        if (!stream.sizeExceeded) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          return callback(reject(new MessageTooLargeError(settings.maxMessageBytes), session, 'data'));
+        }
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+        receiver
+          .accept({
+            raw: Buffer.concat(chunks),
+            remoteAddress: session.remoteAddress,
+            helo: session.hostNameAppearsAs || null,
+            mailFrom: mailFrom || null,
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            projectIds: projectsOf.get(session.envelope) ?? [],
+          })
+          .then((ids) => {
+            logger.info({ session: session.id, remote: session.remoteAddress, inboundEmailIds: ids }, 'message stored');
+            callback(null, `2.0.0 Ok: queued as ${ids.join(',')}`);
+          })
+          .catch((err: unknown) => callback(reject(err, session, 'data')));
+      });
+    },
+  });
+  server.on('error', (err) => logger.warn({ err: err.message }, 'smtp connection error'));
+
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(settings.port, settings.host, () => {
+          server.off('error', reject);
+          resolve((server.server.address() as AddressInfo).port);
+        });
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,23 @@
+import { ConfigError, loadConfig } from '../../src/config/env';
+
+describe('loadConfig', () => {
+  it('gives local defaults', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/desk');
+    expect(config.SMTP_PORT).toBe(2525);
+    expect(config.DESK_ROLES).toEqual(['smtp', 'worker', 'api']);
+    expect(config.SMTP_MAX_MESSAGE_BYTES).toBe(25 * 1024 * 1024);
+    expect(config.CRM_MAX_CONTACTS_PER_EMAIL).toBe(25);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ SMTP_PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SMTP_PORT: 'abc' })).toThrow(/SMTP_PORT/);
+    expect(() => loadConfig({ DESK_ROLES: 'smtp,mail' })).toThrow(/DESK_ROLES/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('selects roles', () => {
+    expect(loadConfig({ DESK_ROLES: 'smtp, api' }).DESK_ROLES).toEqual(['smtp', 'api']);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Job } from 'bullmq';
+import type { AppContext } from '../src/app/context';
+import { linkContacts } from '../src/domain/crm/link-contacts.service';
+import { JOBS, linkContactsPayload } from '../src/queue/jobs';
+import type { WorkerDefinition } from './worker-definition';
+
+export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
+  const logger = ctx.logger.child({ module: JOBS.linkContacts });
+  const deps = {
+    store: ctx.store,
+    addressing: ctx.addressing,
+    maxContactsPerEmail: ctx.config.CRM_MAX_CONTACTS_PER_EMAIL,
+  };
+  return {
+    queue: JOBS.linkContacts,
+    async process(job: Job) {
+      const { workItemId, outboxId } = linkContactsPayload.parse(job.data);
+      const outcome = await linkContacts(deps, workItemId, outboxId);
+      if (outcome.kind === 'skipped') {
+        logger.info({ workItemId, reason: outcome.reason }, 'link-contacts skipped');
+        return outcome;
+      }
+      for (const a of outcome.addresses) {
+        logger.info({ workItemId, email: a.email, outcome: a.outcome, contactId: a.contactId }, `address ${a.outcome}`);
+      }
+      return {
+        kind: outcome.kind,
+        linked: outcome.addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId),
+      };
+    },
+    async giveUp(job: Job, reason: string) {
+      logger.error({ jobId: job.id, data: job.data, reason }, 'link-contacts gave up');
+    },
+  };
+}

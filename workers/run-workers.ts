@@ -1,0 +1,58 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { ZodError } from 'zod';
+import type { AppContext } from '../src/app/context';
+import { DeskError } from '../src/domain/errors';
+import { createWorkerRedis } from '../src/queue/connection';
+import { ingestEmailWorker } from './ingest-email.worker';
+import { linkContactsWorker } from './link-contacts.worker';
+import type { WorkerDefinition } from './worker-definition';
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+/** Permanent errors stop at once; temporary and unexpected ones retry with backoff. */
+function guarded(definition: WorkerDefinition) {
+  return async (job: Job) => {
+    try {
+      return await definition.process(job);
+    } catch (err) {
+      if (err instanceof ZodError) throw new UnrecoverableError(`invalid job payload: ${err.message}`);
+      if (err instanceof DeskError && !err.temporary) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+}
+
+export function startWorkers(ctx: AppContext): RunningWorkers {
+  const definitions = [ingestEmailWorker(ctx), linkContactsWorker(ctx)];
+  const connection = createWorkerRedis(ctx.config.REDIS_URL);
+  connection.on('error', (err) => ctx.logger.warn({ err: err.message }, 'worker redis connection error'));
+  const workers = definitions.map((definition) => {
+    const worker = new Worker(definition.queue, guarded(definition), {
+      connection,
+      prefix: ctx.config.QUEUE_PREFIX,
+      concurrency: ctx.config.WORKER_CONCURRENCY,
+    });
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const log = ctx.logger.child({ module: definition.queue, jobId: job.id });
+      if (!final) {
+        log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
+        return;
+      }
+      definition
+        .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
+        .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
+    });
+    worker.on('error', (err) => ctx.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'));
+    return worker;
+  });
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
