@@ -62,7 +62,10 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
   try {
     if (hasRole(config, 'worker')) {
       const workers = startWorkers(ctx);
-      closers.push(() => workers.close());
+      closers.push(async () => {
+        await workers.close();
+        logger.info('workers stopped');
+      });
     }
     ctx.relay.start();
     if (hasRole(config, 'smtp')) {
@@ -89,7 +92,10 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         logger.child({ module: 'smtp' }),
       );
       smtpPort = await smtp.listen();
-      closers.unshift(() => smtp.close());
+      closers.unshift(async () => {
+        await smtp.close();
+        logger.info('SMTP listener closed');
+      });
       logger.info({ host: config.SMTP_HOST, port: smtpPort }, `SMTP listening on ${config.SMTP_HOST}:${smtpPort}`);
     }
     if (hasRole(config, 'api')) {
@@ -100,7 +106,10 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();
       apiPort = typeof address === 'object' && address ? address.port : config.API_PORT;
-      closers.unshift(() => api.close());
+      closers.unshift(async () => {
+        await api.close();
+        logger.info('API closed');
+      });
       logger.info({ host: config.API_HOST, port: apiPort }, `API listening on http://${config.API_HOST}:${apiPort}`);
     }
   } catch (err) {
@@ -115,6 +124,7 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
     async close() {
       for (const close of closers) await close();
       await ctx.close();
+      logger.info('desk stopped');
     },
   };
 }

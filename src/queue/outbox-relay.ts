@@ -109,7 +109,9 @@ export class OutboxRelay {
       after = rows[rows.length - 1]?.id ?? after;
     }
     await this.redis.set(this.markerKey, String(Date.now()));
-    this.logger.warn({ jobs: total }, 'Redis lost its data: republished every unfinished job from the outbox');
+    // no marker means a first start or a Redis that lost its data: either way the outbox is the truth
+    const log = total > 0 ? this.logger.warn.bind(this.logger) : this.logger.info.bind(this.logger);
+    log({ jobs: total }, `Redis holds no desk marker: republished ${total} unfinished jobs from the outbox`);
     return total;
   }
 

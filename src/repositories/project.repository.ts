@@ -27,7 +27,8 @@ export class ProjectRepository {
 
   /** Hands out the next iid; the row lock held until commit keeps iids gap-free and unique. */
   async nextWorkItemIid(projectId: number): Promise<number> {
-    const rows: { last_work_item_iid: number }[] = await this.em.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
+    const [rows]: [{ last_work_item_iid: number }[], number] = await this.em.query(
       'UPDATE projects SET last_work_item_iid = last_work_item_iid + 1 WHERE id = $1 RETURNING last_work_item_iid',
       [projectId],
     );

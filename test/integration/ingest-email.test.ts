@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
+import { linkContacts } from '../../src/domain/crm/link-contacts.service';
+import { JOBS } from '../../src/queue/jobs';
+import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { createTestDb, type TestDb } from '../support/test-db';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'emails');
+let db: TestDb;
+
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function store(projectId: number, raw: Buffer, mailFrom: string | null = 'sender@example.com') {
+  const [row] = await db.store.repos.inboundEmails.accept(
+    {
+      remoteAddress: '127.0.0.1',
+      helo: 'test',
+      mailFrom,
+      rcptTo: ['support+x@desk.localhost'],
+      raw,
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      messageId: /Message-ID: (<[^>]+>)/i.exec(raw.toString())?.[1] ?? null,
+      projectIds: [projectId],
+    },
+    JOBS.ingestEmail,
+    JOBS.ingestEmail,
+  );
+  return row!;
+}
+
+const deps = () => ({ store: db.store, addressing: ADDRESSING });
+
+describe('ingestEmail', () => {
+  it('creates one ticket when the same job runs twice, and one contact link when linking runs twice', async () => {
+    const group = await seedGroup(db.store, 'twice');
+    const { project } = await seedProject(db.store, group.id);
+    const contact = await seedContact(db.store, group.id, 'sender@example.com');
+    const row = await store(project.id, Buffer.from('From: sender@example.com\r\nSubject: once\r\n\r\nbody'));
+
+    const first = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    const second = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    expect(first.kind).toBe('ticket_created');
+    expect(second).toEqual({ kind: 'skipped', reason: 'already ticket_created' });
+    const count = await db.dataSource.query('SELECT count(*)::int AS n FROM work_items WHERE project_id = $1', [
+      project.id,
+    ]);
+    expect(count[0].n).toBe(1);
+
+    if (first.kind !== 'ticket_created') throw new Error('unreachable');
+    const linkDeps = { ...deps(), maxContactsPerEmail: 25 };
+    const linked = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
+    const again = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
+    expect(linked).toMatchObject({ kind: 'linked', addresses: [{ outcome: 'linked', contactId: contact.id }] });
+    expect(again).toMatchObject({ kind: 'linked', addresses: [] });
+    expect(await db.store.repos.workItems.listContactIds(first.workItemId)).toEqual([contact.id]);
+  });
+
+  it('runs concurrently for one email without making two tickets', async () => {
+    const group = await seedGroup(db.store, 'race');
+    const { project } = await seedProject(db.store, group.id);
+    const row = await store(project.id, Buffer.from('From: a@example.com\r\nSubject: race\r\n\r\nbody'));
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () => ingestEmail(deps(), row.inboundEmailId, row.outboxId)),
+    );
+    expect(outcomes.filter((o) => o.kind === 'ticket_created')).toHaveLength(1);
+    const count = await db.dataSource.query('SELECT count(*)::int AS n FROM work_items WHERE project_id = $1', [
+      project.id,
+    ]);
+    expect(count[0].n).toBe(1);
+  });
+
+  it('gives iids 1..n without gaps under concurrency', async () => {
+    const group = await seedGroup(db.store, 'iids');
+    const { project } = await seedProject(db.store, group.id);
+    const rows = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store(project.id, Buffer.from(`From: u${i}@example.com\r\nSubject: n${i}\r\n\r\nbody`)),
+      ),
+    );
+    await Promise.all(rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)));
+    const iids: { iid: number }[] = await db.dataSource.query(
+      'SELECT iid FROM work_items WHERE project_id = $1 ORDER BY iid',
+      [project.id],
+    );
+    expect(iids.map((r) => r.iid)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it('marks a second delivery of the same Message-ID as duplicate of the first ticket', async () => {
+    const group = await seedGroup(db.store, 'dupes');
+    const { project } = await seedProject(db.store, group.id);
+    const raw = Buffer.from('From: a@example.com\r\nMessage-ID: <same@example.com>\r\nSubject: dup\r\n\r\nbody');
+    const a = await store(project.id, raw);
+    const b = await store(project.id, raw);
+    const first = await ingestEmail(deps(), a.inboundEmailId, a.outboxId);
+    const second = await ingestEmail(deps(), b.inboundEmailId, b.outboxId);
+    expect(first.kind).toBe('ticket_created');
+    expect(second).toMatchObject({
+      kind: 'duplicate',
+      workItemId: first.kind === 'ticket_created' ? first.workItemId : -1,
+    });
+    const row = await db.store.repos.inboundEmails.findById(b.inboundEmailId);
+    expect(row).toMatchObject({ status: 'duplicate', reason: `same Message-ID as inbound email ${a.inboundEmailId}` });
+  });
+
+  it('ignores a real bounce with its reason and opens no ticket', async () => {
+    const group = await seedGroup(db.store, 'bounces');
+    const { project } = await seedProject(db.store, group.id);
+    const raw = readFileSync(join(FIXTURES, 'flanker', 'bounce', 'zed.eml'));
+    const row = await store(project.id, raw, 'mailer-daemon@example.com');
+    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    expect(outcome.kind).toBe('ignored');
+    const stored = await db.store.repos.inboundEmails.findById(row.inboundEmailId);
+    expect(stored?.status).toBe('ignored');
+    expect(stored?.reason).toMatch(/^(bounce|auto-reply)/);
+    expect(stored?.workItemId).toBeNull();
+  });
+
+  it('records the outbox row as processed in the same transaction as the ticket', async () => {
+    const group = await seedGroup(db.store, 'outbox');
+    const { project } = await seedProject(db.store, group.id);
+    const row = await store(project.id, Buffer.from('From: a@example.com\r\nSubject: ob\r\n\r\nbody'));
+    await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    const rows: { processed_at: Date | null; queue: string }[] = await db.dataSource.query(
+      `SELECT processed_at, queue FROM outbox WHERE id = $1 OR payload->>'inboundEmailId' = $2 ORDER BY id`,
+      [row.outboxId, row.inboundEmailId],
+    );
+    expect(rows.map((r) => [r.queue, r.processed_at !== null])).toEqual([
+      ['ingest-email', true],
+      ['link-contacts', false],
+    ]);
+  });
+});
