@@ -2,7 +2,7 @@ import IORedis from 'ioredis';
 import { buildApi } from '../src/api/api-server';
 import { createContext } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
-import { ensureDatabase, runMigrations } from '../src/db/ensure-database';
+import { ensureDatabase } from '../src/db/ensure-database';
 import type { Logger } from '../src/logger';
 import { MessageReceiver } from '../src/smtp/receive-message';
 import { createSmtpListener } from '../src/smtp/smtp-listener';
@@ -37,7 +37,9 @@ async function probeRedis(url: string): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new StartupError(`cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); ${HOW_TO_START}`);
+    throw new StartupError(
+      `cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); ${HOW_TO_START}`,
+    );
   } finally {
     client.disconnect();
   }
@@ -53,7 +55,7 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
   }
   await probeRedis(config.REDIS_URL);
   const ctx = await createContext(config, logger);
-  const applied = await runMigrations(ctx.dataSource);
+  const applied = await ctx.database.migrate();
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   const closers: (() => Promise<void>)[] = [];
@@ -96,12 +98,18 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         await smtp.close();
         logger.info('SMTP listener closed');
       });
-      logger.info({ host: config.SMTP_HOST, port: smtpPort }, `SMTP listening on ${config.SMTP_HOST}:${smtpPort}`);
+      logger.info(
+        { host: config.SMTP_HOST, port: smtpPort },
+        `SMTP listening on ${config.SMTP_HOST}:${smtpPort}`,
+      );
     }
     if (hasRole(config, 'api')) {
       const api = buildApi({
         logger: logger.child({ module: 'api' }),
-        health: { postgres: () => ctx.store.ping(), redis: async () => void (await ctx.redis.ping()) },
+        health: {
+          postgres: () => ctx.store.ping(),
+          redis: async () => void (await ctx.redis.ping()),
+        },
       });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();
@@ -110,7 +118,10 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         await api.close();
         logger.info('API closed');
       });
-      logger.info({ host: config.API_HOST, port: apiPort }, `API listening on http://${config.API_HOST}:${apiPort}`);
+      logger.info(
+        { host: config.API_HOST, port: apiPort },
+        `API listening on http://${config.API_HOST}:${apiPort}`,
+      );
     }
   } catch (err) {
     for (const close of closers) await close().catch(() => undefined);

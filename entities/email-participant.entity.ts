@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export type ParticipantRole = 'from' | 'cc';
 /** Why an address was or was not linked to a contact; null until link-contacts has run. */
-export type LinkOutcome = 'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address';
+export type LinkOutcome =
+  'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address';
 
 @Entity({ name: 'email_participants' })
 export class EmailParticipant {

@@ -12,9 +12,14 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
     async process(job: Job) {
       const { inboundEmailId, outboxId } = ingestEmailPayload.parse(job.data);
       const outcome = await ingestEmail(deps, inboundEmailId, outboxId);
-      if (outcome.kind === 'ticket_created' || outcome.kind === 'note_added') ctx.relay.publish([outcome.followUp]);
-      const { followUp: _followUp, ...logged } = 'followUp' in outcome ? outcome : { ...outcome, followUp: null };
-      logger.info({ inboundEmailId, ...logged }, `inbound email ${inboundEmailId}: ${outcome.kind}`);
+      if (outcome.kind === 'ticket_created' || outcome.kind === 'note_added')
+        ctx.relay.publish([outcome.followUp]);
+      const { followUp: _followUp, ...logged } =
+        'followUp' in outcome ? outcome : { ...outcome, followUp: null };
+      logger.info(
+        { inboundEmailId, ...logged },
+        `inbound email ${inboundEmailId}: ${outcome.kind}`,
+      );
       return logged;
     },
     async giveUp(job: Job, reason: string) {

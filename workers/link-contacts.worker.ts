@@ -21,7 +21,10 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
         return outcome;
       }
       for (const a of outcome.addresses) {
-        logger.info({ workItemId, email: a.email, outcome: a.outcome, contactId: a.contactId }, `address ${a.outcome}`);
+        logger.info(
+          { workItemId, email: a.email, outcome: a.outcome, contactId: a.contactId },
+          `address ${a.outcome}`,
+        );
       }
       return {
         kind: outcome.kind,

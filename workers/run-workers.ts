@@ -17,7 +17,8 @@ function guarded(definition: WorkerDefinition) {
     try {
       return await definition.process(job);
     } catch (err) {
-      if (err instanceof ZodError) throw new UnrecoverableError(`invalid job payload: ${err.message}`);
+      if (err instanceof ZodError)
+        throw new UnrecoverableError(`invalid job payload: ${err.message}`);
       if (err instanceof DeskError && !err.temporary) throw new UnrecoverableError(err.message);
       throw err;
     }
@@ -27,7 +28,9 @@ function guarded(definition: WorkerDefinition) {
 export function startWorkers(ctx: AppContext): RunningWorkers {
   const definitions = [ingestEmailWorker(ctx), linkContactsWorker(ctx)];
   const connection = createWorkerRedis(ctx.config.REDIS_URL);
-  connection.on('error', (err) => ctx.logger.warn({ err: err.message }, 'worker redis connection error'));
+  connection.on('error', (err) =>
+    ctx.logger.warn({ err: err.message }, 'worker redis connection error'),
+  );
   const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, guarded(definition), {
       connection,
@@ -36,7 +39,8 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
     });
     worker.on('failed', (job, err) => {
       if (!job) return;
-      const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final =
+        err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       const log = ctx.logger.child({ module: definition.queue, jobId: job.id });
       if (!final) {
         log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
@@ -46,7 +50,9 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
         .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
         .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
     });
-    worker.on('error', (err) => ctx.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'));
+    worker.on('error', (err) =>
+      ctx.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'),
+    );
     return worker;
   });
   return {

@@ -8,7 +8,9 @@ export interface HealthChecks {
 const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
   Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
   ]);
 
 export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks): void {
@@ -26,7 +28,10 @@ export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks)
         }
       }),
     );
-    const body = { status: results.every(([, v]) => v === 'ok') ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+    const body = {
+      status: results.every(([, v]) => v === 'ok') ? 'ok' : 'unavailable',
+      checks: Object.fromEntries(results),
+    };
     return reply.status(body.status === 'ok' ? 200 : 503).send(body);
   });
 }

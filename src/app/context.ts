@@ -1,10 +1,14 @@
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import type { Config } from '../config/env';
-import { createDataSource } from '../db/data-source';
+import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
-import { createProducerRedis, createQueues, type QueueSet, type QueueSettings } from '../queue/connection';
+import {
+  createProducerRedis,
+  createQueues,
+  type QueueSet,
+  type QueueSettings,
+} from '../queue/connection';
 import { OutboxRelay } from '../queue/outbox-relay';
 import { Store } from '../repositories/store';
 
@@ -12,7 +16,7 @@ import { Store } from '../repositories/store';
 export interface AppContext {
   config: Config;
   logger: Logger;
-  dataSource: DataSource;
+  database: Database;
   store: Store;
   redis: Redis;
   queues: QueueSet;
@@ -23,13 +27,12 @@ export interface AppContext {
 }
 
 export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
-  const dataSource = createDataSource({
+  const database = await openDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DB_POOL_SIZE,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
   });
-  await dataSource.initialize();
-  const store = new Store(dataSource);
+  const store = new Store(database.dataSource);
   const redis = createProducerRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queueSettings: QueueSettings = {
@@ -47,7 +50,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   return {
     config,
     logger,
-    dataSource,
+    database,
     store,
     redis,
     queues,
@@ -58,7 +61,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       await relay.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

@@ -37,7 +37,10 @@ const schema = z.object({
   SMTP_TLS_KEY: optionalText,
   SMTP_TLS_CERT: optionalText,
   CRM_MAX_CONTACTS_PER_EMAIL: int(25, 1),
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('desk'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i)
+    .default('desk'),
   JOB_ATTEMPTS: int(10, 1),
   JOB_BACKOFF_MS: int(1000, 1),
   OUTBOX_SWEEP_INTERVAL_MS: int(1000, 10),
@@ -57,7 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = issue?.path.join('.') ?? 'environment';
-  throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'} (got ${JSON.stringify(env[name] ?? '')})`);
+  throw new ConfigError(
+    `invalid ${name}: ${issue?.message ?? 'bad value'} (got ${JSON.stringify(env[name] ?? '')})`,
+  );
 }
 
 export function hasRole(config: Config, role: Role): boolean {

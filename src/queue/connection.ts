@@ -35,7 +35,11 @@ export function createQueues(connection: Redis, settings: QueueSettings): QueueS
   for (const name of Object.values(JOBS)) {
     queues.set(
       name,
-      new Queue(name, { connection, prefix: settings.prefix, defaultJobOptions: defaultJobOptions(settings) }),
+      new Queue(name, {
+        connection,
+        prefix: settings.prefix,
+        defaultJobOptions: defaultJobOptions(settings),
+      }),
     );
   }
   return queues;

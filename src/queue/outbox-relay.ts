@@ -49,7 +49,10 @@ export class OutboxRelay {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
       await this.send(batch).catch((err: Error) => {
-        this.logger.warn({ err: err.message, jobs: batch.length }, 'publish failed; the sweeper will retry');
+        this.logger.warn(
+          { err: err.message, jobs: batch.length },
+          'publish failed; the sweeper will retry',
+        );
       });
     }
     this.flushing = null;
@@ -65,7 +68,11 @@ export class OutboxRelay {
         continue;
       }
       await queue.addBulk(
-        group.map((r) => ({ name: r.jobName, data: { ...r.payload, outboxId: r.id }, opts: { jobId: jobIdOf(r.id) } })),
+        group.map((r) => ({
+          name: r.jobName,
+          data: { ...r.payload, outboxId: r.id },
+          opts: { jobId: jobIdOf(r.id) },
+        })),
       );
     }
     await this.store.run((repos) => repos.outbox.markPublished(rows.map((r) => r.id)));
@@ -73,7 +80,9 @@ export class OutboxRelay {
 
   start(): void {
     const tick = async () => {
-      await this.sweep().catch((err: Error) => this.logger.warn({ err: err.message }, 'outbox sweep failed'));
+      await this.sweep().catch((err: Error) =>
+        this.logger.warn({ err: err.message }, 'outbox sweep failed'),
+      );
       if (this.timer) this.timer = setTimeout(tick, this.settings.sweepIntervalMs);
     };
     this.timer = setTimeout(tick, this.settings.sweepIntervalMs);
@@ -89,7 +98,10 @@ export class OutboxRelay {
         repos.outbox.findPending(UNPUBLISHED_GRACE_MS, this.settings.republishAfterMs, BATCH),
       );
       if (rows.length > 0) {
-        this.logger.info({ jobs: rows.length }, 'republishing outbox rows that were not published or not finished');
+        this.logger.info(
+          { jobs: rows.length },
+          'republishing outbox rows that were not published or not finished',
+        );
         await this.send(rows);
       }
       return rows.length;
@@ -111,7 +123,10 @@ export class OutboxRelay {
     await this.redis.set(this.markerKey, String(Date.now()));
     // no marker means a first start or a Redis that lost its data: either way the outbox is the truth
     const log = total > 0 ? this.logger.warn.bind(this.logger) : this.logger.info.bind(this.logger);
-    log({ jobs: total }, `Redis holds no desk marker: republished ${total} unfinished jobs from the outbox`);
+    log(
+      { jobs: total },
+      `Redis holds no desk marker: republished ${total} unfinished jobs from the outbox`,
+    );
     return total;
   }
 

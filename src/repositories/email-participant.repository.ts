@@ -1,5 +1,9 @@
 import { IsNull, type EntityManager } from 'typeorm';
-import { EmailParticipant, type LinkOutcome, type ParticipantRole } from '../../entities/email-participant.entity';
+import {
+  EmailParticipant,
+  type LinkOutcome,
+  type ParticipantRole,
+} from '../../entities/email-participant.entity';
 
 export interface ParticipantInput {
   email: string;
@@ -16,13 +20,19 @@ export class EmailParticipantRepository {
   constructor(private readonly em: EntityManager) {}
 
   /** Adds the addresses a work item has not seen yet; a known address keeps its first role. */
-  async addMany(workItemId: number, inboundEmailId: string, participants: ParticipantInput[]): Promise<void> {
+  async addMany(
+    workItemId: number,
+    inboundEmailId: string,
+    participants: ParticipantInput[],
+  ): Promise<void> {
     if (participants.length === 0) return;
     await this.em
       .createQueryBuilder()
       .insert()
       .into(EmailParticipant)
-      .values(participants.map((p) => ({ workItemId, inboundEmailId, email: p.email, role: p.role })))
+      .values(
+        participants.map((p) => ({ workItemId, inboundEmailId, email: p.email, role: p.role })),
+      )
       .orIgnore()
       .execute();
   }
@@ -42,7 +52,9 @@ export class EmailParticipantRepository {
     return this.em.find(EmailParticipant, { where: { workItemId }, order: { id: 'ASC' } });
   }
 
-  async setOutcomes(outcomes: { id: number; outcome: LinkOutcome; contactId: number | null }[]): Promise<void> {
+  async setOutcomes(
+    outcomes: { id: number; outcome: LinkOutcome; contactId: number | null }[],
+  ): Promise<void> {
     if (outcomes.length === 0) return;
     await this.em.query(
       `UPDATE email_participants p SET link_outcome = o.outcome, contact_id = o.contact_id

@@ -27,7 +27,9 @@ export class GroupRepository {
       [input.name, input.path, input.parentId],
     );
     const id = rows[0]?.id as number;
-    await this.em.query('UPDATE groups SET traversal_ids = traversal_ids || id WHERE id = $1', [id]);
+    await this.em.query('UPDATE groups SET traversal_ids = traversal_ids || id WHERE id = $1', [
+      id,
+    ]);
     return this.em.findOneOrFail(Group, { where: { id } });
   }
 
@@ -35,7 +37,11 @@ export class GroupRepository {
     return this.em.findOne(Group, { where: { id } });
   }
 
-  async setCrmSettings(groupId: number, enabled: boolean, sourceGroupId: number | null): Promise<void> {
+  async setCrmSettings(
+    groupId: number,
+    enabled: boolean,
+    sourceGroupId: number | null,
+  ): Promise<void> {
     await this.em.upsert(GroupCrmSettings, { groupId, enabled, sourceGroupId }, ['groupId']);
   }
 

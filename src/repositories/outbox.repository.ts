@@ -34,7 +34,9 @@ export class OutboxRepository {
 
   async markPublished(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.em.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+    await this.em.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
+      ids,
+    ]);
   }
 
   async markProcessed(id: string): Promise<void> {

@@ -4,7 +4,12 @@ import { Project } from '../../entities/project.entity';
 export class ProjectRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(input: { groupId: number; name: string; path: string; serviceDeskKey: string }): Promise<Project> {
+  async create(input: {
+    groupId: number;
+    name: string;
+    path: string;
+    serviceDeskKey: string;
+  }): Promise<Project> {
     return this.em.save(this.em.create(Project, { ...input, serviceDeskEnabled: true }));
   }
 

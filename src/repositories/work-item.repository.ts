@@ -28,7 +28,10 @@ export class WorkItemRepository {
   }
 
   async findIdByReplyKey(projectId: number, replyKey: string): Promise<number | null> {
-    const item = await this.em.findOne(WorkItem, { where: { projectId, replyKey }, select: { id: true } });
+    const item = await this.em.findOne(WorkItem, {
+      where: { projectId, replyKey },
+      select: { id: true },
+    });
     return item?.id ?? null;
   }
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { TooManyRecipientsError, UnknownRecipientError } from '../domain/errors';
 import { extractMessageId } from '../domain/mail/message-id';
-import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../domain/mail/service-desk-address';
+import {
+  parseServiceDeskAddress,
+  type ServiceDeskAddressing,
+} from '../domain/mail/service-desk-address';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { JOBS } from '../queue/jobs';
@@ -31,7 +34,8 @@ export class MessageReceiver {
 
   /** The project a recipient delivers to; `accepted` is how many recipients were already taken. */
   async resolveRecipient(address: string, accepted: number): Promise<number> {
-    if (accepted >= this.deps.maxRecipients) throw new TooManyRecipientsError(this.deps.maxRecipients);
+    if (accepted >= this.deps.maxRecipients)
+      throw new TooManyRecipientsError(this.deps.maxRecipients);
     const recipient = parseServiceDeskAddress(this.deps.addressing, address);
     if (!recipient) throw new UnknownRecipientError(address);
     const projectId = await this.deps.store.run((repos) =>
@@ -59,7 +63,9 @@ export class MessageReceiver {
         JOBS.ingestEmail,
       ),
     );
-    this.deps.publish(rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })));
+    this.deps.publish(
+      rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })),
+    );
     return rows.map((r) => r.inboundEmailId);
   }
 }

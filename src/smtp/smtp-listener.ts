@@ -25,15 +25,31 @@ export interface SmtpListener {
 }
 
 /** Thin edge: counts, validates, hands the bytes to the receiver, maps outcomes to replies. */
-export function createSmtpListener(receiver: MessageReceiver, settings: SmtpSettings, logger: Logger): SmtpListener {
+export function createSmtpListener(
+  receiver: MessageReceiver,
+  settings: SmtpSettings,
+  logger: Logger,
+): SmtpListener {
   const perIp = new Map<string, number>();
   const projectsOf = new WeakMap<object, number[]>();
   const tls = settings.tlsKeyPath && settings.tlsCertPath;
 
   const reject = (err: unknown, session: SMTPServerSession, stage: string) => {
     const reply = toSmtpError(err);
-    const log = err instanceof DeskError && !err.temporary ? logger.info.bind(logger) : logger.warn.bind(logger);
-    log({ session: session.id, remote: session.remoteAddress, stage, reply: `${reply.responseCode} ${reply.message}`, err: err instanceof DeskError ? undefined : String(err) }, 'smtp command refused');
+    const log =
+      err instanceof DeskError && !err.temporary
+        ? logger.info.bind(logger)
+        : logger.warn.bind(logger);
+    log(
+      {
+        session: session.id,
+        remote: session.remoteAddress,
+        stage,
+        reply: `${reply.responseCode} ${reply.message}`,
+        err: err instanceof DeskError ? undefined : String(err),
+      },
+      'smtp command refused',
+    );
     return reply;
   };
 
@@ -54,7 +70,9 @@ export function createSmtpListener(receiver: MessageReceiver, settings: SmtpSett
       const count = (perIp.get(session.remoteAddress) ?? 0) + 1;
       perIp.set(session.remoteAddress, count);
       if (count > settings.maxClientsPerIp) {
-        return callback(reject(new TooManyConnectionsError(settings.maxClientsPerIp), session, 'connect'));
+        return callback(
+          reject(new TooManyConnectionsError(settings.maxClientsPerIp), session, 'connect'),
+        );
       }
       callback();
     },
@@ -80,7 +98,9 @@ export function createSmtpListener(receiver: MessageReceiver, settings: SmtpSett
       });
       stream.on('end', () => {
         if (stream.sizeExceeded) {
-          return callback(reject(new MessageTooLargeError(settings.maxMessageBytes), session, 'data'));
+          return callback(
+            reject(new MessageTooLargeError(settings.maxMessageBytes), session, 'data'),
+          );
         }
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
         receiver
@@ -93,7 +113,10 @@ export function createSmtpListener(receiver: MessageReceiver, settings: SmtpSett
             projectIds: projectsOf.get(session.envelope) ?? [],
           })
           .then((ids) => {
-            logger.info({ session: session.id, remote: session.remoteAddress, inboundEmailIds: ids }, 'message stored');
+            logger.info(
+              { session: session.id, remote: session.remoteAddress, inboundEmailIds: ids },
+              'message stored',
+            );
             callback(null, `2.0.0 Ok: queued as ${ids.join(',')}`);
           })
           .catch((err: unknown) => callback(reject(err, session, 'data')));

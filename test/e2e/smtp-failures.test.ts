@@ -38,7 +38,8 @@ afterAll(async () => {
 
 const countInbound = async () =>
   Number((await db.dataSource.query('SELECT count(*) AS n FROM inbound_emails'))[0].n);
-const countOutbox = async () => Number((await db.dataSource.query('SELECT count(*) AS n FROM outbox'))[0].n);
+const countOutbox = async () =>
+  Number((await db.dataSource.query('SELECT count(*) AS n FROM outbox'))[0].n);
 
 describe('SMTP refuses what it cannot keep, with a code the sender understands', () => {
   it('advertises SIZE and answers 552 5.3.4 to a message over the limit, storing nothing', async () => {
@@ -67,8 +68,14 @@ describe('SMTP refuses what it cannot keep, with a code the sender understands',
   });
 
   it('answers 451 4.3.0 while PostgreSQL is unreachable, stores nothing, and recovers by itself', async () => {
-    await waitFor('earlier mail to settle', async () =>
-      Number((await db.dataSource.query('SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL'))[0].n) === 0,
+    await waitFor(
+      'earlier mail to settle',
+      async () =>
+        Number(
+          (
+            await db.dataSource.query('SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL')
+          )[0].n,
+        ) === 0,
     );
     const inboundBefore = await countInbound();
     const outboxBefore = await countOutbox();
@@ -93,7 +100,11 @@ describe('SMTP refuses what it cannot keep, with a code the sender understands',
     expect(await countInbound()).toBe(inboundBefore);
     expect(await countOutbox()).toBe(outboxBefore);
 
-    const after = await sendMail(desk.smtpPort!, { from: 'up@example.com', to: [address] }, 'Subject: back\r\n\r\nok');
+    const after = await sendMail(
+      desk.smtpPort!,
+      { from: 'up@example.com', to: [address] },
+      'Subject: back\r\n\r\nok',
+    );
     expect(after.data?.code).toBe(250);
     expect(await countInbound()).toBe(inboundBefore + 1);
   });

@@ -65,7 +65,11 @@ describe('an email sent over SMTP becomes a ticket linked to the right contacts'
       'The printer in room 4 is on fire.',
       '.leading dot survives',
     ].join('\r\n');
-    const replies = await sendMail(desk.smtpPort!, { from: 'alice@customer.example', to: [address] }, message);
+    const replies = await sendMail(
+      desk.smtpPort!,
+      { from: 'alice@customer.example', to: [address] },
+      message,
+    );
     expect(replies.rcpt.map((r) => r.code)).toEqual([250]);
     expect(replies.data?.code).toBe(250);
     const id = queuedId(replies.data!.text);
@@ -83,7 +87,9 @@ describe('an email sent over SMTP becomes a ticket linked to the right contacts'
       serviceDesk: true,
       iid: 1,
     });
-    expect(workItem?.description).toContain('The printer in room 4 is on fire.\n.leading dot survives');
+    expect(workItem?.description).toContain(
+      'The printer in room 4 is on fire.\n.leading dot survives',
+    );
 
     const participants = await settledParticipants(workItem!.id);
     expect(participants.map((p) => [p.email, p.role, p.linkOutcome])).toEqual([
@@ -92,7 +98,9 @@ describe('an email sent over SMTP becomes a ticket linked to the right contacts'
       ['carol@customer.example', 'cc', 'inactive'],
       ['dave@customer.example', 'cc', 'unknown'],
     ]);
-    expect(await db.store.repos.workItems.listContactIds(workItem!.id)).toEqual([alice.id, bob.id].sort((a, b) => a - b));
+    expect(await db.store.repos.workItems.listContactIds(workItem!.id)).toEqual(
+      [alice.id, bob.id].sort((a, b) => a - b),
+    );
   });
 
   it('links nothing and says why when CRM is disabled on the project’s group', async () => {
@@ -120,7 +128,11 @@ describe('an email sent over SMTP becomes a ticket linked to the right contacts'
     const { address } = await seedProject(db.store, root.id);
     const contact = await seedContact(db.store, root.id, 'hello@example.com');
     const raw = readFileSync(join(FIXTURES, 'flanker', 'bilingual-simple.eml'));
-    const replies = await sendMail(desk.smtpPort!, { from: 'hello@example.com', to: [address] }, raw);
+    const replies = await sendMail(
+      desk.smtpPort!,
+      { from: 'hello@example.com', to: [address] },
+      raw,
+    );
     const id = queuedId(replies.data!.text);
     const stored = await waitFor('the ticket', async () => {
       const row = await inbound(id);
@@ -139,7 +151,10 @@ describe('an email sent over SMTP becomes a ticket linked to the right contacts'
     await db.store.repos.projects.setServiceDeskEnabled(project.id, false);
     const replies = await sendMail(
       desk.smtpPort!,
-      { from: 'x@example.com', to: [address, `support+nosuchkey@${ADDRESSING.domain}`, 'someone@elsewhere.example'] },
+      {
+        from: 'x@example.com',
+        to: [address, `support+nosuchkey@${ADDRESSING.domain}`, 'someone@elsewhere.example'],
+      },
       'Subject: x\r\n\r\nx',
     );
     for (const reply of replies.rcpt) {

@@ -17,7 +17,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function store(projectId: number, raw: Buffer, mailFrom: string | null = 'sender@example.com') {
+async function store(
+  projectId: number,
+  raw: Buffer,
+  mailFrom: string | null = 'sender@example.com',
+) {
   const [row] = await db.store.repos.inboundEmails.accept(
     {
       remoteAddress: '127.0.0.1',
@@ -42,22 +46,29 @@ describe('ingestEmail', () => {
     const group = await seedGroup(db.store, 'twice');
     const { project } = await seedProject(db.store, group.id);
     const contact = await seedContact(db.store, group.id, 'sender@example.com');
-    const row = await store(project.id, Buffer.from('From: sender@example.com\r\nSubject: once\r\n\r\nbody'));
+    const row = await store(
+      project.id,
+      Buffer.from('From: sender@example.com\r\nSubject: once\r\n\r\nbody'),
+    );
 
     const first = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
     const second = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
     expect(first.kind).toBe('ticket_created');
     expect(second).toEqual({ kind: 'skipped', reason: 'already ticket_created' });
-    const count = await db.dataSource.query('SELECT count(*)::int AS n FROM work_items WHERE project_id = $1', [
-      project.id,
-    ]);
+    const count = await db.dataSource.query(
+      'SELECT count(*)::int AS n FROM work_items WHERE project_id = $1',
+      [project.id],
+    );
     expect(count[0].n).toBe(1);
 
     if (first.kind !== 'ticket_created') throw new Error('unreachable');
     const linkDeps = { ...deps(), maxContactsPerEmail: 25 };
     const linked = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
     const again = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
-    expect(linked).toMatchObject({ kind: 'linked', addresses: [{ outcome: 'linked', contactId: contact.id }] });
+    expect(linked).toMatchObject({
+      kind: 'linked',
+      addresses: [{ outcome: 'linked', contactId: contact.id }],
+    });
     expect(again).toMatchObject({ kind: 'linked', addresses: [] });
     expect(await db.store.repos.workItems.listContactIds(first.workItemId)).toEqual([contact.id]);
   });
@@ -65,14 +76,18 @@ describe('ingestEmail', () => {
   it('runs concurrently for one email without making two tickets', async () => {
     const group = await seedGroup(db.store, 'race');
     const { project } = await seedProject(db.store, group.id);
-    const row = await store(project.id, Buffer.from('From: a@example.com\r\nSubject: race\r\n\r\nbody'));
+    const row = await store(
+      project.id,
+      Buffer.from('From: a@example.com\r\nSubject: race\r\n\r\nbody'),
+    );
     const outcomes = await Promise.all(
       Array.from({ length: 4 }, () => ingestEmail(deps(), row.inboundEmailId, row.outboxId)),
     );
     expect(outcomes.filter((o) => o.kind === 'ticket_created')).toHaveLength(1);
-    const count = await db.dataSource.query('SELECT count(*)::int AS n FROM work_items WHERE project_id = $1', [
-      project.id,
-    ]);
+    const count = await db.dataSource.query(
+      'SELECT count(*)::int AS n FROM work_items WHERE project_id = $1',
+      [project.id],
+    );
     expect(count[0].n).toBe(1);
   });
 
@@ -95,7 +110,9 @@ describe('ingestEmail', () => {
   it('marks a second delivery of the same Message-ID as duplicate of the first ticket', async () => {
     const group = await seedGroup(db.store, 'dupes');
     const { project } = await seedProject(db.store, group.id);
-    const raw = Buffer.from('From: a@example.com\r\nMessage-ID: <same@example.com>\r\nSubject: dup\r\n\r\nbody');
+    const raw = Buffer.from(
+      'From: a@example.com\r\nMessage-ID: <same@example.com>\r\nSubject: dup\r\n\r\nbody',
+    );
     const a = await store(project.id, raw);
     const b = await store(project.id, raw);
     const first = await ingestEmail(deps(), a.inboundEmailId, a.outboxId);
@@ -106,7 +123,10 @@ describe('ingestEmail', () => {
       workItemId: first.kind === 'ticket_created' ? first.workItemId : -1,
     });
     const row = await db.store.repos.inboundEmails.findById(b.inboundEmailId);
-    expect(row).toMatchObject({ status: 'duplicate', reason: `same Message-ID as inbound email ${a.inboundEmailId}` });
+    expect(row).toMatchObject({
+      status: 'duplicate',
+      reason: `same Message-ID as inbound email ${a.inboundEmailId}`,
+    });
   });
 
   it('ignores a real bounce with its reason and opens no ticket', async () => {
@@ -125,7 +145,10 @@ describe('ingestEmail', () => {
   it('records the outbox row as processed in the same transaction as the ticket', async () => {
     const group = await seedGroup(db.store, 'outbox');
     const { project } = await seedProject(db.store, group.id);
-    const row = await store(project.id, Buffer.from('From: a@example.com\r\nSubject: ob\r\n\r\nbody'));
+    const row = await store(
+      project.id,
+      Buffer.from('From: a@example.com\r\nSubject: ob\r\n\r\nbody'),
+    );
     await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
     const rows: { processed_at: Date | null; queue: string }[] = await db.dataSource.query(
       `SELECT processed_at, queue FROM outbox WHERE id = $1 OR payload->>'inboundEmailId' = $2 ORDER BY id`,

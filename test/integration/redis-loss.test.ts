@@ -37,7 +37,9 @@ describe('Redis losing its data between accept and processing', () => {
     );
     expect(replies.data?.code).toBe(250);
     const published = await waitFor('the ingest job to reach Redis', async () => {
-      const rows: { published_at: Date | null }[] = await db.dataSource.query('SELECT published_at FROM outbox');
+      const rows: { published_at: Date | null }[] = await db.dataSource.query(
+        'SELECT published_at FROM outbox',
+      );
       return rows.length === 1 && rows[0]?.published_at ? rows : null;
     });
     expect(published).toHaveLength(1);

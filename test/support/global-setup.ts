@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { createDataSource } from '../../src/db/data-source';
 import { runMigrations } from '../../src/db/ensure-database';
-import { databaseUrl, redisClient, TEMPLATE_DB, withAdminClient, ADMIN_DB_URL, REDIS_URL } from './services';
+import {
+  databaseUrl,
+  redisClient,
+  TEMPLATE_DB,
+  withAdminClient,
+  ADMIN_DB_URL,
+  REDIS_URL,
+} from './services';
 
 /** Builds a migrated template database once; every test file clones it (fast) into its own. */
 export default async function globalSetup(): Promise<void> {
@@ -9,9 +16,16 @@ export default async function globalSetup(): Promise<void> {
     await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   }).catch((err: Error) => {
-    throw new Error(`tests need PostgreSQL at ${ADMIN_DB_URL}: ${err.message} (.ci/run starts it)`);
+    throw new Error(
+      `tests need PostgreSQL at ${ADMIN_DB_URL}: ${err.message} (.ci/run starts it)`,
+      { cause: err },
+    );
   });
-  const dataSource = createDataSource({ url: databaseUrl(TEMPLATE_DB), poolSize: 2, connectTimeoutMs: 5000 });
+  const dataSource = createDataSource({
+    url: databaseUrl(TEMPLATE_DB),
+    poolSize: 2,
+    connectTimeoutMs: 5000,
+  });
   await dataSource.initialize();
   await runMigrations(dataSource);
   await dataSource.destroy();
@@ -20,7 +34,12 @@ export default async function globalSetup(): Promise<void> {
   try {
     await redis.ping();
   } catch (err) {
-    throw new Error(`tests need Redis at ${REDIS_URL}: ${(err as Error).message} (.ci/run starts it)`);
+    throw new Error(
+      `tests need Redis at ${REDIS_URL}: ${(err as Error).message} (.ci/run starts it)`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     redis.disconnect();
   }

@@ -18,7 +18,10 @@ export class SmtpClient {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number, host = '127.0.0.1'): Promise<{ client: SmtpClient; greeting: SmtpReply }> {
+  static async connect(
+    port: number,
+    host = '127.0.0.1',
+  ): Promise<{ client: SmtpClient; greeting: SmtpReply }> {
     const socket = createConnection({ port, host });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -36,7 +39,10 @@ export class SmtpClient {
       this.buffer = this.buffer.slice(index + 2);
       this.lines.push(line);
       if (line[3] !== '-') {
-        const reply = { code: Number(line.slice(0, 3)), text: this.lines.map((l) => l.slice(4)).join('\n') };
+        const reply = {
+          code: Number(line.slice(0, 3)),
+          text: this.lines.map((l) => l.slice(4)).join('\n'),
+        };
         this.lines = [];
         const waiter = this.waiters.shift();
         if (waiter) waiter(reply);
@@ -60,7 +66,10 @@ export class SmtpClient {
   async data(message: Buffer | string): Promise<SmtpReply> {
     const start = await this.command('DATA');
     if (start.code !== 354) return start;
-    const text = (Buffer.isBuffer(message) ? message.toString('latin1') : message).replace(/\r?\n/g, '\r\n');
+    const text = (Buffer.isBuffer(message) ? message.toString('latin1') : message).replace(
+      /\r?\n/g,
+      '\r\n',
+    );
     const stuffed = text.replace(/^\./gm, '..');
     this.socket.write(Buffer.from(stuffed.endsWith('\r\n') ? stuffed : `${stuffed}\r\n`, 'latin1'));
     this.socket.write('.\r\n');

@@ -1,4 +1,10 @@
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createConnection,
+  createServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 
 /**
  * A loopback TCP proxy a test can cut and restore, to make a real server unreachable for the

@@ -17,7 +17,12 @@ export async function createTestDb(): Promise<TestDb> {
   const name = `desk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
   const url = databaseUrl(name);
-  const dataSource = createDataSource({ url, poolSize: 4, connectTimeoutMs: 5000, applicationName: 'desk-test' });
+  const dataSource = createDataSource({
+    url,
+    poolSize: 4,
+    connectTimeoutMs: 5000,
+    applicationName: 'desk-test',
+  });
   await dataSource.initialize();
   return {
     name,

@@ -19,12 +19,16 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress(input)).toBe(expected);
   });
 
-  it.each([[''], ['no-at-sign'], ['@example.com'], ['user@'], ['two words@example.com'], [undefined]])(
-    'rejects %p',
-    (input) => {
-      expect(normalizeAddress(input)).toBeNull();
-    },
-  );
+  it.each([
+    [''],
+    ['no-at-sign'],
+    ['@example.com'],
+    ['user@'],
+    ['two words@example.com'],
+    [undefined],
+  ])('rejects %p', (input) => {
+    expect(normalizeAddress(input)).toBeNull();
+  });
 
   it('rejects addresses longer than RFC 5321 allows', () => {
     expect(normalizeAddress(`${'a'.repeat(250)}@example.com`)).toBeNull();
@@ -76,15 +80,19 @@ describe('Service Desk addresses', () => {
     });
   });
 
-  it.each(['support@desk.localhost', 'support+abc@other.example', 'helpdesk+abc@desk.localhost', 'support+a.b@desk.localhost'])(
-    'is not ours: %s',
-    (address) => {
-      expect(parseServiceDeskAddress(addressing, address)).toBeNull();
-    },
-  );
+  it.each([
+    'support@desk.localhost',
+    'support+abc@other.example',
+    'helpdesk+abc@desk.localhost',
+    'support+a.b@desk.localhost',
+  ])('is not ours: %s', (address) => {
+    expect(parseServiceDeskAddress(addressing, address)).toBeNull();
+  });
 
   it('builds the address it parses', () => {
-    expect(parseServiceDeskAddress(addressing, serviceDeskAddress(addressing, 'k1'))?.projectKey).toBe('k1');
+    expect(
+      parseServiceDeskAddress(addressing, serviceDeskAddress(addressing, 'k1'))?.projectKey,
+    ).toBe('k1');
   });
 
   it('knows its own addresses', () => {

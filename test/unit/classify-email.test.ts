@@ -12,7 +12,9 @@ async function classify(headers: string[], envelopeFrom: string | null = 'c@exam
 
 describe('classifyEmail', () => {
   it('accepts an ordinary customer message', async () => {
-    expect(await classify(['From: c@example.com', 'Auto-Submitted: no'])).toEqual({ kind: 'customer' });
+    expect(await classify(['From: c@example.com', 'Auto-Submitted: no'])).toEqual({
+      kind: 'customer',
+    });
   });
 
   it.each([
@@ -40,9 +42,11 @@ describe('classifyEmail', () => {
 
 describe('extractMessageId', () => {
   it('finds a folded, lower-case Message-ID header', () => {
-    expect(extractMessageId(Buffer.from('Subject: x\r\nmessage-id:\r\n <a.b@c>\r\n\r\nMessage-ID: <body@x>'))).toBe(
-      '<a.b@c>',
-    );
+    expect(
+      extractMessageId(
+        Buffer.from('Subject: x\r\nmessage-id:\r\n <a.b@c>\r\n\r\nMessage-ID: <body@x>'),
+      ),
+    ).toBe('<a.b@c>');
   });
 
   it('does not read the body', () => {

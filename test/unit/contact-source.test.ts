@@ -12,7 +12,12 @@ describe('resolveContactSource', () => {
   });
 
   it('uses the group’s own configured source', () => {
-    expect(resolveContactSource([{ groupId: 1, sourceGroupId: null }, { groupId: 2, sourceGroupId: 7 }])).toBe(7);
+    expect(
+      resolveContactSource([
+        { groupId: 1, sourceGroupId: null },
+        { groupId: 2, sourceGroupId: 7 },
+      ]),
+    ).toBe(7);
   });
 
   it('inherits the nearest configured ancestor’s source', () => {

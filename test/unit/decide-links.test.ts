@@ -24,7 +24,11 @@ describe('decideLinks', () => {
 
   it('links at most the limit and records the rest as limit', () => {
     const participants = [1, 2, 3].map((i) => p(i, `u${i}@x.com`));
-    const contacts = [1, 2, 3].map((i) => ({ id: i, email: `u${i}@x.com`, state: 'active' as const }));
+    const contacts = [1, 2, 3].map((i) => ({
+      id: i,
+      email: `u${i}@x.com`,
+      state: 'active' as const,
+    }));
     expect(decideLinks(participants, contacts, addressing, 2).map((o) => o.outcome)).toEqual([
       'linked',
       'linked',

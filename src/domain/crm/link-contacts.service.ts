@@ -32,10 +32,12 @@ export function decideLinks(
   const byEmail = new Map(contacts.map((c) => [c.email, c]));
   let linked = 0;
   return participants.map((p): AddressOutcome => {
-    if (isOwnAddress(addressing, p.email)) return { email: p.email, outcome: 'own_address', contactId: null };
+    if (isOwnAddress(addressing, p.email))
+      return { email: p.email, outcome: 'own_address', contactId: null };
     const contact = byEmail.get(p.email);
     if (!contact) return { email: p.email, outcome: 'unknown', contactId: null };
-    if (contact.state !== 'active') return { email: p.email, outcome: 'inactive', contactId: contact.id };
+    if (contact.state !== 'active')
+      return { email: p.email, outcome: 'inactive', contactId: contact.id };
     if (linked >= maxLinks) return { email: p.email, outcome: 'limit', contactId: contact.id };
     linked++;
     return { email: p.email, outcome: 'linked', contactId: contact.id };
@@ -59,8 +61,14 @@ export async function linkContacts(
     }
     const pending = await repos.participants.listPending(workItemId);
     if (!crm.crmEnabled) {
-      const addresses = pending.map((p) => ({ email: p.email, outcome: 'crm_disabled' as const, contactId: null }));
-      await repos.participants.setOutcomes(pending.map((p) => ({ id: p.id, outcome: 'crm_disabled', contactId: null })));
+      const addresses = pending.map((p) => ({
+        email: p.email,
+        outcome: 'crm_disabled' as const,
+        contactId: null,
+      }));
+      await repos.participants.setOutcomes(
+        pending.map((p) => ({ id: p.id, outcome: 'crm_disabled', contactId: null })),
+      );
       await repos.outbox.markProcessed(outboxId);
       return { kind: 'crm_disabled', addresses };
     }
@@ -76,7 +84,11 @@ export async function linkContacts(
       'email',
     );
     await repos.participants.setOutcomes(
-      pending.map((p, i) => ({ id: p.id, outcome: addresses[i]!.outcome, contactId: addresses[i]!.contactId })),
+      pending.map((p, i) => ({
+        id: p.id,
+        outcome: addresses[i]!.outcome,
+        contactId: addresses[i]!.contactId,
+      })),
     );
     await repos.outbox.markProcessed(outboxId);
     return { kind: 'linked', sourceGroupId, addresses };

@@ -12,7 +12,8 @@ export function normalizeAddress(input: string | undefined | null): string | nul
   const bracketed = /<([^<>]*)>\s*$/.exec(value);
   if (bracketed) value = (bracketed[1] ?? '').trim();
   value = value.replace(/^mailto:/i, '');
-  if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH || /[\s<>,;]/.test(value)) return null;
+  if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH || /[\s<>,;]/.test(value))
+    return null;
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) return null;
   return value.toLowerCase();

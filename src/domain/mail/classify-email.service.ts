@@ -10,7 +10,8 @@ function header(email: ParsedEmail, name: string): string | null {
   const value = email.headers.get(name);
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value.trim().toLowerCase();
-  if (typeof value === 'object' && 'value' in value) return String(value.value).trim().toLowerCase();
+  if (typeof value === 'object' && 'value' in value)
+    return String(value.value).trim().toLowerCase();
   return String(value).trim().toLowerCase();
 }
 
@@ -27,7 +28,8 @@ export function classifyEmail(
   if (autoSubmitted && autoSubmitted !== 'no') {
     return { kind: 'ignored', reason: `auto-reply: Auto-Submitted: ${autoSubmitted}` };
   }
-  if (header(email, 'x-autoreply') !== null) return { kind: 'ignored', reason: 'auto-reply: X-Autoreply' };
+  if (header(email, 'x-autoreply') !== null)
+    return { kind: 'ignored', reason: 'auto-reply: X-Autoreply' };
   if (header(email, 'x-autorespond') !== null) {
     return { kind: 'ignored', reason: 'auto-reply: X-Autorespond' };
   }
@@ -44,7 +46,8 @@ export function classifyEmail(
   }
   if (envelopeFrom === null) return { kind: 'ignored', reason: 'bounce: null reverse path <>' };
   const loop = header(email, X_LOOP_HEADER);
-  if (loop && isOwnAddress(addressing, loop)) return { kind: 'ignored', reason: 'loop: carries our X-Loop header' };
+  if (loop && isOwnAddress(addressing, loop))
+    return { kind: 'ignored', reason: 'loop: carries our X-Loop header' };
   if (email.sender && isOwnAddress(addressing, email.sender)) {
     return { kind: 'ignored', reason: 'loop: sent from a desk address' };
   }

@@ -25,7 +25,8 @@ export interface ParsedEmail {
   attachments: ParsedAttachment[];
 }
 
-export type ParseOutcome = { kind: 'parsed'; email: ParsedEmail } | { kind: 'unparseable'; reason: string };
+export type ParseOutcome =
+  { kind: 'parsed'; email: ParsedEmail } | { kind: 'unparseable'; reason: string };
 
 const MESSAGE_ID = /<[^<>\s]+>/g;
 
@@ -38,7 +39,8 @@ function senderOf(headers: Headers, replyTo: string[], from: string[]): string |
   if (replyTo[0]) return replyTo[0];
   if (from[0]) return from[0];
   const sender = headers.get('sender');
-  const isAddress = sender && typeof sender === 'object' && 'value' in sender && Array.isArray(sender.value);
+  const isAddress =
+    sender && typeof sender === 'object' && 'value' in sender && Array.isArray(sender.value);
   return isAddress ? (addressesOf(sender as AddressObject)[0] ?? null) : null;
 }
 

@@ -36,11 +36,18 @@ interface Envelope {
  * email still `received` is acted on, under its row lock, and the outbox row is closed in the
  * same transaction as the effect.
  */
-export async function ingestEmail(deps: IngestDeps, inboundEmailId: string, outboxId: string): Promise<IngestOutcome> {
+export async function ingestEmail(
+  deps: IngestDeps,
+  inboundEmailId: string,
+  outboxId: string,
+): Promise<IngestOutcome> {
   const stored = await deps.store.run((repos) => repos.inboundEmails.findById(inboundEmailId));
   if (!stored || stored.status !== 'received') {
     await deps.store.run((repos) => repos.outbox.markProcessed(outboxId));
-    return { kind: 'skipped', reason: stored ? `already ${stored.status}` : 'inbound email no longer exists' };
+    return {
+      kind: 'skipped',
+      reason: stored ? `already ${stored.status}` : 'inbound email no longer exists',
+    };
   }
   const envelope: Envelope = {
     id: stored.id,
@@ -50,7 +57,8 @@ export async function ingestEmail(deps: IngestDeps, inboundEmailId: string, outb
     messageId: stored.messageId,
   };
   const parsed = await parseEmail(stored.raw);
-  if (parsed.kind === 'unparseable') return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
+  if (parsed.kind === 'unparseable')
+    return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
   const classification = classifyEmail(parsed.email, envelope.mailFrom, deps.addressing);
   if (classification.kind === 'ignored') {
     return finish(deps, envelope, outboxId, { kind: 'ignored', reason: classification.reason });
@@ -88,7 +96,9 @@ async function persist(
   }
   const sender = email.sender ?? envelope.mailFrom ?? '';
   const participants: ParticipantInput[] = [
-    ...[sender, ...email.from].filter(Boolean).map((address) => ({ email: address, role: 'from' as const })),
+    ...[sender, ...email.from]
+      .filter(Boolean)
+      .map((address) => ({ email: address, role: 'from' as const })),
     ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
   ];
   const threadId = await findThread(repos, addressing, envelope, email);
@@ -138,13 +148,23 @@ async function findThread(
       if (id !== null) return id;
     }
   }
-  return repos.inboundEmails.findWorkItemByMessageIds(envelope.projectId, [...email.inReplyTo, ...email.references]);
+  return repos.inboundEmails.findWorkItemByMessageIds(envelope.projectId, [
+    ...email.inReplyTo,
+    ...email.references,
+  ]);
 }
 
-async function recordOutcome(repos: Repositories, id: string, outcome: IngestOutcome): Promise<void> {
+async function recordOutcome(
+  repos: Repositories,
+  id: string,
+  outcome: IngestOutcome,
+): Promise<void> {
   switch (outcome.kind) {
     case 'ticket_created':
-      await repos.inboundEmails.setOutcome(id, { status: 'ticket_created', workItemId: outcome.workItemId });
+      await repos.inboundEmails.setOutcome(id, {
+        status: 'ticket_created',
+        workItemId: outcome.workItemId,
+      });
       return;
     case 'note_added':
       await repos.inboundEmails.setOutcome(id, {
@@ -189,7 +209,11 @@ export async function markIngestFailed(
   reason: string,
 ): Promise<void> {
   await store.transaction(async (repos) => {
-    await repos.inboundEmails.setOutcome(job.inboundEmailId, { status: 'failed', reason, attempts: job.attempts });
+    await repos.inboundEmails.setOutcome(job.inboundEmailId, {
+      status: 'failed',
+      reason,
+      attempts: job.attempts,
+    });
     await repos.outbox.markProcessed(job.outboxId);
   });
 }

@@ -1,0 +1,52 @@
+/** The arrows of DESIGN §8: a violation fails `npm run lint` and so .ci/run. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-stays-pure',
+      comment: 'domain never imports transports, queue workers or HTTP',
+      severity: 'error',
+      from: { path: '^src/domain' },
+      to: {
+        path: [
+          '^src/(smtp|api|app)/',
+          '^workers/',
+          '^bin/',
+          'node_modules/(smtp-server|fastify|bullmq|ioredis)/',
+        ],
+      },
+    },
+    {
+      name: 'only-repositories-touch-typeorm',
+      comment: 'only repositories, db and entities import typeorm or pg',
+      severity: 'error',
+      from: { path: '^(src|workers|bin)/', pathNot: '^src/(repositories|db)/' },
+      to: { path: 'node_modules/(typeorm|pg)/' },
+    },
+    {
+      name: 'src-never-imports-workers',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: ['^workers/', '^bin/'] },
+    },
+    {
+      name: 'entities-are-leaves',
+      comment: 'entity classes import only typeorm and each other',
+      severity: 'error',
+      from: { path: '^entities/' },
+      to: { path: ['^src/', '^workers/', '^bin/'] },
+    },
+    {
+      name: 'edges-do-not-import-each-other',
+      severity: 'error',
+      from: { path: '^src/(smtp|api)/' },
+      to: { path: ['^src/(smtp|api)/'], pathNot: '^src/$1/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|test|bench)/' },
+  },
+};
