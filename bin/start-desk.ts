@@ -55,8 +55,13 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
   }
   await probeRedis(config.REDIS_URL);
   const ctx = await createContext(config, logger);
-  const applied = await ctx.database.migrate();
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  try {
+    const applied = await ctx.database.migrate();
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
 
   const closers: (() => Promise<void>)[] = [];
   let smtpPort: number | null = null;

@@ -1,0 +1,53 @@
+import { parseEmail } from '../../src/domain/mail/parse-email.service';
+
+async function parsed(raw: string) {
+  const result = await parseEmail(Buffer.from(raw.replace(/\n/g, '\r\n'), 'latin1'));
+  if (result.kind !== 'parsed') throw new Error(result.reason);
+  return result.email;
+}
+
+describe('parseEmail', () => {
+  it('gives HTML-only mail a readable text description', async () => {
+    const email = await parsed(
+      'From: a@example.com\nSubject: html\nContent-Type: text/html; charset=utf-8\n\n<p>Hello <b>there</b></p><p>Line&nbsp;two</p>',
+    );
+    expect(email.text).toContain('Hello there');
+    expect(email.text).toMatch(/Line\stwo/);
+    expect(email.text).not.toContain('<p>');
+  });
+
+  it('prefers the text part of multipart/alternative', async () => {
+    const email = await parsed(
+      [
+        'From: a@example.com',
+        'Content-Type: multipart/alternative; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'plain words',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        '<p>html words</p>',
+        '--b--',
+      ].join('\n'),
+    );
+    expect(email.text.trim()).toBe('plain words');
+  });
+
+  it('decodes a latin-1 subject and keeps Message-ID, In-Reply-To and References', async () => {
+    const email = await parsed(
+      'From: a@example.com\nSubject: =?iso-8859-1?Q?Caf=E9_cr=E8me?=\nMessage-ID: <m1@x>\nIn-Reply-To: <p@x>\nReferences: <r1@x> <p@x>\n\nbody',
+    );
+    expect(email.subject).toBe('Café crème');
+    expect(email.messageId).toBe('<m1@x>');
+    expect(email.inReplyTo).toEqual(['<p@x>']);
+    expect(email.references).toEqual(['<r1@x>', '<p@x>']);
+  });
+
+  it('does not throw on a message with no headers at all', async () => {
+    const result = await parseEmail(Buffer.from('just some bytes\x00\xff'));
+    expect(['parsed', 'unparseable']).toContain(result.kind);
+  });
+});
