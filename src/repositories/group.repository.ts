@@ -47,33 +47,25 @@ export class GroupRepository {
 
   /** The CRM settings of a group and all its ancestors, in one query. */
   async crmChainOfGroup(groupId: number): Promise<GroupCrmChain | null> {
-    const rows: ChainRow[] = await this.em.query(
-      `SELECT t.gid AS group_id, s.source_group_id, s.enabled
-         FROM groups g
-         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-         LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-        WHERE g.id = $1
-        ORDER BY t.depth`,
-      [groupId],
-    );
-    return toChain(rows);
+    return toChain(await this.em.query(chainQuery('groups g', 'g.id = $1'), [groupId]));
   }
 
   /** The same for the group of a work item's project, in one query. */
   async crmChainOfWorkItem(workItemId: number): Promise<GroupCrmChain | null> {
-    const rows: ChainRow[] = await this.em.query(
-      `SELECT t.gid AS group_id, s.source_group_id, s.enabled
-         FROM work_items w
-         JOIN projects p ON p.id = w.project_id
-         JOIN groups g ON g.id = p.group_id
-         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-         LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-        WHERE w.id = $1
-        ORDER BY t.depth`,
-      [workItemId],
-    );
-    return toChain(rows);
+    const from =
+      'work_items w JOIN projects p ON p.id = w.project_id JOIN groups g ON g.id = p.group_id';
+    return toChain(await this.em.query(chainQuery(from, 'w.id = $1'), [workItemId]));
   }
+}
+
+/** Settings of every group on the path root → g (ancestors from traversal_ids), root first. */
+function chainQuery(from: string, where: string): string {
+  return `SELECT t.gid AS group_id, s.source_group_id, s.enabled
+            FROM ${from}
+            CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+            LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+           WHERE ${where}
+           ORDER BY t.depth`;
 }
 
 function toChain(rows: ChainRow[]): GroupCrmChain | null {
