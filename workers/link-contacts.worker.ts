@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
-import { linkContacts } from '../src/domain/crm/link-contacts.service';
+import { abandonLinkContacts, linkContacts } from '../src/domain/crm/link-contacts.service';
 import { JOBS, linkContactsPayload } from '../src/queue/jobs';
 import type { WorkerDefinition } from './worker-definition';
 
@@ -32,7 +32,12 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
       };
     },
     async giveUp(job: Job, reason: string) {
-      logger.error({ jobId: job.id, data: job.data, reason }, 'link-contacts gave up');
+      const payload = linkContactsPayload.safeParse(job.data);
+      if (payload.success) await abandonLinkContacts(ctx.store, payload.data.outboxId);
+      logger.error(
+        { jobId: job.id, workItemId: payload.data?.workItemId, reason },
+        'link-contacts gave up',
+      );
     },
   };
 }

@@ -46,6 +46,14 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
         log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
         return;
       }
+      if (err instanceof DeskError && err.temporary) {
+        // the outbox row stays open: the sweeper retries the job once the outage is over
+        log.warn(
+          { err: err.message },
+          'retries used up during an outage; the outbox sweeper will retry',
+        );
+        return;
+      }
       definition
         .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
         .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));

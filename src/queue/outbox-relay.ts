@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
@@ -25,7 +26,7 @@ export class OutboxRelay {
   private pending: OutboxRow[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private sweeping = false;
+  private sweeping: Promise<number> | null = null;
   private readonly markerKey: string;
 
   constructor(
@@ -59,14 +60,8 @@ export class OutboxRelay {
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
-    const byQueue = new Map<string, OutboxRow[]>();
-    for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
-    for (const [name, group] of byQueue) {
-      const queue = this.queues.get(name as JobName);
-      if (!queue) {
-        this.logger.error({ queue: name }, 'outbox row names an unknown queue');
-        continue;
-      }
+    const sent: string[] = [];
+    for (const [queue, group] of this.byQueue(rows)) {
       await queue.addBulk(
         group.map((r) => ({
           name: r.jobName,
@@ -74,8 +69,42 @@ export class OutboxRelay {
           opts: { jobId: jobIdOf(r.id) },
         })),
       );
+      sent.push(...group.map((r) => r.id));
     }
+    await this.store.run((repos) => repos.outbox.markPublished(sent));
+  }
+
+  /**
+   * For rows published long ago and still unfinished: a job that used up its retries (a long
+   * database outage) is retried, one that is gone is added again, one still queued is left alone.
+   */
+  private async resend(rows: OutboxRow[]): Promise<void> {
+    const missing: OutboxRow[] = [];
+    for (const [queue, group] of this.byQueue(rows)) {
+      for (const row of group) {
+        const job = await queue.getJob(jobIdOf(row.id));
+        if (!job) missing.push(row);
+        else if (await job.isFailed()) await job.retry('failed');
+      }
+    }
+    await this.send(missing);
     await this.store.run((repos) => repos.outbox.markPublished(rows.map((r) => r.id)));
+  }
+
+  private byQueue(rows: OutboxRow[]): Map<Queue, OutboxRow[]> {
+    const groups = new Map<Queue, OutboxRow[]>();
+    for (const row of rows) {
+      const queue = this.queues.get(row.queue as JobName);
+      if (!queue) {
+        this.logger.error(
+          { queue: row.queue, outboxId: row.id },
+          'outbox row names an unknown queue',
+        );
+        continue;
+      }
+      groups.set(queue, [...(groups.get(queue) ?? []), row]);
+    }
+    return groups;
   }
 
   start(): void {
@@ -89,25 +118,26 @@ export class OutboxRelay {
   }
 
   /** One pass: returns how many rows it offered to BullMQ again. */
-  async sweep(): Promise<number> {
-    if (this.sweeping) return 0;
-    this.sweeping = true;
-    try {
-      if ((await this.redis.exists(this.markerKey)) === 0) return await this.recoverFromRedisLoss();
-      const rows = await this.store.run((repos) =>
-        repos.outbox.findPending(UNPUBLISHED_GRACE_MS, this.settings.republishAfterMs, BATCH),
-      );
-      if (rows.length > 0) {
-        this.logger.info(
-          { jobs: rows.length },
-          'republishing outbox rows that were not published or not finished',
-        );
-        await this.send(rows);
-      }
-      return rows.length;
-    } finally {
-      this.sweeping = false;
+  sweep(): Promise<number> {
+    if (!this.sweeping) {
+      this.sweeping = this.sweepOnce().finally(() => (this.sweeping = null));
     }
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<number> {
+    if ((await this.redis.exists(this.markerKey)) === 0) return this.recoverFromRedisLoss();
+    const rows = await this.store.run((repos) =>
+      repos.outbox.findPending(UNPUBLISHED_GRACE_MS, this.settings.republishAfterMs, BATCH),
+    );
+    if (rows.length > 0) {
+      this.logger.info(
+        { jobs: rows.length },
+        'republishing outbox rows that were not published or not finished',
+      );
+      await this.resend(rows);
+    }
+    return rows.length;
   }
 
   private async recoverFromRedisLoss(): Promise<number> {
@@ -133,6 +163,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.sweeping?.catch(() => undefined);
     await this.flushing;
   }
 }

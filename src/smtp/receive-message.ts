@@ -9,6 +9,9 @@ import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { JOBS } from '../queue/jobs';
 
+const clip = (value: string | null, max: number): string | null =>
+  value === null ? null : value.slice(0, max);
+
 export interface ReceiverDeps {
   store: Store;
   publish: (rows: OutboxRow[]) => void;
@@ -50,9 +53,10 @@ export class MessageReceiver {
     const rows = await this.deps.store.run((repos) =>
       repos.inboundEmails.accept(
         {
-          remoteAddress: message.remoteAddress,
-          helo: message.helo,
-          mailFrom: message.mailFrom,
+          // envelope fields are the client's words: clip them to their columns rather than fail
+          remoteAddress: clip(message.remoteAddress, 64),
+          helo: clip(message.helo, 255),
+          mailFrom: clip(message.mailFrom, 512),
           rcptTo: message.rcptTo,
           raw: message.raw,
           sha256: createHash('sha256').update(message.raw).digest('hex'),

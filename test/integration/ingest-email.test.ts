@@ -159,4 +159,32 @@ describe('ingestEmail', () => {
       ['link-contacts', false],
     ]);
   });
+
+  it('takes Reply-To as the customer, not From, and lower-cases a bare envelope sender', async () => {
+    const group = await seedGroup(db.store, 'replyto');
+    const { project } = await seedProject(db.store, group.id);
+    const a = await store(
+      project.id,
+      Buffer.from(
+        'From: robot@vendor.example\r\nReply-To: Real.Person@Customer.example\r\nCc: c@x.example\r\n\r\nhi',
+      ),
+    );
+    const withReplyTo = await ingestEmail(deps(), a.inboundEmailId, a.outboxId);
+    if (withReplyTo.kind !== 'ticket_created') throw new Error(withReplyTo.kind);
+    const participants = await db.store.repos.participants.listForWorkItem(withReplyTo.workItemId);
+    expect(participants.map((p) => [p.email, p.role])).toEqual([
+      ['real.person@customer.example', 'from'],
+      ['c@x.example', 'cc'],
+    ]);
+
+    const b = await store(
+      project.id,
+      Buffer.from('Subject: no address headers\r\n\r\nhi'),
+      'Loud@Example.COM',
+    );
+    const bare = await ingestEmail(deps(), b.inboundEmailId, b.outboxId);
+    if (bare.kind !== 'ticket_created') throw new Error(bare.kind);
+    const item = await db.store.repos.workItems.findById(bare.workItemId);
+    expect(item?.authorEmail).toBe('loud@example.com');
+  });
 });

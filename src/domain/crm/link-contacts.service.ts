@@ -94,3 +94,8 @@ export async function linkContacts(
     return { kind: 'linked', sourceGroupId, addresses };
   });
 }
+
+/** A link job that will not be tried again closes its outbox row so it is not republished. */
+export async function abandonLinkContacts(store: Store, outboxId: string): Promise<void> {
+  await store.run((repos) => repos.outbox.markProcessed(outboxId));
+}

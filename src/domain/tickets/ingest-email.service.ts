@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import { JOBS } from '../../queue/jobs';
+import { normalizeAddress } from '../mail/address';
 import { classifyEmail } from '../mail/classify-email.service';
 import { parseEmail, type ParsedEmail } from '../mail/parse-email.service';
 import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
@@ -65,7 +66,10 @@ export async function ingestEmail(
   }
   return deps.store.transaction(async (repos) => {
     const status = await repos.inboundEmails.lockStatus(envelope.id);
-    if (status !== 'received') return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
+    if (status !== 'received') {
+      await repos.outbox.markProcessed(outboxId);
+      return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
+    }
     const outcome = await persist(repos, deps.addressing, envelope, parsed.email);
     await recordOutcome(repos, envelope.id, outcome);
     await repos.outbox.markProcessed(outboxId);
@@ -94,11 +98,11 @@ async function persist(
       };
     }
   }
-  const sender = email.sender ?? envelope.mailFrom ?? '';
+  // the customer is Reply-To, else From, else Sender; only an envelope sender is left for
+  // header-less mail. From addresses that are not the customer are neither participants nor linked.
+  const sender = email.sender ?? normalizeAddress(envelope.mailFrom);
   const participants: ParticipantInput[] = [
-    ...[sender, ...email.from]
-      .filter(Boolean)
-      .map((address) => ({ email: address, role: 'from' as const })),
+    ...(sender ? [{ email: sender, role: 'from' as const }] : []),
     ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
   ];
   const threadId = await findThread(repos, addressing, envelope, email);
