@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { AttachmentRepository } from './attachment.repository';
 import { ContactRepository } from './contact.repository';
 import { translateDbError } from './db-errors';
 import { EmailParticipantRepository } from './email-participant.repository';
@@ -9,6 +10,7 @@ import { ProjectRepository } from './project.repository';
 import { WorkItemRepository } from './work-item.repository';
 
 export interface Repositories {
+  attachments: AttachmentRepository;
   contacts: ContactRepository;
   groups: GroupRepository;
   inboundEmails: InboundEmailRepository;
@@ -20,6 +22,7 @@ export interface Repositories {
 
 function repositoriesOf(em: EntityManager): Repositories {
   return {
+    attachments: new AttachmentRepository(em),
     contacts: new ContactRepository(em),
     groups: new GroupRepository(em),
     inboundEmails: new InboundEmailRepository(em),

@@ -6,3 +6,4 @@ export { QueueUnavailableError } from './queue-unavailable.error';
 export { TooManyConnectionsError } from './too-many-connections.error';
 export { TooManyRecipientsError } from './too-many-recipients.error';
 export { UnknownRecipientError } from './unknown-recipient.error';
+export { ThreadParentPendingError } from './thread-parent-pending.error';
