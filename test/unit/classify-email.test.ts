@@ -41,6 +41,8 @@ describe('classifyEmail', () => {
       ['From: MAILER-DAEMON@mx.example.com', 'Subject: Undelivered Mail Returned to Sender'],
       /bounce/,
     ],
+    [['From: MAILER-DAEMON <>', 'Subject: Mail delivery failed'], /bounce: delivery failure/],
+    [['From: c@example.com', 'Return-Path: <>'], /Return-Path/],
   ])('ignores %p', async (extra, reason) => {
     const result = await classify(
       extra[0]?.startsWith('From') ? extra : ['From: c@example.com', ...extra],

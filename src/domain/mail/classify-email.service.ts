@@ -10,7 +10,8 @@ const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply']);
 const LIST_HEADERS = ['mailing-list', 'x-mailing-list'];
 const REPORT_TYPES =
   /^(multipart\/report|message\/(global-)?delivery-status|message\/disposition-notification|message\/feedback-report)/;
-const DAEMON_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/;
+const DAEMON_SENDER =
+  /\b(mailer-daemon|mail-daemon|mailerdaemon|postmaster)\b|mail deliver(y)? (system|subsystem)/i;
 const FAILURE_SUBJECT =
   /(undeliver|undelivered|delivery (status|failure|has failed|notification)|returned mail|failure notice|mail delivery failed|could not be delivered|non[- ]?delivery|nondeliverable|delivery problem)/i;
 /** Subjects of out-of-office mail from servers that set none of the standard headers. */
@@ -55,14 +56,32 @@ function autoReplyReason(email: ParsedEmail, isList: boolean): string | null {
   return null;
 }
 
+/** A delivered bounce keeps its envelope's `<>` in Return-Path, parsed as an empty address. */
+function hasNullReturnPath(email: ParsedEmail): boolean {
+  const value = email.headers.get('return-path');
+  if (typeof value === 'string') return value.trim() === '<>';
+  if (!value || typeof value !== 'object' || !('value' in value) || !Array.isArray(value.value))
+    return false;
+  return value.value.length > 0 && value.value.every((a: { address?: string }) => !a.address);
+}
+
+function fromText(email: ParsedEmail): string {
+  const from = email.headers.get('from');
+  if (from && typeof from === 'object' && 'text' in from) return String(from.text);
+  return email.from[0] ?? '';
+}
+
 function bounceReason(email: ParsedEmail, envelopeFrom: string | null): string | null {
   if (REPORT_TYPES.test(email.contentType)) return email.contentType;
   const report = email.attachments.find((a) => REPORT_TYPES.test(a.contentType.toLowerCase()));
   if (report) return `${report.contentType} part`;
   if (envelopeFrom === null) return 'null reverse path <>';
-  const from = email.from[0] ?? '';
-  if (DAEMON_SENDER.test(from) && FAILURE_SUBJECT.test(email.subject))
-    return `delivery failure from ${from}`;
+  if (hasNullReturnPath(email)) return 'null reverse path (Return-Path: <>)';
+  // daemons often send "MAILER-DAEMON <>" or a bare name, which leaves no parsed address
+  const from = fromText(email);
+  if (DAEMON_SENDER.test(from) && FAILURE_SUBJECT.test(email.subject)) {
+    return `delivery failure from ${from.slice(0, 80)}`;
+  }
   return null;
 }
 
