@@ -136,18 +136,21 @@ export class InboundEmailRepository {
     return row ? { id: String(row.id), workItemId: row.work_item_id } : null;
   }
 
-  /** An email of the project with one of these Message-IDs that is still waiting to be processed. */
+  /**
+   * An email of the project received before `beforeId`, with one of these Message-IDs, that is still
+   * waiting to be processed. Only earlier ones count, so two emails can never wait for each other.
+   */
   async findPendingByMessageIds(
     projectId: number,
     messageIds: string[],
-    exceptId: string,
+    beforeId: string,
   ): Promise<string | null> {
     if (messageIds.length === 0) return null;
     const rows: { id: string }[] = await this.em.query(
       `SELECT id FROM inbound_emails
-        WHERE project_id = $1 AND message_id = ANY($2) AND id <> $3 AND status = 'received'
+        WHERE project_id = $1 AND message_id = ANY($2) AND id < $3 AND status = 'received'
         ORDER BY id LIMIT 1`,
-      [projectId, messageIds, exceptId],
+      [projectId, messageIds, beforeId],
     );
     return rows[0] ? String(rows[0].id) : null;
   }

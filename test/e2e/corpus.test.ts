@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { corpusIndex, readCorpusMessage, type CorpusEntry } from '../support/corpus';
@@ -101,4 +103,79 @@ describe('the real-world corpus of ../shared/fixtures/emails', () => {
     console.log(`corpus outcomes: ${JSON.stringify(counts)}`);
     expect(wrong).toEqual([]);
   }, 300_000);
+
+  it('keeps subject, sender, CC list, attachment names and text exact for the hand-checked subset', async () => {
+    const file = JSON.parse(
+      readFileSync(join(__dirname, '..', 'fixtures', 'corpus-expectations.json'), 'utf8'),
+    ) as { checked: Expectation[]; knownDifferences: KnownDifference[] };
+    expect(file.checked.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(file.checked.map((e) => e.path.split('/')[0])).size).toBe(7);
+    const group = await seedGroup(db.store, 'handchecked');
+    const paths = [...new Set([...file.checked, ...file.knownDifferences].map((e) => e.path))];
+    const addresses = new Map<string, string>();
+    for (const [i, path] of paths.entries()) {
+      addresses.set(path, (await seedProject(db.store, group.id, `hc${i}`)).address);
+    }
+    const entries = corpusIndex().filter((e) => addresses.has(e.path));
+    expect(entries).toHaveLength(paths.length);
+    const before = Number(
+      (await db.dataSource.query('SELECT count(*) AS n FROM inbound_emails'))[0].n,
+    );
+    const ids = await sendAll(entries, (e) => addresses.get(e.path)!);
+    await settle(before + entries.length);
+
+    const actual = async (path: string) => {
+      const row = await db.store.repos.inboundEmails.findById(ids.get(path)!);
+      if (row?.status !== 'ticket_created') return { status: row?.status, reason: row?.reason };
+      const item = await db.store.repos.workItems.findById(row.workItemId!);
+      const participants = await db.store.repos.participants.listForWorkItem(item!.id);
+      const attachments = await db.store.repos.attachments.listForWorkItem(item!.id);
+      return {
+        status: row.status,
+        subject: item!.title,
+        sender: item!.authorEmail,
+        cc: participants.filter((p) => p.role === 'cc').map((p) => p.email),
+        attachments: attachments.map((a) => a.filename).filter((f) => !f.startsWith('unnamed.')),
+        text: item!.description,
+      };
+    };
+    const mismatches: unknown[] = [];
+    for (const e of file.checked) {
+      const got = await actual(e.path);
+      const sender = e.replyTo ?? e.from;
+      const want = {
+        status: 'ticket_created',
+        subject: e.subject || '(no subject)',
+        sender,
+        cc: e.cc.filter((a) => a !== sender),
+        attachments: e.attachments,
+      };
+      const { text, ...compared } = got as typeof got & { text?: string };
+      if (JSON.stringify(compared) !== JSON.stringify(want) || !text?.includes(e.textIncludes)) {
+        mismatches.push({ path: e.path, want: { ...want, textIncludes: e.textIncludes }, got });
+      }
+    }
+    for (const k of file.knownDifferences) {
+      const got = (await actual(k.path)) as Record<string, unknown>;
+      if (JSON.stringify(got[k.field]) !== JSON.stringify(k.desk))
+        mismatches.push({ known: k, got });
+    }
+    expect(mismatches).toEqual([]);
+  }, 300_000);
 });
+
+interface Expectation {
+  path: string;
+  subject: string;
+  from: string;
+  replyTo: string | null;
+  cc: string[];
+  attachments: string[];
+  textIncludes: string;
+}
+
+interface KnownDifference {
+  path: string;
+  field: 'status' | 'subject' | 'attachments';
+  desk: unknown;
+}

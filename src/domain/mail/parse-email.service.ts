@@ -74,7 +74,7 @@ export async function parseEmail(raw: Buffer): Promise<ParseOutcome> {
             ? String(contentType.value).toLowerCase()
             : 'text/plain',
         attachments: mail.attachments.map((a) => ({
-          filename: clean(a.filename ?? 'attachment'),
+          filename: clean(a.filename ?? `unnamed.${(a.contentType || 'bin').split('/').pop()}`),
           contentType: clean(a.contentType || 'application/octet-stream'),
           contentId: a.contentId ? clean(a.contentId) : null,
           size: a.size,

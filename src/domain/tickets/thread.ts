@@ -42,7 +42,7 @@ export async function findThread(
     const id = await repos.workItems.findIdByReplyKey(envelope.projectId, replyKey);
     if (id !== null) return id;
   }
-  const references = referencedIds(email);
+  const references = referencedIds(email).filter((id) => id !== envelope.messageId);
   const workItemId = await repos.inboundEmails.findWorkItemByMessageIds(
     envelope.projectId,
     references,
