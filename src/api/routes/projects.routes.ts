@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createProject, getProject } from '../../domain/access/projects.service';
+import { createProject, getProject } from '../../domain/projects/projects.service';
 import type { ServiceDeskAddressing } from '../../domain/mail/service-desk-address';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Project } from '../../../entities/project.entity';
 import type { Store } from '../../repositories/store';
 import { serviceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
-import type { Actor } from './actor';
-import { requireGroupRole } from './group-access';
-import { requireProjectRole } from './project-access';
-import { ACCESS_LEVELS } from './roles';
+import type { Actor } from '../access/actor';
+import { requireGroupRole } from '../access/group-access';
+import { requireProjectRole } from '../access/project-access';
+import { ACCESS_LEVELS } from '../access/roles';
 
 export interface ProjectView extends Project {
   serviceDeskAddress: string;
