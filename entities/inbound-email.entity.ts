@@ -44,6 +44,10 @@ export class InboundEmail {
   @Column({ name: 'message_id', type: 'varchar', length: 998, nullable: true })
   messageId: string | null;
 
+  /** `mid:<Message-ID>`, or `sha256:<hash of headers and body>` for mail without one. */
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 1024, nullable: true })
+  dedupeKey: string | null;
+
   @Column({ name: 'project_id', type: 'integer' })
   projectId: number;
 

@@ -6,7 +6,14 @@ import type { WorkerDefinition } from './worker-definition';
 
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
-  const deps = { store: ctx.store, addressing: ctx.addressing };
+  const deps = {
+    store: ctx.store,
+    addressing: ctx.addressing,
+    attachmentLimits: {
+      maxCount: ctx.config.ATTACHMENT_MAX_COUNT,
+      maxTotalBytes: ctx.config.ATTACHMENT_MAX_TOTAL_BYTES,
+    },
+  };
   return {
     queue: JOBS.ingestEmail,
     async process(job: Job) {

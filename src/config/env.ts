@@ -37,6 +37,8 @@ const schema = z.object({
   SMTP_TLS_KEY: optionalText,
   SMTP_TLS_CERT: optionalText,
   CRM_MAX_CONTACTS_PER_EMAIL: int(25, 1),
+  ATTACHMENT_MAX_COUNT: int(50, 0),
+  ATTACHMENT_MAX_TOTAL_BYTES: int(25 * 1024 * 1024, 0),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i)

@@ -103,26 +103,53 @@ export class InboundEmailRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Serialises the processing of copies of one message, until the transaction ends. */
-  async lockMessageId(projectId: number, messageId: string): Promise<void> {
-    await this.em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [projectId, messageId]);
+  /**
+   * Serialises the processing of copies of one message and of messages of one thread, until the
+   * transaction ends. Locks are taken in one sorted pass so two transactions cannot deadlock.
+   */
+  async lockKeys(projectId: number, keys: string[]): Promise<void> {
+    await this.em.query(
+      `SELECT pg_advisory_xact_lock($1, h)
+         FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS s`,
+      [projectId, keys],
+    );
   }
 
-  /** Another email of the project with this Message-ID that already reached an outcome. */
-  async findEarlierByMessageId(
+  async setDedupeKey(id: string, dedupeKey: string): Promise<void> {
+    await this.em.query('UPDATE inbound_emails SET dedupe_key = $2 WHERE id = $1', [id, dedupeKey]);
+  }
+
+  /** Another email of the project with this dedupe key that already reached an outcome. */
+  async findEarlierByDedupeKey(
     projectId: number,
-    messageId: string,
+    dedupeKey: string,
     exceptId: string,
   ): Promise<{ id: string; workItemId: number | null } | null> {
     const rows: { id: string; work_item_id: number | null }[] = await this.em.query(
       `SELECT id, work_item_id FROM inbound_emails
-        WHERE project_id = $1 AND message_id = $2 AND id <> $3
+        WHERE project_id = $1 AND dedupe_key = $2 AND id <> $3
           AND status IN ('ticket_created', 'note_added', 'duplicate')
         ORDER BY id LIMIT 1`,
-      [projectId, messageId, exceptId],
+      [projectId, dedupeKey, exceptId],
     );
     const row = rows[0];
     return row ? { id: String(row.id), workItemId: row.work_item_id } : null;
+  }
+
+  /** An email of the project with one of these Message-IDs that is still waiting to be processed. */
+  async findPendingByMessageIds(
+    projectId: number,
+    messageIds: string[],
+    exceptId: string,
+  ): Promise<string | null> {
+    if (messageIds.length === 0) return null;
+    const rows: { id: string }[] = await this.em.query(
+      `SELECT id FROM inbound_emails
+        WHERE project_id = $1 AND message_id = ANY($2) AND id <> $3 AND status = 'received'
+        ORDER BY id LIMIT 1`,
+      [projectId, messageIds, exceptId],
+    );
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   /** The ticket of the project that one of these Message-IDs (a reply's references) belongs to. */

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiTokenRepository } from './api-token.repository';
+import { AttachmentRepository } from './attachment.repository';
 import { ContactRepository } from './contact.repository';
 import { translateDbError } from './db-errors';
 import { EmailParticipantRepository } from './email-participant.repository';
@@ -15,6 +16,7 @@ import { WorkItemRepository } from './work-item.repository';
 
 export interface Repositories {
   apiTokens: ApiTokenRepository;
+  attachments: AttachmentRepository;
   contacts: ContactRepository;
   groups: GroupRepository;
   inboundEmails: InboundEmailRepository;
@@ -31,6 +33,7 @@ export interface Repositories {
 function repositoriesOf(em: EntityManager): Repositories {
   return {
     apiTokens: new ApiTokenRepository(em),
+    attachments: new AttachmentRepository(em),
     contacts: new ContactRepository(em),
     groups: new GroupRepository(em),
     inboundEmails: new InboundEmailRepository(em),

@@ -39,7 +39,11 @@ async function store(
   return row!;
 }
 
-const deps = () => ({ store: db.store, addressing: ADDRESSING });
+const deps = () => ({
+  store: db.store,
+  addressing: ADDRESSING,
+  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+});
 
 describe('ingestEmail', () => {
   it('creates one ticket when the same job runs twice, and one contact link when linking runs twice', async () => {

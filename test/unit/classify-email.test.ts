@@ -14,6 +14,7 @@ describe('classifyEmail', () => {
   it('accepts an ordinary customer message', async () => {
     expect(await classify(['From: c@example.com', 'Auto-Submitted: no'])).toEqual({
       kind: 'customer',
+      flags: [],
     });
   });
 
@@ -30,6 +31,48 @@ describe('classifyEmail', () => {
     const result = await classify(['From: c@example.com', ...extra]);
     expect(result.kind).toBe('ignored');
     expect(result.kind === 'ignored' && result.reason).toMatch(reason);
+  });
+
+  it.each([
+    [['Subject: Automatic reply: your question'], /subject/],
+    [['Subject: Out of Office: back Monday'], /subject/],
+    [['X-MS-Exchange-Inbox-Rules-Loop: a@example.com'], /Microsoft/],
+    [
+      ['From: MAILER-DAEMON@mx.example.com', 'Subject: Undelivered Mail Returned to Sender'],
+      /bounce/,
+    ],
+    [['From: MAILER-DAEMON <>', 'Subject: Mail delivery failed'], /bounce: delivery failure/],
+    [['From: c@example.com', 'Return-Path: <>'], /Return-Path/],
+  ])('ignores %p', async (extra, reason) => {
+    const result = await classify(
+      extra[0]?.startsWith('From') ? extra : ['From: c@example.com', ...extra],
+    );
+    expect(result.kind === 'ignored' && result.reason).toMatch(reason);
+  });
+
+  it('keeps list mail as a customer ticket, flagged when it did not name us', async () => {
+    const viaList = await classify([
+      'From: c@example.com',
+      'To: list@lists.example',
+      'List-Id: <dev.lists.example>',
+      'Precedence: bulk',
+    ]);
+    expect(viaList).toEqual({
+      kind: 'customer',
+      flags: ['mailing list <dev.lists.example>, not addressed to us directly'],
+    });
+    const direct = await classify([
+      'From: c@example.com',
+      'To: support+k@desk.localhost',
+      'List-Id: <dev.lists.example>',
+    ]);
+    expect(direct).toEqual({ kind: 'customer', flags: [] });
+  });
+
+  it('does not mistake a customer whose subject merely mentions a vacation for an auto-reply', async () => {
+    expect((await classify(['From: c@example.com', 'Subject: Vacation booking failed'])).kind).toBe(
+      'customer',
+    );
   });
 
   it('ignores mail with a null reverse path', async () => {

@@ -10,3 +10,4 @@ export { ConflictError } from './conflict.error';
 export { ForbiddenError } from './forbidden.error';
 export { UnauthorizedError } from './unauthorized.error';
 export { UnprocessableError } from './unprocessable.error';
+export { ThreadParentPendingError } from './thread-parent-pending.error';

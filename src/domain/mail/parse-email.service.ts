@@ -1,3 +1,4 @@
+import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type Headers } from 'mailparser';
 import { addressesOf } from './address';
 
@@ -30,6 +31,9 @@ export type ParseOutcome =
 
 const MESSAGE_ID = /<[^<>\s]+>/g;
 
+/** PostgreSQL text cannot hold NUL; broken mail sometimes carries it. */
+const clean = (value: string): string => value.split('\u0000').join('');
+
 function idsOf(value: string | string[] | undefined): string[] {
   const joined = Array.isArray(value) ? value.join(' ') : (value ?? '');
   return [...new Set(joined.match(MESSAGE_ID) ?? [])];
@@ -58,21 +62,21 @@ export async function parseEmail(raw: Buffer): Promise<ParseOutcome> {
         messageId,
         inReplyTo: idsOf(mail.inReplyTo),
         references: idsOf(mail.references),
-        subject: (mail.subject ?? '').trim(),
+        subject: clean(mail.subject ?? '').trim(),
         sender: senderOf(mail.headers, replyTo, from),
         from,
         cc: addressesOf(mail.cc),
         to: addressesOf(mail.to),
-        text: mail.text ?? '',
+        text: clean(mail.text || (mail.html ? htmlToText(mail.html, { wordwrap: false }) : '')),
         headers: mail.headers,
         contentType:
           contentType && typeof contentType === 'object' && 'value' in contentType
             ? String(contentType.value).toLowerCase()
             : 'text/plain',
         attachments: mail.attachments.map((a) => ({
-          filename: a.filename ?? 'attachment',
-          contentType: a.contentType,
-          contentId: a.contentId ?? null,
+          filename: clean(a.filename ?? 'attachment'),
+          contentType: clean(a.contentType || 'application/octet-stream'),
+          contentId: a.contentId ? clean(a.contentId) : null,
           size: a.size,
           content: a.content,
         })),

@@ -1,16 +1,30 @@
 import { randomBytes } from 'node:crypto';
+import type { ParticipantInput } from '../../repositories/email-participant.repository';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import { JOBS } from '../../queue/jobs';
 import { normalizeAddress } from '../mail/address';
+import {
+  applyAttachmentLimits,
+  describeDropped,
+  type AttachmentLimits,
+} from '../mail/attachment-policy';
 import { classifyEmail } from '../mail/classify-email.service';
+import { dedupeKeyOf } from '../mail/dedupe-key';
 import { parseEmail, type ParsedEmail } from '../mail/parse-email.service';
-import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
-import type { ParticipantInput } from '../../repositories/email-participant.repository';
+import { replyText } from '../mail/reply-text';
+import type { ServiceDeskAddressing } from '../mail/service-desk-address';
+import { findThread, threadLockKeys, type ThreadEnvelope } from './thread';
 
 export type IngestOutcome =
-  | { kind: 'ticket_created'; workItemId: number; iid: number; followUp: OutboxRow }
-  | { kind: 'note_added'; workItemId: number; noteId: number; followUp: OutboxRow }
+  | {
+      kind: 'ticket_created';
+      workItemId: number;
+      iid: number;
+      flags: string[];
+      followUp: OutboxRow;
+    }
+  | { kind: 'note_added'; workItemId: number; noteId: number; flags: string[]; followUp: OutboxRow }
   | { kind: 'ignored'; reason: string }
   | { kind: 'duplicate'; workItemId: number | null; reason: string }
   | { kind: 'failed'; reason: string }
@@ -19,17 +33,14 @@ export type IngestOutcome =
 export interface IngestDeps {
   store: Store;
   addressing: ServiceDeskAddressing;
+  attachmentLimits: AttachmentLimits;
 }
 
 const MAX_TITLE = 255;
-const MAX_DESCRIPTION = 1_048_576;
+const MAX_TEXT = 1_048_576;
 
-interface Envelope {
-  id: string;
-  projectId: number;
+interface Envelope extends ThreadEnvelope {
   mailFrom: string | null;
-  rcptTo: string[];
-  messageId: string | null;
 }
 
 /**
@@ -60,7 +71,8 @@ export async function ingestEmail(
   const parsed = await parseEmail(stored.raw);
   if (parsed.kind === 'unparseable')
     return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
-  const classification = classifyEmail(parsed.email, envelope.mailFrom, deps.addressing);
+  const email = parsed.email;
+  const classification = classifyEmail(email, envelope.mailFrom, deps.addressing);
   if (classification.kind === 'ignored') {
     return finish(deps, envelope, outboxId, { kind: 'ignored', reason: classification.reason });
   }
@@ -70,7 +82,24 @@ export async function ingestEmail(
       await repos.outbox.markProcessed(outboxId);
       return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
     }
-    const outcome = await persist(repos, deps.addressing, envelope, parsed.email);
+    const dedupeKey = dedupeKeyOf(email, envelope.messageId);
+    await repos.inboundEmails.lockKeys(envelope.projectId, [
+      dedupeKey,
+      ...threadLockKeys(envelope, email),
+    ]);
+    await repos.inboundEmails.setDedupeKey(envelope.id, dedupeKey);
+    const earlier = await repos.inboundEmails.findEarlierByDedupeKey(
+      envelope.projectId,
+      dedupeKey,
+      envelope.id,
+    );
+    const outcome: IngestOutcome = earlier
+      ? {
+          kind: 'duplicate',
+          workItemId: earlier.workItemId,
+          reason: `${dedupeKey.startsWith('mid:') ? 'same Message-ID' : 'same headers and body'} as inbound email ${earlier.id}`,
+        }
+      : await persist(repos, deps, envelope, email, classification.flags);
     await recordOutcome(repos, envelope.id, outcome);
     await repos.outbox.markProcessed(outboxId);
     return outcome;
@@ -79,25 +108,11 @@ export async function ingestEmail(
 
 async function persist(
   repos: Repositories,
-  addressing: ServiceDeskAddressing,
+  deps: IngestDeps,
   envelope: Envelope,
   email: ParsedEmail,
+  flags: string[],
 ): Promise<IngestOutcome> {
-  if (envelope.messageId) {
-    await repos.inboundEmails.lockMessageId(envelope.projectId, envelope.messageId);
-    const earlier = await repos.inboundEmails.findEarlierByMessageId(
-      envelope.projectId,
-      envelope.messageId,
-      envelope.id,
-    );
-    if (earlier) {
-      return {
-        kind: 'duplicate',
-        workItemId: earlier.workItemId,
-        reason: `same Message-ID as inbound email ${earlier.id}`,
-      };
-    }
-  }
   // the customer is Reply-To, else From, else Sender; only an envelope sender is left for
   // header-less mail. From addresses that are not the customer are neither participants nor linked.
   const sender = email.sender ?? normalizeAddress(envelope.mailFrom);
@@ -105,57 +120,53 @@ async function persist(
     ...(sender ? [{ email: sender, role: 'from' as const }] : []),
     ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
   ];
-  const threadId = await findThread(repos, addressing, envelope, email);
+  const { kept, dropped } = applyAttachmentLimits(email.attachments, deps.attachmentLimits);
+  const allFlags =
+    dropped.length > 0 ? [...flags, `${dropped.length} attachment(s) dropped`] : flags;
+  const threadId = await findThread(repos, deps.addressing, envelope, email);
+
+  let workItemId: number;
+  let noteId: number | null = null;
+  let iid = 0;
   if (threadId !== null) {
+    workItemId = threadId;
     const note = await repos.workItems.addNote({
-      workItemId: threadId,
-      body: email.text.slice(0, MAX_DESCRIPTION),
+      workItemId,
+      body: replyText(email.text).slice(0, MAX_TEXT),
       authorEmail: sender,
       inboundEmailId: envelope.id,
     });
-    await repos.participants.addMany(threadId, envelope.id, participants);
-    const followUp = await repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-      workItemId: threadId,
+    noteId = note.id;
+  } else {
+    iid = await repos.projects.nextWorkItemIid(envelope.projectId);
+    const workItem = await repos.workItems.create({
+      projectId: envelope.projectId,
+      iid,
+      title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
+      description: email.text.slice(0, MAX_TEXT),
+      authorEmail: sender,
+      serviceDesk: true,
+      replyKey: randomBytes(16).toString('hex'),
+    });
+    workItemId = workItem.id;
+  }
+  await repos.attachments.addMany({ workItemId, noteId, inboundEmailId: envelope.id }, kept);
+  if (dropped.length > 0) {
+    await repos.workItems.addNote({
+      workItemId,
+      body: describeDropped(dropped),
+      authorEmail: null,
       inboundEmailId: envelope.id,
     });
-    return { kind: 'note_added', workItemId: threadId, noteId: note.id, followUp };
   }
-  const iid = await repos.projects.nextWorkItemIid(envelope.projectId);
-  const workItem = await repos.workItems.create({
-    projectId: envelope.projectId,
-    iid,
-    title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
-    description: email.text.slice(0, MAX_DESCRIPTION),
-    authorEmail: sender,
-    serviceDesk: true,
-    replyKey: randomBytes(16).toString('hex'),
-  });
-  await repos.participants.addMany(workItem.id, envelope.id, participants);
+  await repos.participants.addMany(workItemId, envelope.id, participants);
   const followUp = await repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-    workItemId: workItem.id,
+    workItemId,
     inboundEmailId: envelope.id,
   });
-  return { kind: 'ticket_created', workItemId: workItem.id, iid, followUp };
-}
-
-/** A reply: sent to a ticket's reply address, or naming a message already on a ticket. */
-async function findThread(
-  repos: Repositories,
-  addressing: ServiceDeskAddressing,
-  envelope: Envelope,
-  email: ParsedEmail,
-): Promise<number | null> {
-  for (const rcpt of envelope.rcptTo) {
-    const replyKey = parseServiceDeskAddress(addressing, rcpt)?.replyKey;
-    if (replyKey) {
-      const id = await repos.workItems.findIdByReplyKey(envelope.projectId, replyKey);
-      if (id !== null) return id;
-    }
-  }
-  return repos.inboundEmails.findWorkItemByMessageIds(envelope.projectId, [
-    ...email.inReplyTo,
-    ...email.references,
-  ]);
+  return noteId !== null
+    ? { kind: 'note_added', workItemId, noteId, flags: allFlags, followUp }
+    : { kind: 'ticket_created', workItemId, iid, flags: allFlags, followUp };
 }
 
 async function recordOutcome(
@@ -165,16 +176,12 @@ async function recordOutcome(
 ): Promise<void> {
   switch (outcome.kind) {
     case 'ticket_created':
-      await repos.inboundEmails.setOutcome(id, {
-        status: 'ticket_created',
-        workItemId: outcome.workItemId,
-      });
-      return;
     case 'note_added':
       await repos.inboundEmails.setOutcome(id, {
-        status: 'note_added',
+        status: outcome.kind,
         workItemId: outcome.workItemId,
-        noteId: outcome.noteId,
+        noteId: outcome.kind === 'note_added' ? outcome.noteId : null,
+        reason: outcome.flags.length > 0 ? outcome.flags.join('; ') : null,
       });
       return;
     case 'duplicate':

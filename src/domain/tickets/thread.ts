@@ -1,0 +1,58 @@
+import type { Repositories } from '../../repositories/store';
+import { ThreadParentPendingError } from '../errors';
+import type { ParsedEmail } from '../mail/parse-email.service';
+import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
+
+export interface ThreadEnvelope {
+  id: string;
+  projectId: number;
+  rcptTo: string[];
+  messageId: string | null;
+}
+
+const MAX_REFERENCES = 50;
+
+/** The Message-IDs a reply names: In-Reply-To first, then References (root first), bounded. */
+export function referencedIds(email: ParsedEmail): string[] {
+  const ids = [...new Set([...email.inReplyTo, ...email.references])];
+  return ids.length <= MAX_REFERENCES
+    ? ids
+    : [...ids.slice(0, MAX_REFERENCES - 1), ids[ids.length - 1]!];
+}
+
+/** Lock keys shared by every message of one conversation, so they are processed one at a time. */
+export function threadLockKeys(envelope: ThreadEnvelope, email: ParsedEmail): string[] {
+  return [...referencedIds(email), ...(envelope.messageId ? [envelope.messageId] : [])];
+}
+
+/**
+ * The ticket a message continues: one whose reply address it was sent to, or one holding a message
+ * it references, in the same project only. Null for a new conversation. Throws a temporary error
+ * when the referenced message is stored but not processed yet, so the reply waits for its ticket.
+ */
+export async function findThread(
+  repos: Repositories,
+  addressing: ServiceDeskAddressing,
+  envelope: ThreadEnvelope,
+  email: ParsedEmail,
+): Promise<number | null> {
+  for (const rcpt of envelope.rcptTo) {
+    const replyKey = parseServiceDeskAddress(addressing, rcpt)?.replyKey;
+    if (!replyKey) continue;
+    const id = await repos.workItems.findIdByReplyKey(envelope.projectId, replyKey);
+    if (id !== null) return id;
+  }
+  const references = referencedIds(email);
+  const workItemId = await repos.inboundEmails.findWorkItemByMessageIds(
+    envelope.projectId,
+    references,
+  );
+  if (workItemId !== null) return workItemId;
+  const pending = await repos.inboundEmails.findPendingByMessageIds(
+    envelope.projectId,
+    references,
+    envelope.id,
+  );
+  if (pending !== null) throw new ThreadParentPendingError(envelope.id, pending);
+  return null;
+}
