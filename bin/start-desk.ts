@@ -3,6 +3,7 @@ import { buildApi } from '../src/api/api-server';
 import { createContext } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
 import { ensureDatabase } from '../src/db/ensure-database';
+import { sha256Hex } from '../src/domain/access/api-token';
 import type { Logger } from '../src/logger';
 import { MessageReceiver } from '../src/smtp/receive-message';
 import { createSmtpListener } from '../src/smtp/smtp-listener';
@@ -115,6 +116,9 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
           postgres: () => ctx.store.ping(),
           redis: async () => void (await ctx.redis.ping()),
         },
+        store: ctx.store,
+        addressing: ctx.addressing,
+        adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
       });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();

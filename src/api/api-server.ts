@@ -1,21 +1,62 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
+import type { Store } from '../repositories/store';
+import { requireBearerToken } from './auth';
+import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
+import { contactsRoutes } from './routes/contacts.routes';
+import { groupsRoutes } from './routes/groups.routes';
+import { organizationsRoutes } from './routes/organizations.routes';
+import { projectsRoutes } from './routes/projects.routes';
+import { usersRoutes } from './routes/users.routes';
+import { workItemsRoutes } from './routes/work-items.routes';
 
 export interface ApiDeps {
   logger: Logger;
   health: HealthChecks;
+  store: Store;
+  addressing: ServiceDeskAddressing;
+  /** sha256 of ADMIN_TOKEN, when configured. */
+  adminTokenSha256: string | null;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
-  app.setErrorHandler(
-    (err: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-      if (status >= 500) request.log.error({ err }, 'request failed');
-      void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
-    },
-  );
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(mapError);
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not found' }));
   registerHealthRoutes(app, deps.health);
+
+  void app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'desk admin API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  void app.register(
+    async (v1) => {
+      requireBearerToken(v1, { store: deps.store, adminTokenSha256: deps.adminTokenSha256 });
+      await v1.register(usersRoutes(deps.store));
+      await v1.register(groupsRoutes(deps.store));
+      await v1.register(projectsRoutes(deps.store, deps.addressing));
+      await v1.register(contactsRoutes(deps.store));
+      await v1.register(organizationsRoutes(deps.store));
+      await v1.register(workItemsRoutes(deps.store));
+    },
+    { prefix: '/api/v1' },
+  );
   return app;
 }

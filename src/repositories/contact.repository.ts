@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Contact } from '../../entities/contact.entity';
+import { ConflictError } from '../domain/errors';
+import { likePattern } from './like-pattern';
+import { uniqueViolation } from './unique-violation';
 import type { CrmState } from '../../entities/organization.entity';
 import { WorkItemContact, type ContactLinkSource } from '../../entities/work-item-contact.entity';
 
@@ -15,14 +18,142 @@ export interface NewContact {
   lastName: string;
   email?: string | null;
   organizationId?: number | null;
+  phone?: string;
+  description?: string;
   state?: CrmState;
+}
+
+export type ContactChanges = Partial<Omit<NewContact, 'groupId'>>;
+
+export interface ContactFilter {
+  search?: string;
+  state?: CrmState;
+  organizationId?: number;
+}
+
+/** A contact as suggested or listed on a work item, with its organization's name. */
+export interface ContactSummary {
+  id: number;
+  email: string | null;
+  firstName: string;
+  lastName: string;
+  state: CrmState;
+  organization: { id: number; name: string } | null;
+}
+
+interface SummaryRow {
+  id: number;
+  email: string | null;
+  first_name: string;
+  last_name: string;
+  state: CrmState;
+  organization_id: number | null;
+  organization_name: string | null;
+}
+
+export const SUMMARY_COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.state,
+  o.id AS organization_id, o.name AS organization_name`;
+
+export function toSummary(r: SummaryRow): ContactSummary {
+  return {
+    id: r.id,
+    email: r.email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    state: r.state,
+    organization:
+      r.organization_id === null
+        ? null
+        : { id: r.organization_id, name: r.organization_name ?? '' },
+  };
+}
+
+function duplicateEmail(err: unknown, email: string | null | undefined): never {
+  if (uniqueViolation(err) === 'contacts_group_email_key')
+    throw new ConflictError(`a contact with email ${email} already exists in this group`);
+  throw err;
 }
 
 export class ContactRepository {
   constructor(private readonly em: EntityManager) {}
 
   async create(input: NewContact): Promise<Contact> {
-    return this.em.save(this.em.create(Contact, { state: 'active', ...input }));
+    return this.em
+      .save(this.em.create(Contact, { state: 'active', ...input }))
+      .catch((err: unknown) => duplicateEmail(err, input.email));
+  }
+
+  async update(contact: Contact, changes: ContactChanges): Promise<Contact> {
+    return this.em
+      .save(Object.assign(contact, changes))
+      .catch((err: unknown) => duplicateEmail(err, changes.email));
+  }
+
+  findInGroup(groupId: number, id: number): Promise<Contact | null> {
+    return this.em.findOne(Contact, { where: { groupId, id } });
+  }
+
+  /** One page in id order; `search` matches email and names case-insensitively. */
+  async list(
+    groupId: number,
+    filter: ContactFilter,
+    afterId: number | null,
+    limit: number,
+  ): Promise<Contact[]> {
+    const q = this.em
+      .createQueryBuilder(Contact, 'c')
+      .where('c.group_id = :groupId', { groupId })
+      .orderBy('c.id', 'ASC')
+      .limit(limit);
+    if (filter.search) {
+      q.andWhere(
+        `(c.email ILIKE :s OR c.first_name ILIKE :s OR c.last_name ILIKE :s
+          OR c.first_name || ' ' || c.last_name ILIKE :s)`,
+        { s: `%${likePattern(filter.search)}%` },
+      );
+    }
+    if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
+    if (filter.organizationId !== undefined)
+      q.andWhere('c.organization_id = :org', { org: filter.organizationId });
+    if (afterId !== null) q.andWhere('c.id > :afterId', { afterId });
+    return q.getMany();
+  }
+
+  /** Contacts of one group among `ids`; ids of other groups are simply not found. */
+  async findByIds(groupId: number, ids: number[]): Promise<ContactMatch[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: number; email: string | null; state: CrmState }[] = await this.em.query(
+      `SELECT id, lower(email) AS email, state FROM contacts
+        WHERE group_id = $1 AND id = ANY($2::int[])`,
+      [groupId, ids],
+    );
+    return rows.map((r) => ({ id: r.id, email: r.email ?? '', state: r.state }));
+  }
+
+  /**
+   * Autocomplete: contacts of the group (active ones not on the work item for `add`, the ones on
+   * it for `remove`) whose email, first or last name starts with `prefix`.
+   */
+  async suggest(
+    action: 'add' | 'remove',
+    groupId: number,
+    workItemId: number,
+    prefix: string,
+    limit: number,
+  ): Promise<ContactSummary[]> {
+    const onItem =
+      'EXISTS (SELECT 1 FROM work_item_contacts w WHERE w.work_item_id = $2 AND w.contact_id = c.id)';
+    const which = action === 'add' ? `c.state = 'active' AND NOT ${onItem}` : onItem;
+    const rows: SummaryRow[] = await this.em.query(
+      `SELECT ${SUMMARY_COLUMNS}
+         FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+        WHERE c.group_id = $1 AND ${which}
+          AND (lower(c.email) LIKE $3 OR lower(c.first_name) LIKE $3 OR lower(c.last_name) LIKE $3)
+        ORDER BY c.last_name, c.first_name, c.id
+        LIMIT $4`,
+      [groupId, workItemId, `${likePattern(prefix.toLowerCase())}%`, limit],
+    );
+    return rows.map(toSummary);
   }
 
   /** Contacts of one group whose email equals one of `emails` (already lower-cased). */

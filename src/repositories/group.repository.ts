@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { Group } from '../../entities/group.entity';
 import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
 import type { AncestorSetting } from '../domain/crm/contact-source';
+import { ConflictError } from '../domain/errors';
+import { uniqueViolation } from './unique-violation';
 
 export interface GroupCrmChain {
   /** Root first, ending with the group itself. */
@@ -20,12 +22,18 @@ export class GroupRepository {
   constructor(private readonly em: EntityManager) {}
 
   async create(input: { name: string; path: string; parentId: number | null }): Promise<Group> {
-    const rows: { id: number }[] = await this.em.query(
-      `INSERT INTO groups (name, path, parent_id, traversal_ids)
-       SELECT $1, $2, $3, coalesce((SELECT traversal_ids FROM groups WHERE id = $3), '{}')
-       RETURNING id`,
-      [input.name, input.path, input.parentId],
-    );
+    const rows: { id: number }[] = await this.em
+      .query(
+        `INSERT INTO groups (name, path, parent_id, traversal_ids)
+         SELECT $1, $2, $3, coalesce((SELECT traversal_ids FROM groups WHERE id = $3), '{}')
+         RETURNING id`,
+        [input.name, input.path, input.parentId],
+      )
+      .catch((err: unknown) => {
+        if (uniqueViolation(err) === 'groups_parent_path_key')
+          throw new ConflictError(`the path ${input.path} is already taken at this level`);
+        throw err;
+      });
     const id = rows[0]?.id as number;
     await this.em.query('UPDATE groups SET traversal_ids = traversal_ids || id WHERE id = $1', [
       id,
@@ -43,6 +51,51 @@ export class GroupRepository {
     sourceGroupId: number | null,
   ): Promise<void> {
     await this.em.upsert(GroupCrmSettings, { groupId, enabled, sourceGroupId }, ['groupId']);
+  }
+
+  /** The path of every ancestor and the group itself, joined by `/`. */
+  async fullPath(id: number): Promise<string | null> {
+    const rows: { full_path: string }[] = await this.em.query(
+      `SELECT string_agg(a.path, '/' ORDER BY t.depth) AS full_path
+         FROM groups g
+         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+         JOIN groups a ON a.id = t.gid
+        WHERE g.id = $1`,
+      [id],
+    );
+    return rows[0]?.full_path ?? null;
+  }
+
+  /** The group's own CRM settings (not inherited), with the defaults when none are stored. */
+  async ownCrmSettings(
+    groupId: number,
+  ): Promise<{ enabled: boolean; sourceGroupId: number | null }> {
+    const row = await this.em.findOne(GroupCrmSettings, { where: { groupId } });
+    return { enabled: row?.enabled ?? true, sourceGroupId: row?.sourceGroupId ?? null };
+  }
+
+  /** True when some group has this one configured as its contact source. */
+  async isConfiguredSource(groupId: number): Promise<boolean> {
+    const rows: unknown[] = await this.em.query(
+      'SELECT 1 FROM group_crm_settings WHERE source_group_id = $1 LIMIT 1',
+      [groupId],
+    );
+    return rows.length > 0;
+  }
+
+  /** True when a work item of a project in the group's subtree has a contact of `sourceGroupId`. */
+  async subtreeUsesContactsOf(groupId: number, sourceGroupId: number): Promise<boolean> {
+    const rows: unknown[] = await this.em.query(
+      `SELECT 1 FROM work_item_contacts wic
+         JOIN contacts c ON c.id = wic.contact_id
+         JOIN work_items w ON w.id = wic.work_item_id
+         JOIN projects p ON p.id = w.project_id
+         JOIN groups g ON g.id = p.group_id
+        WHERE g.traversal_ids @> ARRAY[$1]::int[] AND c.group_id = $2
+        LIMIT 1`,
+      [groupId, sourceGroupId],
+    );
+    return rows.length > 0;
   }
 
   /** The CRM settings of a group and all its ancestors, in one query. */

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Project } from '../../entities/project.entity';
+import { ConflictError } from '../domain/errors';
+import { uniqueViolation } from './unique-violation';
 
 export class ProjectRepository {
   constructor(private readonly em: EntityManager) {}
@@ -10,7 +12,13 @@ export class ProjectRepository {
     path: string;
     serviceDeskKey: string;
   }): Promise<Project> {
-    return this.em.save(this.em.create(Project, { ...input, serviceDeskEnabled: true }));
+    return this.em
+      .save(this.em.create(Project, { ...input, serviceDeskEnabled: true }))
+      .catch((err: unknown) => {
+        if (uniqueViolation(err) === 'projects_group_path_key')
+          throw new ConflictError(`the path ${input.path} is already taken in this group`);
+        throw err;
+      });
   }
 
   findById(id: number): Promise<Project | null> {

@@ -1,34 +1,49 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { ApiTokenRepository } from './api-token.repository';
 import { AttachmentRepository } from './attachment.repository';
 import { ContactRepository } from './contact.repository';
 import { translateDbError } from './db-errors';
 import { EmailParticipantRepository } from './email-participant.repository';
 import { GroupRepository } from './group.repository';
 import { InboundEmailRepository } from './inbound-email.repository';
+import { MembershipRepository } from './membership.repository';
+import { OrganizationRepository } from './organization.repository';
 import { OutboxRepository } from './outbox.repository';
 import { ProjectRepository } from './project.repository';
+import { UserRepository } from './user.repository';
+import { WorkItemContactRepository } from './work-item-contact.repository';
 import { WorkItemRepository } from './work-item.repository';
 
 export interface Repositories {
+  apiTokens: ApiTokenRepository;
   attachments: AttachmentRepository;
   contacts: ContactRepository;
   groups: GroupRepository;
   inboundEmails: InboundEmailRepository;
+  memberships: MembershipRepository;
+  organizations: OrganizationRepository;
   outbox: OutboxRepository;
   participants: EmailParticipantRepository;
   projects: ProjectRepository;
+  users: UserRepository;
+  workItemContacts: WorkItemContactRepository;
   workItems: WorkItemRepository;
 }
 
 function repositoriesOf(em: EntityManager): Repositories {
   return {
+    apiTokens: new ApiTokenRepository(em),
     attachments: new AttachmentRepository(em),
     contacts: new ContactRepository(em),
     groups: new GroupRepository(em),
     inboundEmails: new InboundEmailRepository(em),
+    memberships: new MembershipRepository(em),
+    organizations: new OrganizationRepository(em),
     outbox: new OutboxRepository(em),
     participants: new EmailParticipantRepository(em),
     projects: new ProjectRepository(em),
+    users: new UserRepository(em),
+    workItemContacts: new WorkItemContactRepository(em),
     workItems: new WorkItemRepository(em),
   };
 }

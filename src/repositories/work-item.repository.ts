@@ -51,4 +51,38 @@ export class WorkItemRepository {
     );
     return rows.map((r) => r.contact_id);
   }
+
+  /** A work item staff created through the API: no reply key, no Service Desk author. */
+  async createByUser(input: {
+    projectId: number;
+    iid: number;
+    title: string;
+    description: string;
+    authorUserId: number | null;
+  }): Promise<WorkItem> {
+    return this.em.save(
+      this.em.create(WorkItem, { ...input, state: 'open', serviceDesk: false, replyKey: null }),
+    );
+  }
+
+  /** One page of a project's work items, newest first. */
+  async list(projectId: number, beforeId: number | null, limit: number): Promise<WorkItem[]> {
+    const q = this.em
+      .createQueryBuilder(WorkItem, 'w')
+      .where('w.project_id = :projectId', { projectId })
+      .orderBy('w.id', 'DESC')
+      .limit(limit);
+    if (beforeId !== null) q.andWhere('w.id < :beforeId', { beforeId });
+    return q.getMany();
+  }
+
+  async addStaffNote(input: {
+    workItemId: number;
+    body: string;
+    authorUserId: number | null;
+  }): Promise<Note> {
+    return this.em.save(
+      this.em.create(Note, { ...input, authorEmail: null, inboundEmailId: null }),
+    );
+  }
 }

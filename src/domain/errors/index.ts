@@ -6,4 +6,8 @@ export { QueueUnavailableError } from './queue-unavailable.error';
 export { TooManyConnectionsError } from './too-many-connections.error';
 export { TooManyRecipientsError } from './too-many-recipients.error';
 export { UnknownRecipientError } from './unknown-recipient.error';
+export { ConflictError } from './conflict.error';
+export { ForbiddenError } from './forbidden.error';
+export { UnauthorizedError } from './unauthorized.error';
+export { UnprocessableError } from './unprocessable.error';
 export { ThreadParentPendingError } from './thread-parent-pending.error';

@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DeskError, UnprocessableError } from '../domain/errors';
+
+const NAMES: Record<number, string> = {
+  400: 'invalid request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not found',
+  409: 'conflict',
+  413: 'payload too large',
+  415: 'unsupported media type',
+  422: 'unprocessable',
+  429: 'too many requests',
+  503: 'unavailable',
+};
+
+const nameOf = (status: number) => NAMES[status] ?? (status < 500 ? 'invalid request' : 'error');
+
+/** The API's one error mapper: domain errors by their status, bad input 400, the rest 500. */
+export function mapError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issue = err.validation[0]!;
+    const field = issue.instancePath.slice(1).replaceAll('/', '.') || err.validationContext;
+    void reply.status(400).send({ error: 'invalid request', field, message: issue.message });
+    return;
+  }
+  if (err instanceof DeskError) {
+    if (err.httpStatus >= 500) request.log.warn({ err: err.message }, 'request failed');
+    const details = err instanceof UnprocessableError ? err.details : undefined;
+    void reply
+      .status(err.httpStatus)
+      .send({ error: nameOf(err.httpStatus), message: err.message, ...details });
+    return;
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    void reply.status(err.statusCode).send({ error: nameOf(err.statusCode), message: err.message });
+    return;
+  }
+  request.log.error({ err }, 'request failed');
+  void reply.status(500).send({ error: 'internal error' });
+}

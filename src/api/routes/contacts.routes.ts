@@ -1,0 +1,125 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createContact,
+  getContact,
+  listContacts,
+  listContactWorkItems,
+  updateContact,
+} from '../../domain/crm/contacts.service';
+import type { Store } from '../../repositories/store';
+import { actorOf } from '../auth';
+import { workItemJson } from '../presenters';
+import { crmState, email, id, idParams, pageQuery, pageRequest, requiredText } from '../schemas';
+
+const tags = ['contacts'];
+const contactParams = z.object({ id, contactId: id });
+const fields = {
+  firstName: requiredText(255),
+  lastName: requiredText(255),
+  email: email.nullish(),
+  phone: z.string().max(32).optional(),
+  description: z.string().max(1024).optional(),
+  organizationId: id.nullish(),
+  state: crmState.optional(),
+};
+const createBody = z.object(fields);
+const updateBody = z.object(fields).partial();
+
+export const contactsRoutes =
+  (store: Store): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/groups/:id/contacts',
+      {
+        schema: {
+          tags,
+          summary: 'List the contacts of a group (Planner)',
+          params: idParams,
+          querystring: pageQuery.extend({
+            search: z
+              .string()
+              .max(255)
+              .optional()
+              .describe('part of the email, first or last name'),
+            state: crmState.optional(),
+            organizationId: id.optional(),
+          }),
+        },
+      },
+      (request) => {
+        const { search, state, organizationId, ...page } = request.query;
+        return listContacts(
+          store,
+          actorOf(request),
+          request.params.id,
+          { search, state, organizationId },
+          pageRequest(page),
+        );
+      },
+    );
+
+    app.post(
+      '/groups/:id/contacts',
+      {
+        schema: {
+          tags,
+          summary: 'Create a contact (Developer; root groups and contact sources only)',
+          params: idParams,
+          body: createBody,
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await createContact(store, actorOf(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/groups/:id/contacts/:contactId',
+      { schema: { tags, summary: 'Get a contact (Planner)', params: contactParams } },
+      (request) => getContact(store, actorOf(request), request.params.id, request.params.contactId),
+    );
+
+    app.patch(
+      '/groups/:id/contacts/:contactId',
+      {
+        schema: {
+          tags,
+          summary: 'Update a contact, its state included (Developer)',
+          params: contactParams,
+          body: updateBody,
+        },
+      },
+      (request) =>
+        updateContact(
+          store,
+          actorOf(request),
+          request.params.id,
+          request.params.contactId,
+          request.body,
+        ),
+    );
+
+    app.get(
+      '/groups/:id/contacts/:contactId/work-items',
+      {
+        schema: {
+          tags,
+          summary: 'Work items linked to a contact, newest first (Planner)',
+          params: contactParams,
+          querystring: pageQuery,
+        },
+      },
+      async (request) => {
+        const page = await listContactWorkItems(
+          store,
+          actorOf(request),
+          request.params.id,
+          request.params.contactId,
+          pageRequest(request.query),
+        );
+        return { ...page, items: page.items.map(workItemJson) };
+      },
+    );
+  };

@@ -1,0 +1,66 @@
+import type { Repositories, Store } from '../../repositories/store';
+import type { Actor } from '../access/actor';
+import { levelInGroup, requireGroupRole } from '../access/group-access';
+import { ACCESS_LEVELS } from '../access/roles';
+import { UnprocessableError } from '../errors';
+import { resolveContactSource } from './contact-source';
+
+export interface CrmSettingsView {
+  enabled: boolean;
+  contactSourceGroupId: number | null;
+  resolvedContactSourceGroupId: number;
+}
+
+export const SOURCE_LOCKED =
+  'Contact source cannot be changed when work items already have contacts assigned from a different source';
+
+async function view(repos: Repositories, groupId: number): Promise<CrmSettingsView> {
+  const own = await repos.groups.ownCrmSettings(groupId);
+  const crm = await repos.groups.crmChainOfGroup(groupId);
+  return {
+    enabled: own.enabled,
+    contactSourceGroupId: own.sourceGroupId,
+    resolvedContactSourceGroupId: resolveContactSource(crm!.chain),
+  };
+}
+
+export async function getCrmSettings(
+  store: Store,
+  actor: Actor,
+  groupId: number,
+): Promise<CrmSettingsView> {
+  return store.run(async (repos) => {
+    await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.owner);
+    return view(repos, groupId);
+  });
+}
+
+/** Owner only; a field left out keeps its value, so changing the source never flips `enabled`. */
+export async function updateCrmSettings(
+  store: Store,
+  actor: Actor,
+  groupId: number,
+  input: { enabled?: boolean; contactSourceGroupId?: number | null },
+): Promise<CrmSettingsView> {
+  return store.transaction(async (repos) => {
+    await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.owner);
+    const own = await repos.groups.ownCrmSettings(groupId);
+    const sourceGroupId =
+      input.contactSourceGroupId === undefined ? own.sourceGroupId : input.contactSourceGroupId;
+    if (sourceGroupId !== null && sourceGroupId !== own.sourceGroupId) {
+      if ((await levelInGroup(repos, actor, sourceGroupId)) === null)
+        throw new UnprocessableError(`contact source group ${sourceGroupId} not found`, {
+          field: 'contactSourceGroupId',
+        });
+    }
+    const chain = (await repos.groups.crmChainOfGroup(groupId))!.chain;
+    const before = resolveContactSource(chain);
+    const after = resolveContactSource(
+      chain.map((g) => (g.groupId === groupId ? { groupId, sourceGroupId } : g)),
+    );
+    if (before !== after && (await repos.groups.subtreeUsesContactsOf(groupId, before)))
+      throw new UnprocessableError(SOURCE_LOCKED, { field: 'contactSourceGroupId' });
+    await repos.groups.setCrmSettings(groupId, input.enabled ?? own.enabled, sourceGroupId);
+    return view(repos, groupId);
+  });
+}

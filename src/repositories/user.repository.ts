@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import { User } from '../../entities/user.entity';
+import { ConflictError } from '../domain/errors';
+import { uniqueViolation } from './unique-violation';
+
+export class UserRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(input: {
+    username: string;
+    name: string;
+    email: string;
+    isAdmin: boolean;
+  }): Promise<User> {
+    try {
+      return await this.em.save(this.em.create(User, input));
+    } catch (err) {
+      const index = uniqueViolation(err);
+      if (index === 'users_username_key')
+        throw new ConflictError(`username ${input.username} is already taken`);
+      if (index === 'users_email_key')
+        throw new ConflictError(`a user with email ${input.email} already exists`);
+      throw err;
+    }
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.em.findOne(User, { where: { id } });
+  }
+}
