@@ -4,7 +4,12 @@ import IORedis from 'ioredis';
 export const ADMIN_DB_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DB = 'desk_test_template';
+/** One template per test run (set by globalSetup), so parallel runs never drop each other's. */
+export const templateDb = (): string => {
+  const name = process.env.DESK_TEST_TEMPLATE;
+  if (!name) throw new Error('DESK_TEST_TEMPLATE is set by test/support/global-setup.ts');
+  return name;
+};
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_DB_URL);

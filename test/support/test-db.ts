@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 import { Store } from '../../src/repositories/store';
-import { databaseUrl, TEMPLATE_DB, withAdminClient } from './services';
+import { databaseUrl, templateDb, withAdminClient } from './services';
 
 export interface TestDb {
   name: string;
@@ -15,7 +15,7 @@ export interface TestDb {
 /** A fresh migrated database for one test file, cloned from the template. */
 export async function createTestDb(): Promise<TestDb> {
   const name = `desk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   const url = databaseUrl(name);
   const dataSource = createDataSource({
     url,
