@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { parseEmail } from '../../src/domain/mail/parse-email.service';
 
 async function parsed(raw: string) {
@@ -49,5 +50,31 @@ describe('parseEmail', () => {
   it('does not throw on a message with no headers at all', async () => {
     const result = await parseEmail(Buffer.from('just some bytes\x00\xff'));
     expect(['parsed', 'unparseable']).toContain(result.kind);
+  });
+
+  it.each([
+    ['iso-2022-jp', 'お問い合わせ'],
+    ['shift_jis', '請求書について'],
+    ['gb2312', '发票问题'],
+    ['koi8-r', 'Счёт не пришёл'.replace('ё', 'е')],
+    ['windows-1252', 'Café “quoted” €5'],
+    ['iso-8859-2', 'Zażółć gęślą'],
+  ])('decodes an RFC 2047 subject and name in %s', async (charset, text) => {
+    // iconv-lite cannot encode ISO-2022-JP; these are the bytes Python's codec writes
+    const bytes =
+      charset === 'iso-2022-jp'
+        ? Buffer.from('GyRCJCpMZCQkOWckbyQ7GyhC', 'base64')
+        : iconv.encode(text, charset);
+    const word = `=?${charset}?B?${bytes.toString('base64')}?=`;
+    const email = await parsed(`From: ${word} <c@example.com>\nSubject: ${word}\n\nbody`);
+    expect(email.subject).toBe(text);
+  });
+
+  it('falls back without crashing on an unknown or lying charset', async () => {
+    const email = await parsed(
+      'From: c@example.com\nSubject: =?x-unknown?Q?caf=E9?=\nContent-Type: text/plain; charset=x-bogus\n\ncaf\xe9 body',
+    );
+    expect(email.subject).toMatch(/^caf/);
+    expect(email.text).toMatch(/^caf/);
   });
 });
