@@ -2,6 +2,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import type { AppContext } from '../src/app/context';
 import { DeskError } from '../src/domain/errors';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../src/logger';
 import { createWorkerRedis } from '../src/queue/connection';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
@@ -25,44 +27,60 @@ function guarded(definition: WorkerDefinition) {
   };
 }
 
+export interface WorkerSettings {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  logger: Logger;
+}
+
+/** One BullMQ worker for one definition, with desk's retry policy and failure recording. */
+export function runWorker(definition: WorkerDefinition, settings: WorkerSettings): Worker {
+  const worker = new Worker(definition.queue, guarded(definition), {
+    connection: settings.connection,
+    prefix: settings.prefix,
+    concurrency: settings.concurrency,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const log = settings.logger.child({ module: definition.queue, jobId: job.id });
+    if (!final) {
+      log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
+      return;
+    }
+    if (err instanceof DeskError && err.temporary) {
+      // the outbox row stays open: the sweeper retries the job once the outage is over
+      log.warn(
+        { err: err.message },
+        'retries used up during an outage; the outbox sweeper will retry',
+      );
+      return;
+    }
+    definition
+      .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
+      .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
+  });
+  worker.on('error', (err) =>
+    settings.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'),
+  );
+  return worker;
+}
+
 export function startWorkers(ctx: AppContext): RunningWorkers {
-  const definitions = [ingestEmailWorker(ctx), linkContactsWorker(ctx)];
   const connection = createWorkerRedis(ctx.config.REDIS_URL);
   connection.on('error', (err) =>
     ctx.logger.warn({ err: err.message }, 'worker redis connection error'),
   );
-  const workers = definitions.map((definition) => {
-    const worker = new Worker(definition.queue, guarded(definition), {
-      connection,
-      prefix: ctx.config.QUEUE_PREFIX,
-      concurrency: ctx.config.WORKER_CONCURRENCY,
-    });
-    worker.on('failed', (job, err) => {
-      if (!job) return;
-      const final =
-        err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      const log = ctx.logger.child({ module: definition.queue, jobId: job.id });
-      if (!final) {
-        log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
-        return;
-      }
-      if (err instanceof DeskError && err.temporary) {
-        // the outbox row stays open: the sweeper retries the job once the outage is over
-        log.warn(
-          { err: err.message },
-          'retries used up during an outage; the outbox sweeper will retry',
-        );
-        return;
-      }
-      definition
-        .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
-        .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
-    });
-    worker.on('error', (err) =>
-      ctx.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'),
-    );
-    return worker;
-  });
+  const settings = {
+    connection,
+    prefix: ctx.config.QUEUE_PREFIX,
+    concurrency: ctx.config.WORKER_CONCURRENCY,
+    logger: ctx.logger,
+  };
+  const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
+    runWorker(d, settings),
+  );
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
