@@ -1,14 +1,20 @@
-// Writes the one closing line .ci/run prints: `tests: N passed, N failed`.
+// Writes what .ci/run adds up into its closing line `tests: N passed, N failed`.
 const fs = require('node:fs');
 const path = require('node:path');
 
 class SummaryReporter {
+  constructor(_globalConfig, options = {}) {
+    this.name = options.name || 'main';
+  }
+
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    const line = `tests: ${results.numPassedTests} passed, ${failed} failed`;
     const dir = path.join(__dirname, '..', '..', 'test-results');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'summary.txt'), `${line}\n`);
+    fs.writeFileSync(
+      path.join(dir, `summary-${this.name}.json`),
+      JSON.stringify({ passed: results.numPassedTests, failed }),
+    );
   }
 }
 

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** desk as operators run it (`node dist/bin/desk.js`), in a process a case may kill -9. */
+export class DeskProcess {
+  private child: ChildProcess | null = null;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    readonly logFile: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'desk.js')], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    const port = Number(this.env.SMTP_PORT);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`desk exited with ${child.exitCode}: ${this.tail()}`);
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = connect({ port, host: '127.0.0.1' }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`desk did not listen on ${port}: ${this.tail()}`);
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  tail(lines = 20): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trim().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+}
