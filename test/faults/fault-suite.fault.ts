@@ -168,11 +168,11 @@ describe('fault suite: nothing answered 250 is lost or becomes two tickets', () 
 
   it('answers 451 while PostgreSQL is stopped and recovers by itself when it returns', async () => {
     await runCase('postgres', async () => {
-      let down = { noAcceptFrom: 0, noAcceptUntil: 0 };
+      const down = { noAcceptFrom: 0, noAcceptUntil: 0 };
       try {
         await pg.stop();
         // from when the server is gone until we start it again, no DATA may be answered 250
-        down = { noAcceptFrom: Date.now(), noAcceptUntil: 0 };
+        down.noAcceptFrom = Date.now();
         await sleep(4000);
         down.noAcceptUntil = Date.now();
       } finally {
