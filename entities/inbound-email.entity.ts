@@ -48,6 +48,10 @@ export class InboundEmail {
   @Column({ name: 'dedupe_key', type: 'varchar', length: 1024, nullable: true })
   dedupeKey: string | null;
 
+  /** The first Message-ID of the conversation (References' first, else In-Reply-To, else its own). */
+  @Column({ name: 'thread_root', type: 'varchar', length: 998, nullable: true })
+  threadRoot: string | null;
+
   @Column({ name: 'project_id', type: 'integer' })
   projectId: number;
 

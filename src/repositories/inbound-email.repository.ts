@@ -115,8 +115,22 @@ export class InboundEmailRepository {
     );
   }
 
-  async setDedupeKey(id: string, dedupeKey: string): Promise<void> {
-    await this.em.query('UPDATE inbound_emails SET dedupe_key = $2 WHERE id = $1', [id, dedupeKey]);
+  async setKeys(id: string, keys: { dedupeKey: string; threadRoot: string | null }): Promise<void> {
+    await this.em.query(
+      'UPDATE inbound_emails SET dedupe_key = $2, thread_root = $3 WHERE id = $1',
+      [id, keys.dedupeKey, keys.threadRoot],
+    );
+  }
+
+  /** The ticket another message of the same conversation (same root) already went to. */
+  async findWorkItemByThreadRoot(projectId: number, threadRoot: string): Promise<number | null> {
+    const rows: { work_item_id: number }[] = await this.em.query(
+      `SELECT work_item_id FROM inbound_emails
+        WHERE project_id = $1 AND thread_root = $2 AND work_item_id IS NOT NULL
+        ORDER BY id LIMIT 1`,
+      [projectId, threadRoot],
+    );
+    return rows[0]?.work_item_id ?? null;
   }
 
   /** Another email of the project with this dedupe key that already reached an outcome. */

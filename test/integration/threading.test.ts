@@ -152,6 +152,33 @@ describe('threading replies onto tickets', () => {
     }
   });
 
+  it('puts sibling replies to a message desk never saw onto one ticket, even when processed at once', async () => {
+    const { project: p, address } = await project('siblings');
+    const reply = (n: number) =>
+      store(p.id, address, [
+        `From: colleague${n}@example.com`,
+        `Message-ID: <sib${n}@x>`,
+        'In-Reply-To: <root-never-sent-to-desk@x>',
+        'References: <root-never-sent-to-desk@x>',
+        '',
+        `reply ${n}`,
+      ]);
+    const rows = [await reply(1), await reply(2), await reply(3)];
+    const outcomes = await Promise.all(
+      rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)),
+    );
+    expect(outcomes.map((o) => o.kind).sort()).toEqual([
+      'note_added',
+      'note_added',
+      'ticket_created',
+    ]);
+    const [count] = await db.dataSource.query(
+      'SELECT count(*)::int AS n FROM work_items WHERE project_id = $1',
+      [p.id],
+    );
+    expect(count.n).toBe(1);
+  });
+
   it('keeps attachments within the limits and records what it dropped on the ticket', async () => {
     const { project: p, address } = await project('attach');
     const part = (name: string, bytes: number, cid?: string) => [

@@ -14,7 +14,7 @@ import { dedupeKeyOf } from '../mail/dedupe-key';
 import { parseEmail, type ParsedEmail } from '../mail/parse-email.service';
 import { replyText } from '../mail/reply-text';
 import type { ServiceDeskAddressing } from '../mail/service-desk-address';
-import { findThread, threadLockKeys, type ThreadEnvelope } from './thread';
+import { findThread, threadLockKeys, threadRootOf, type ThreadEnvelope } from './thread';
 
 export type IngestOutcome =
   | {
@@ -87,7 +87,10 @@ export async function ingestEmail(
       dedupeKey,
       ...threadLockKeys(envelope, email),
     ]);
-    await repos.inboundEmails.setDedupeKey(envelope.id, dedupeKey);
+    await repos.inboundEmails.setKeys(envelope.id, {
+      dedupeKey,
+      threadRoot: threadRootOf(envelope, email),
+    });
     const earlier = await repos.inboundEmails.findEarlierByDedupeKey(
       envelope.projectId,
       dedupeKey,

@@ -20,6 +20,11 @@ export function referencedIds(email: ParsedEmail): string[] {
     : [...ids.slice(0, MAX_REFERENCES - 1), ids[ids.length - 1]!];
 }
 
+/** The first message of the conversation a message belongs to, as far as its headers tell. */
+export function threadRootOf(envelope: ThreadEnvelope, email: ParsedEmail): string | null {
+  return email.references[0] ?? email.inReplyTo[0] ?? envelope.messageId;
+}
+
 /** Lock keys shared by every message of one conversation, so they are processed one at a time. */
 export function threadLockKeys(envelope: ThreadEnvelope, email: ParsedEmail): string[] {
   return [...referencedIds(email), ...(envelope.messageId ? [envelope.messageId] : [])];
@@ -54,5 +59,8 @@ export async function findThread(
     envelope.id,
   );
   if (pending !== null) throw new ThreadParentPendingError(envelope.id, pending);
-  return null;
+  // siblings: replies to a root desk never stored (the customer's first mail went elsewhere)
+  const root = threadRootOf(envelope, email);
+  if (!root || references.length === 0) return null;
+  return repos.inboundEmails.findWorkItemByThreadRoot(envelope.projectId, root);
 }
