@@ -100,7 +100,7 @@ describe('add / remove work-item contacts (API and quick actions): Planner', () 
       emails: ['bob.jones@customer.example'],
     });
     expect(added.items).toHaveLength(2);
-    const note = await api.ok(200, tokens.planner, 'POST', `${item()}/notes`, {
+    const note = await api.ok(201, tokens.planner, 'POST', `${item()}/notes`, {
       body: '/remove_contacts [contact:bob.jones@customer.example]',
     });
     expect(note.quickActions.applied).toEqual([

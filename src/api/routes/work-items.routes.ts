@@ -141,9 +141,12 @@ export const workItemsRoutes =
       {
         schema: {
           tags,
-          summary: 'Add a note; /add_contacts and /remove_contacts lines run as quick actions',
+          summary:
+            'Add a note; /add_contacts and /remove_contacts lines run as quick actions (201; note is null when the body held only quick actions)',
           params: itemParams,
-          body: z.object({ body: text(1_048_576).min(1) }),
+          body: z.object({
+            body: text(1_048_576).refine((b) => b.trim() !== '', 'must not be empty'),
+          }),
         },
       },
       async (request, reply) => {
@@ -154,8 +157,8 @@ export const workItemsRoutes =
           request.params.iid,
           request.body.body,
         );
-        // a note of quick actions only creates nothing but may still change the contacts
-        return reply.status(outcome.note ? 201 : 200).send(outcome);
+        // a body of quick actions only stores no note (note: null) but was still carried out
+        return reply.status(201).send(outcome);
       },
     );
 
