@@ -2,8 +2,13 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from '../../entities';
 import { InitialSchema1795651200000 } from './migrations/1795651200000-InitialSchema';
 import { InboundDedupeKey1795651300000 } from './migrations/1795651300000-InboundDedupeKey';
+import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795651400000-DeferrableContactOrganizationKey';
 
-export const MIGRATIONS = [InitialSchema1795651200000, InboundDedupeKey1795651300000];
+export const MIGRATIONS = [
+  InitialSchema1795651200000,
+  InboundDedupeKey1795651300000,
+  DeferrableContactOrganizationKey1795651400000,
+];
 
 export interface DataSourceOptions {
   url: string;
