@@ -14,6 +14,7 @@ import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
 import { contactsRoutes } from './routes/contacts.routes';
 import { groupsRoutes } from './routes/groups.routes';
+import { movesRoutes } from './routes/moves.routes';
 import { organizationsRoutes } from './routes/organizations.routes';
 import { projectsRoutes } from './routes/projects.routes';
 import { usersRoutes } from './routes/users.routes';
@@ -55,6 +56,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       await v1.register(contactsRoutes(deps.store));
       await v1.register(organizationsRoutes(deps.store));
       await v1.register(workItemsRoutes(deps.store));
+      await v1.register(movesRoutes(deps.store, deps.addressing));
     },
     { prefix: '/api/v1' },
   );

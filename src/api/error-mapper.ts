@@ -17,6 +17,24 @@ const NAMES: Record<number, string> = {
 
 const nameOf = (status: number) => NAMES[status] ?? (status < 500 ? 'invalid request' : 'error');
 
+const MAX_LOGGED_MESSAGE = 200;
+
+/**
+ * What of an unexpected error may reach the log. Database errors carry the statement, its
+ * parameters and the failing row (`query`, `parameters`, `driverError.detail`), which hold
+ * note bodies and addresses (DESIGN §5), so only the name, a cut message and the code go out.
+ */
+export function loggableError(err: unknown): { name: string; message: string; code?: string } {
+  const e = (err ?? {}) as { name?: unknown; message?: unknown; code?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message:
+      message.length > MAX_LOGGED_MESSAGE ? `${message.slice(0, MAX_LOGGED_MESSAGE)}…` : message,
+    ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: String(e.code) } : {}),
+  };
+}
+
 /** The API's one error mapper: domain errors by their status, bad input 400, the rest 500. */
 export function mapError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (hasZodFastifySchemaValidationErrors(err)) {
@@ -37,6 +55,7 @@ export function mapError(err: FastifyError, request: FastifyRequest, reply: Fast
     void reply.status(err.statusCode).send({ error: nameOf(err.statusCode), message: err.message });
     return;
   }
-  request.log.error({ err }, 'request failed');
+  // not under `err`: pino's error serializer would add the stack back
+  request.log.error({ error: loggableError(err) }, 'request failed');
   void reply.status(500).send({ error: 'internal error' });
 }

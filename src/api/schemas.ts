@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 const MAX_INT = 2_147_483_647;
 
-export const id = z.coerce.number().int().positive().max(MAX_INT);
-export const idParams = z.object({ id });
+/** An id in a JSON body: a real integer, never a string or boolean coerced into one. */
+export const id = z.number().int().positive().max(MAX_INT);
+/** An id in a path or query string, where everything arrives as text. */
+export const idParam = z.coerce.number().int().positive().max(MAX_INT);
+export const idParams = z.object({ id: idParam });
 
 export const pageQuery = z.object({
-  cursor: id.optional().describe('nextCursor of the previous page'),
+  cursor: idParam.optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -14,8 +17,22 @@ export const crmState = z.enum(['active', 'inactive']);
 
 export const email = z.email().max(255);
 
+/** PostgreSQL cannot store U+0000 in text: refused here (400 naming the field), not as a 500. */
+const withoutNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
+
+/** Any text input; every string schema of the API goes through this or `requiredText`. */
+export const text = (max: number) => z.string().max(max).refine(withoutNul, NUL_MESSAGE);
+
 /** Whitespace-only text counts as missing. */
-export const requiredText = (max: number) => z.string().trim().min(1).max(max);
+export const requiredText = (max: number) =>
+  z.string().trim().min(1).max(max).refine(withoutNul, NUL_MESSAGE);
+
+/** A URL-safe path segment of a group, project or username. */
+export const slug = z
+  .string()
+  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'letters, digits, _ . - only, not starting with . or -')
+  .max(255);
 
 export const pageRequest = (q: { cursor?: number; limit: number }) => ({
   cursor: q.cursor ?? null,

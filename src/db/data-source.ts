@@ -2,12 +2,14 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from '../../entities';
 import { InitialSchema1795651200000 } from './migrations/1795651200000-InitialSchema';
 import { InboundDedupeKey1795651300000 } from './migrations/1795651300000-InboundDedupeKey';
-import { InboundThreadRoot1795651400000 } from './migrations/1795651400000-InboundThreadRoot';
+import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795651400000-DeferrableContactOrganizationKey';
+import { InboundThreadRoot1795651500000 } from './migrations/1795651500000-InboundThreadRoot';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
   InboundDedupeKey1795651300000,
-  InboundThreadRoot1795651400000,
+  DeferrableContactOrganizationKey1795651400000,
+  InboundThreadRoot1795651500000,
 ];
 
 export interface DataSourceOptions {

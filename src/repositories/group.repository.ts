@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Group } from '../../entities/group.entity';
 import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
 import type { AncestorSetting } from '../domain/crm/contact-source';
+import type { SubtreeGroup } from '../domain/moves/group-transfer-plan';
 import { ConflictError } from '../domain/errors';
 import { uniqueViolation } from './unique-violation';
 
@@ -25,7 +26,9 @@ export class GroupRepository {
     const rows: { id: number }[] = await this.em
       .query(
         `INSERT INTO groups (name, path, parent_id, traversal_ids)
-         SELECT $1, $2, $3, coalesce((SELECT traversal_ids FROM groups WHERE id = $3), '{}')
+         SELECT $1, $2, $3,
+                -- FOR SHARE waits for a transfer of the parent and reads its new ancestors
+                coalesce((SELECT traversal_ids FROM groups WHERE id = $3 FOR SHARE), '{}')
          RETURNING id`,
         [input.name, input.path, input.parentId],
       )
@@ -39,6 +42,47 @@ export class GroupRepository {
       id,
     ]);
     return this.em.findOneOrFail(Group, { where: { id } });
+  }
+
+  /** One group transfer at a time: two crossing ones could each pass the other's cycle check. */
+  async lockTransfers(): Promise<void> {
+    await this.em.query("SELECT pg_advisory_xact_lock(hashtext('desk.group-transfer'))");
+  }
+
+  /** The group and all its descendants with their own configured source, locked until commit. */
+  async lockSubtree(groupId: number): Promise<SubtreeGroup[]> {
+    const rows: { id: number; traversal_ids: number[]; source_group_id: number | null }[] =
+      await this.em.query(
+        `SELECT g.id, g.traversal_ids, s.source_group_id
+           FROM groups g LEFT JOIN group_crm_settings s ON s.group_id = g.id
+          WHERE g.traversal_ids @> ARRAY[$1]::int[]
+          ORDER BY g.id
+            FOR UPDATE OF g`,
+        [groupId],
+      );
+    return rows.map((r) => ({
+      groupId: r.id,
+      traversalIds: r.traversal_ids,
+      sourceGroupId: r.source_group_id,
+    }));
+  }
+
+  /** Moves a group under `parentId` (null: top level); the subtree's traversal ids follow. */
+  async reparent(groupId: number, parentId: number | null, path: string): Promise<void> {
+    await this.em
+      .query('UPDATE groups SET parent_id = $2 WHERE id = $1', [groupId, parentId])
+      .catch((err: unknown) => {
+        if (uniqueViolation(err) === 'groups_parent_path_key')
+          throw new ConflictError(`the path ${path} is already taken at this level`);
+        throw err;
+      });
+    await this.em.query(
+      `UPDATE groups
+          SET traversal_ids = coalesce((SELECT traversal_ids FROM groups WHERE id = $2), '{}')
+                              || traversal_ids[array_position(traversal_ids, $1):]
+        WHERE traversal_ids @> ARRAY[$1]::int[]`,
+      [groupId, parentId],
+    );
   }
 
   findById(id: number): Promise<Group | null> {

@@ -21,6 +21,18 @@ export class ProjectRepository {
       });
   }
 
+  /** Moves a project to another group, locking its row until commit. */
+  async moveToGroup(project: Project, groupId: number): Promise<Project> {
+    await this.em
+      .query('UPDATE projects SET group_id = $2 WHERE id = $1', [project.id, groupId])
+      .catch((err: unknown) => {
+        if (uniqueViolation(err) === 'projects_group_path_key')
+          throw new ConflictError(`the path ${project.path} is already taken in this group`);
+        throw err;
+      });
+    return this.em.findOneOrFail(Project, { where: { id: project.id } });
+  }
+
   findById(id: number): Promise<Project | null> {
     return this.em.findOne(Project, { where: { id } });
   }

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ApiTokenRepository } from './api-token.repository';
 import { AttachmentRepository } from './attachment.repository';
 import { ContactRepository } from './contact.repository';
+import { CrmMigrationRepository } from './crm-migration.repository';
 import { translateDbError } from './db-errors';
 import { EmailParticipantRepository } from './email-participant.repository';
 import { GroupRepository } from './group.repository';
@@ -18,6 +19,7 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
   attachments: AttachmentRepository;
   contacts: ContactRepository;
+  crmMigration: CrmMigrationRepository;
   groups: GroupRepository;
   inboundEmails: InboundEmailRepository;
   memberships: MembershipRepository;
@@ -35,6 +37,7 @@ function repositoriesOf(em: EntityManager): Repositories {
     apiTokens: new ApiTokenRepository(em),
     attachments: new AttachmentRepository(em),
     contacts: new ContactRepository(em),
+    crmMigration: new CrmMigrationRepository(em),
     groups: new GroupRepository(em),
     inboundEmails: new InboundEmailRepository(em),
     memberships: new MembershipRepository(em),

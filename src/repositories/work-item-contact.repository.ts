@@ -40,6 +40,17 @@ export class WorkItemContactRepository {
     );
   }
 
+  /** Removes every contact of these work items (their email participants stay); how many. */
+  async unlinkAll(workItemIds: number[]): Promise<number> {
+    if (workItemIds.length === 0) return 0;
+    const rows: { n: number }[] = await this.em.query(
+      `WITH gone AS (DELETE FROM work_item_contacts WHERE work_item_id = ANY($1::int[]) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [workItemIds],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /**
    * Work items linked to a contact or an organization's contacts, newest first; with
    * `visibleTo` only those in projects under a group the user is a member of (or below one).

@@ -23,6 +23,44 @@ export class WorkItemRepository {
     return this.em.findOne(WorkItem, { where: { id } });
   }
 
+  /** The work item, locked until commit; null when the project has no such iid (any more). */
+  async lockByIid(projectId: number, iid: number): Promise<WorkItem | null> {
+    const rows: { id: number }[] = await this.em.query(
+      'SELECT id FROM work_items WHERE project_id = $1 AND iid = $2 FOR UPDATE',
+      [projectId, iid],
+    );
+    return rows[0] ? this.findById(rows[0].id) : null;
+  }
+
+  /** Locks the work items of projects in these groups (id order, so lockers never deadlock). */
+  async lockInGroups(groupIds: number[]): Promise<number[]> {
+    if (groupIds.length === 0) return [];
+    const rows: { id: number }[] = await this.em.query(
+      `SELECT w.id FROM work_items w JOIN projects p ON p.id = w.project_id
+        WHERE p.group_id = ANY($1::int[]) ORDER BY w.id FOR UPDATE OF w`,
+      [groupIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async lockInProject(projectId: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.em.query(
+      'SELECT id FROM work_items WHERE project_id = $1 ORDER BY id FOR UPDATE',
+      [projectId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Gives the work item to another project under the iid that project handed out. */
+  async moveToProject(id: number, projectId: number, iid: number): Promise<WorkItem> {
+    await this.em.query('UPDATE work_items SET project_id = $2, iid = $3 WHERE id = $1', [
+      id,
+      projectId,
+      iid,
+    ]);
+    return this.em.findOneOrFail(WorkItem, { where: { id } });
+  }
+
   findByIid(projectId: number, iid: number): Promise<WorkItem | null> {
     return this.em.findOne(WorkItem, { where: { projectId, iid } });
   }

@@ -169,7 +169,7 @@ describe('CRM disabled', () => {
       emails: ['a@half.example'],
     });
     expect(link.status).toBe(404);
-    const note = await api.ok(200, ADMIN_TOKEN, 'POST', `${url}/notes`, {
+    const note = await api.ok(201, ADMIN_TOKEN, 'POST', `${url}/notes`, {
       body: '/add_contacts [contact:a@half.example]',
     });
     expect(note.quickActions.failed).toEqual([

@@ -100,7 +100,7 @@ describe('add / remove work-item contacts (API and quick actions): Planner', () 
       emails: ['bob.jones@customer.example'],
     });
     expect(added.items).toHaveLength(2);
-    const note = await api.ok(200, tokens.planner, 'POST', `${item()}/notes`, {
+    const note = await api.ok(201, tokens.planner, 'POST', `${item()}/notes`, {
       body: '/remove_contacts [contact:bob.jones@customer.example]',
     });
     expect(note.quickActions.applied).toEqual([
@@ -308,5 +308,51 @@ describe('no access at all: 404, never leaking existence', () => {
     });
     expect(withOrg.status).toBe(422);
     expect(withOrg.body.field).toBe('organizationId');
+  });
+});
+
+describe('choosing a contact source: Developer+ in the new source group', () => {
+  it('answers 422 alike for a source the Owner only has Guest in and for one it cannot see', async () => {
+    const mine = await api.group('mine-src');
+    const theirs = await api.group('theirs-src');
+    const hidden = await api.group('hidden-src');
+    const owner = await api.userWithRole(mine.id, 'owner');
+    await api.member(theirs.id, owner.id, 'guest');
+    const asGuest = await api.call(owner.token, 'PUT', `/groups/${mine.id}/crm-settings`, {
+      contactSourceGroupId: theirs.id,
+    });
+    const unseen = await api.call(owner.token, 'PUT', `/groups/${mine.id}/crm-settings`, {
+      contactSourceGroupId: hidden.id,
+    });
+    expect(asGuest.status).toBe(422);
+    expect(asGuest.body.field).toBe('contactSourceGroupId');
+    // the same answer, so a low role does not reveal that the group exists
+    expect(unseen.status).toBe(422);
+    expect(unseen.body.message.replace(String(hidden.id), 'N')).toBe(
+      asGuest.body.message.replace(String(theirs.id), 'N'),
+    );
+    await api.member(theirs.id, owner.id, 'reporter');
+    expect(
+      (
+        await api.call(owner.token, 'PUT', `/groups/${mine.id}/crm-settings`, {
+          contactSourceGroupId: theirs.id,
+        })
+      ).status,
+    ).toBe(422);
+    const settings = await api.ok(200, ADMIN_TOKEN, 'GET', `/groups/${mine.id}/crm-settings`);
+    expect(settings.contactSourceGroupId).toBeNull();
+  });
+
+  it('accepts a source the Owner is Developer in, and any group for an instance admin', async () => {
+    const mine = await api.group('mine-src2');
+    const theirs = await api.group('theirs-src2');
+    const owner = await api.userWithRole(mine.id, 'owner');
+    await api.member(theirs.id, owner.id, 'developer');
+    const res = await api.ok(200, owner.token, 'PUT', `/groups/${mine.id}/crm-settings`, {
+      contactSourceGroupId: theirs.id,
+    });
+    expect(res.resolvedContactSourceGroupId).toBe(theirs.id);
+    const other = await api.group('admin-src');
+    await api.setCrm(mine.id, { contactSourceGroupId: other.id });
   });
 });

@@ -139,7 +139,7 @@ describe('inactive contacts are never added', () => {
       expect(res.status).toBe(422);
       expect(res.body.failures[0].reason).toBe('inactive');
     }
-    const note = await api.ok(200, ADMIN_TOKEN, 'POST', `${url}/notes`, {
+    const note = await api.ok(201, ADMIN_TOKEN, 'POST', `${url}/notes`, {
       body: '/add_contacts [contact:carol.cole@customer.example]',
     });
     expect(note.quickActions.failed[0]).toMatchObject({ reason: 'inactive' });
@@ -201,12 +201,12 @@ describe('quick actions in staff notes', () => {
     ]);
   });
 
-  it('stores no note for a body of quick actions only', async () => {
+  it('stores no note for a body of quick actions only, and still answers 201', async () => {
     const wi = await api.workItem(project.id);
     const res = await api.call(ADMIN_TOKEN, 'POST', `${base()}/${wi.iid}/notes`, {
       body: '/add_contacts [contact:bob.baker@customer.example]\n\n',
     });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     expect(res.body.note).toBeNull();
     const [{ count }] = await api.db.dataSource.query(
       'SELECT count(*)::int AS count FROM notes WHERE work_item_id = $1',
@@ -214,6 +214,14 @@ describe('quick actions in staff notes', () => {
     );
     expect(count).toBe(0);
     expect(await linked(wi.iid)).toEqual(['bob.baker@customer.example']);
+  });
+
+  it('refuses an empty or whitespace-only body with 400 naming body', async () => {
+    const wi = await api.workItem(project.id);
+    for (const body of ['', '   ', '\n\t\n']) {
+      const res = await api.call(ADMIN_TOKEN, 'POST', `${base()}/${wi.iid}/notes`, { body });
+      expect([body, res.status, res.body.field]).toEqual([body, 400, 'body']);
+    }
   });
 
   it('refuses more than 6 additions in one command, per address', async () => {

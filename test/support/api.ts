@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { buildApi } from '../../src/api/api-server';
 import { sha256Hex } from '../../src/domain/access/api-token';
 import type { RoleName } from '../../src/domain/access/roles';
@@ -24,10 +25,13 @@ export class ApiHarness {
     readonly baseUrl: string,
   ) {}
 
-  static async start(): Promise<ApiHarness> {
+  /** `log` receives the API's log lines (at `info`) instead of silence. */
+  static async start(log?: DestinationStream): Promise<ApiHarness> {
     const db = await createTestDb();
     const app = buildApi({
-      logger: createRootLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      logger: log
+        ? createRootLogger('info', log)
+        : createRootLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       health: { postgres: () => db.store.ping(), redis: async () => undefined },
       store: db.store,
       addressing: ADDRESSING,

@@ -10,16 +10,26 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
-import { crmState, email, id, idParams, pageQuery, pageRequest, requiredText } from '../schemas';
+import {
+  crmState,
+  email,
+  id,
+  idParam,
+  idParams,
+  pageQuery,
+  pageRequest,
+  requiredText,
+  text,
+} from '../schemas';
 
 const tags = ['contacts'];
-const contactParams = z.object({ id, contactId: id });
+const contactParams = z.object({ id: idParam, contactId: idParam });
 const fields = {
   firstName: requiredText(255),
   lastName: requiredText(255),
   email: email.nullish(),
-  phone: z.string().max(32).optional(),
-  description: z.string().max(1024).optional(),
+  phone: text(32).optional(),
+  description: text(1024).optional(),
   organizationId: id.nullish(),
   state: crmState.optional(),
 };
@@ -37,13 +47,9 @@ export const contactsRoutes =
           summary: 'List the contacts of a group (Planner)',
           params: idParams,
           querystring: pageQuery.extend({
-            search: z
-              .string()
-              .max(255)
-              .optional()
-              .describe('part of the email, first or last name'),
+            search: text(255).optional().describe('part of the email, first or last name'),
             state: crmState.optional(),
-            organizationId: id.optional(),
+            organizationId: idParam.optional(),
           }),
         },
       },

@@ -5,13 +5,9 @@ import { getCrmSettings, updateCrmSettings } from '../../domain/crm/crm-settings
 import { addMember, createGroup, getGroup } from '../../domain/groups/groups.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { id, idParams, requiredText } from '../schemas';
+import { id, idParams, requiredText, slug } from '../schemas';
 
 const tags = ['groups'];
-const path = z
-  .string()
-  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'letters, digits, _ . - only, not starting with . or -')
-  .max(255);
 
 export const groupsRoutes =
   (store: Store): FastifyPluginAsyncZod =>
@@ -22,7 +18,7 @@ export const groupsRoutes =
         schema: {
           tags,
           summary: 'Create a group; a subgroup needs Maintainer in the parent',
-          body: z.object({ name: requiredText(255), path, parentId: id.nullish() }),
+          body: z.object({ name: requiredText(255), path: slug, parentId: id.nullish() }),
         },
       },
       async (request, reply) =>

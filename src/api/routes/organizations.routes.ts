@@ -10,17 +10,35 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
-import { crmState, id, idParams, pageQuery, pageRequest, requiredText } from '../schemas';
+import {
+  crmState,
+  idParam,
+  idParams,
+  pageQuery,
+  pageRequest,
+  requiredText,
+  text,
+} from '../schemas';
 
 const tags = ['organizations'];
-const organizationParams = z.object({ id, orgId: id });
+
+/** numeric(18, 2): a 1.999 would be rounded by PostgreSQL, so it is refused instead. */
+const RATE = /^\d{1,16}(\.\d{1,2})?$/;
+
+/** The text PostgreSQL answers for the stored value, so create and update echo what a read gives. */
+function canonicalRate(rate: string): string {
+  const [whole = '0', fraction = ''] = rate.split('.');
+  return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
+}
+const organizationParams = z.object({ id: idParam, orgId: idParam });
 const fields = {
   name: requiredText(255),
-  description: z.string().max(1024).optional(),
+  description: text(1024).optional(),
   defaultRate: z
-    .union([z.number(), z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'a decimal like 120.50')])
-    .refine((v) => Number(v) >= 0 && Number(v) < 1e16, 'between 0 and 10^16')
+    .union([z.number(), z.string()])
     .transform((v) => String(v))
+    .pipe(z.string().regex(RATE, 'a decimal of at most 16 digits and 2 decimals, like 120.50'))
+    .transform(canonicalRate)
     .nullish(),
   state: crmState.optional(),
 };
@@ -36,7 +54,7 @@ export const organizationsRoutes =
           summary: 'List the organizations of a group (Planner)',
           params: idParams,
           querystring: pageQuery.extend({
-            search: z.string().max(255).optional().describe('part of the name'),
+            search: text(255).optional().describe('part of the name'),
             state: crmState.optional(),
           }),
         },

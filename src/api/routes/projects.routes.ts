@@ -4,7 +4,7 @@ import { createProject, getProject } from '../../domain/projects/projects.servic
 import type { ServiceDeskAddressing } from '../../domain/mail/service-desk-address';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { id, idParams, requiredText } from '../schemas';
+import { id, idParams, requiredText, slug } from '../schemas';
 
 const tags = ['projects'];
 
@@ -20,10 +20,7 @@ export const projectsRoutes =
           body: z.object({
             groupId: id,
             name: requiredText(255),
-            path: z
-              .string()
-              .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'letters, digits, _ . - only')
-              .max(255),
+            path: slug,
           }),
         },
       },

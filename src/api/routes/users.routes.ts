@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createToken, createUser } from '../../domain/access/users.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { email, idParams, requiredText } from '../schemas';
+import { email, idParams, requiredText, slug } from '../schemas';
 
 const tags = ['users'];
 
@@ -17,10 +17,7 @@ export const usersRoutes =
           tags,
           summary: 'Create a user (instance admins only)',
           body: z.object({
-            username: z
-              .string()
-              .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'letters, digits, _ . - only')
-              .max(255),
+            username: slug,
             name: requiredText(255),
             email,
             isAdmin: z.boolean().optional(),

@@ -15,10 +15,19 @@ import { UnprocessableError } from '../../domain/errors';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
-import { email, id, idParams, pageQuery, pageRequest, requiredText } from '../schemas';
+import {
+  email,
+  id,
+  idParam,
+  idParams,
+  pageQuery,
+  pageRequest,
+  requiredText,
+  text,
+} from '../schemas';
 
 const tags = ['work items'];
-const itemParams = z.object({ id, iid: id });
+const itemParams = z.object({ id: idParam, iid: idParam });
 
 const contactsBody = z
   .object({
@@ -43,7 +52,7 @@ export const workItemsRoutes =
           params: idParams,
           body: z.object({
             title: requiredText(255),
-            description: z.string().max(1_048_576).optional(),
+            description: text(1_048_576).optional(),
           }),
         },
       },
@@ -132,9 +141,12 @@ export const workItemsRoutes =
       {
         schema: {
           tags,
-          summary: 'Add a note; /add_contacts and /remove_contacts lines run as quick actions',
+          summary:
+            'Add a note; /add_contacts and /remove_contacts lines run as quick actions (201; note is null when the body held only quick actions)',
           params: itemParams,
-          body: z.object({ body: z.string().min(1).max(1_048_576) }),
+          body: z.object({
+            body: text(1_048_576).refine((b) => b.trim() !== '', 'must not be empty'),
+          }),
         },
       },
       async (request, reply) => {
@@ -145,8 +157,8 @@ export const workItemsRoutes =
           request.params.iid,
           request.body.body,
         );
-        // a note of quick actions only creates nothing but may still change the contacts
-        return reply.status(outcome.note ? 201 : 200).send(outcome);
+        // a body of quick actions only stores no note (note: null) but was still carried out
+        return reply.status(201).send(outcome);
       },
     );
 
@@ -159,7 +171,7 @@ export const workItemsRoutes =
           params: itemParams,
           querystring: z.object({
             action: z.enum(['add', 'remove']),
-            q: z.string().max(255).default(''),
+            q: text(255).default(''),
           }),
         },
       },

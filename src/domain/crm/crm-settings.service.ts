@@ -48,10 +48,14 @@ export async function updateCrmSettings(
     const sourceGroupId =
       input.contactSourceGroupId === undefined ? own.sourceGroupId : input.contactSourceGroupId;
     if (sourceGroupId !== null && sourceGroupId !== own.sourceGroupId) {
-      if ((await levelInGroup(repos, actor, sourceGroupId)) === null)
-        throw new UnprocessableError(`contact source group ${sourceGroupId} not found`, {
-          field: 'contactSourceGroupId',
-        });
+      // reading and linking the source's contacts is what the setting hands out: the Owner must
+      // be able to manage them there. No access and a low role answer alike (no existence leak).
+      const level = await levelInGroup(repos, actor, sourceGroupId);
+      if (level === null || level < ACCESS_LEVELS.developer)
+        throw new UnprocessableError(
+          `contact source group ${sourceGroupId} not found, or you are not a Developer there`,
+          { field: 'contactSourceGroupId' },
+        );
     }
     const chain = (await repos.groups.crmChainOfGroup(groupId))!.chain;
     const before = resolveContactSource(chain);

@@ -54,6 +54,9 @@ export async function linkContacts(
   outboxId: string,
 ): Promise<LinkContactsOutcome> {
   return deps.store.transaction(async (repos) => {
+    // locked before the source is resolved, so a move of the work item is either fully
+    // before this (the new source is read) or after it (the move handles these links)
+    await repos.workItemContacts.lockWorkItem(workItemId);
     const crm = await repos.groups.crmChainOfWorkItem(workItemId);
     if (!crm) {
       await repos.outbox.markProcessed(outboxId);

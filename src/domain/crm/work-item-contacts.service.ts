@@ -92,9 +92,10 @@ export async function changeWorkItemContacts(
 ): Promise<ChangeContactsOutcome> {
   return store.transaction(async (repos) => {
     const { workItem } = await requireWorkItem(repos, actor, projectId, iid);
+    // locked before the source is resolved: a concurrent move is wholly before or after this
+    await repos.workItemContacts.lockWorkItem(workItem.id);
     const crm = await workItemCrm(repos, actor, workItem.id, 'link');
     throwDenial(crm.denial);
-    await repos.workItemContacts.lockWorkItem(workItem.id);
     const targets = await resolveTargets(repos, crm.sourceGroupId, input);
     const linked = new Set(await repos.workItems.listContactIds(workItem.id));
     const change = decideContactChange(input.operation, targets, linked);

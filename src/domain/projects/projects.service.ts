@@ -11,7 +11,7 @@ export interface ProjectView extends Project {
   serviceDeskAddress: string;
 }
 
-const view = (addressing: ServiceDeskAddressing, project: Project): ProjectView => ({
+export const projectView = (addressing: ServiceDeskAddressing, project: Project): ProjectView => ({
   ...project,
   serviceDeskAddress: serviceDeskAddress(addressing, project.serviceDeskKey),
 });
@@ -28,7 +28,7 @@ export async function createProject(
       ...input,
       serviceDeskKey: randomBytes(10).toString('hex'),
     });
-    return view(addressing, project);
+    return projectView(addressing, project);
   });
 }
 
@@ -40,6 +40,6 @@ export async function getProject(
 ): Promise<ProjectView> {
   return store.run(async (repos) => {
     const { project } = await requireProjectRole(repos, actor, projectId, ACCESS_LEVELS.guest);
-    return view(addressing, project);
+    return projectView(addressing, project);
   });
 }

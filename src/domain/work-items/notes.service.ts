@@ -34,10 +34,10 @@ export async function createNote(
     const parsed = parseQuickActions(body);
     const results: QuickActionResults = { applied: [], failed: [] };
     if (parsed.actions.length > 0) {
+      await repos.workItemContacts.lockWorkItem(workItem.id);
       const crm = await workItemCrm(repos, actor, workItem.id, 'link');
       if (crm.denial) refuseAll(parsed.actions, crm.denial, results);
       else {
-        await repos.workItemContacts.lockWorkItem(workItem.id);
         for (const action of parsed.actions)
           await runAction(repos, workItem.id, crm.sourceGroupId, action, results);
       }

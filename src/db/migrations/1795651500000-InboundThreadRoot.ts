@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InboundThreadRoot1795651400000 implements MigrationInterface {
-  name = 'InboundThreadRoot1795651400000';
+export class InboundThreadRoot1795651500000 implements MigrationInterface {
+  name = 'InboundThreadRoot1795651500000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
