@@ -65,9 +65,10 @@ export class WorkItemRepository {
     return this.em.findOne(WorkItem, { where: { projectId, iid } });
   }
 
-  async findIdByReplyKey(projectId: number, replyKey: string): Promise<number | null> {
+  /** Reply keys are unique and unguessable, so they find a ticket even after it moved projects. */
+  async findIdByReplyKey(replyKey: string): Promise<number | null> {
     const item = await this.em.findOne(WorkItem, {
-      where: { projectId, replyKey },
+      where: { replyKey },
       select: { id: true },
     });
     return item?.id ?? null;

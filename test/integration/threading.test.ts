@@ -84,6 +84,33 @@ describe('threading replies onto tickets', () => {
     expect(await db.store.repos.workItems.listContactIds(ticket.workItemId)).toEqual([newcomer.id]);
   });
 
+  it('still finds a ticket by its reply address after the ticket moved to another project', async () => {
+    const a = await project('movedfrom');
+    const b = await project('movedto');
+    const first = await store(a.project.id, a.address, [
+      'From: c@example.com',
+      'Message-ID: <mv1@x>',
+      '',
+      'q',
+    ]);
+    const ticket = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    if (ticket.kind !== 'ticket_created') throw new Error(ticket.kind);
+    await db.dataSource.query('UPDATE work_items SET project_id = $1, iid = 99 WHERE id = $2', [
+      b.project.id,
+      ticket.workItemId,
+    ]);
+    const item = await db.store.repos.workItems.findById(ticket.workItemId);
+    const reply = await store(
+      a.project.id,
+      `support+${a.project.serviceDeskKey}-${item!.replyKey}@desk.localhost`,
+      ['From: c@example.com', 'Message-ID: <mv2@x>', '', 'still there?'],
+    );
+    expect(await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId)).toMatchObject({
+      kind: 'note_added',
+      workItemId: ticket.workItemId,
+    });
+  });
+
   it('opens a new ticket for a reply to a message of another project, or to a wrong reply key', async () => {
     const a = await project('proja');
     const b = await project('projb');

@@ -44,7 +44,7 @@ export async function findThread(
   for (const rcpt of envelope.rcptTo) {
     const replyKey = parseServiceDeskAddress(addressing, rcpt)?.replyKey;
     if (!replyKey) continue;
-    const id = await repos.workItems.findIdByReplyKey(envelope.projectId, replyKey);
+    const id = await repos.workItems.findIdByReplyKey(replyKey);
     if (id !== null) return id;
   }
   const references = referencedIds(email).filter((id) => id !== envelope.messageId);
