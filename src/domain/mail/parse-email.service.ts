@@ -1,6 +1,7 @@
 import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type Headers } from 'mailparser';
 import { addressesOf } from './address';
+import { MESSAGE_ID_PATTERN } from './message-id';
 
 export interface ParsedAttachment {
   filename: string;
@@ -29,7 +30,7 @@ export interface ParsedEmail {
 export type ParseOutcome =
   { kind: 'parsed'; email: ParsedEmail } | { kind: 'unparseable'; reason: string };
 
-const MESSAGE_ID = /<[^<>\s]+>/g;
+const MESSAGE_ID = new RegExp(MESSAGE_ID_PATTERN.source, 'g');
 
 /** PostgreSQL text cannot hold NUL; broken mail sometimes carries it. */
 const clean = (value: string): string => value.split('\u0000').join('');
