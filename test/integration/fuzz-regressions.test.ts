@@ -25,6 +25,7 @@ const deps = () => ({
   store: db.store,
   addressing: ADDRESSING,
   attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  parseTimeoutMs: 500,
 });
 
 async function ingest(text: string) {
@@ -102,5 +103,17 @@ describe('regressions found by the ingest fuzzer', () => {
     );
     expect(stored.status).toBe('ignored');
     expect(stored.reason).toHaveLength(2000);
+  });
+
+  it('marks failed a multipart ending inside an inline part header (mailparser never settled: the job hung forever)', async () => {
+    const { outcome, stored } = await ingest(
+      'From: c@customer.example\nSubject: hang\nContent-Type: multipart/mixed; boundary=b\n\n' +
+        '--b\nContent-Disposition: inline; filename="message.eml"\n',
+    );
+    expect(outcome.kind).toBe('failed');
+    expect(stored).toMatchObject({
+      status: 'failed',
+      reason: 'cannot parse message: parser did not finish within 500 ms',
+    });
   });
 });

@@ -41,6 +41,7 @@ const deps = () => ({
   store: db.store,
   addressing: ADDRESSING,
   attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  parseTimeoutMs: 10_000,
 });
 
 /** Message `index` of a run depends only on the seed and the index, whatever the concurrency. */
