@@ -29,11 +29,15 @@ const schema = z.object({
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
+  // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
+  SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
   SMTP_MAX_RECIPIENTS: int(50, 1),
   SMTP_MAX_CLIENTS: int(500, 1),
   SMTP_MAX_CLIENTS_PER_IP: int(50, 1),
   SMTP_SOCKET_TIMEOUT_MS: int(60_000, 1000),
   SMTP_CLOSE_TIMEOUT_MS: int(30_000, 0),
+  // the idle timeout restarts with every byte; this bounds the whole DATA phase
+  SMTP_DATA_TIMEOUT_MS: int(600_000, 1000),
   SMTP_TLS_KEY: optionalText,
   SMTP_TLS_CERT: optionalText,
   CRM_MAX_CONTACTS_PER_EMAIL: int(25, 1),

@@ -28,6 +28,14 @@ export interface OutcomeUpdate {
   attempts?: number;
 }
 
+/**
+ * Reasons quote the sender's headers and parser errors: PostgreSQL text cannot hold NUL, and an
+ * operator needs the start of a 1 MB header, not all of it.
+ */
+const MAX_REASON = 2000;
+const reasonText = (reason: string | null | undefined): string | null =>
+  reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
+
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -92,7 +100,7 @@ export class InboundEmailRepository {
       .update(InboundEmail)
       .set({
         status: update.status,
-        reason: update.reason ?? null,
+        reason: reasonText(update.reason),
         workItemId: update.workItemId ?? null,
         noteId: update.noteId ?? null,
         processedAt: () => 'now()',

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { DeskError, MessageTooLargeError, TooManyConnectionsError } from '../domain/errors';
+import {
+  DataTimeoutError,
+  DeskError,
+  HeaderTooLargeError,
+  MessageTooLargeError,
+  TooManyConnectionsError,
+} from '../domain/errors';
+import { HeaderBlockMeter } from '../domain/mail/header-block';
 import type { Logger } from '../logger';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
@@ -11,10 +18,12 @@ export interface SmtpSettings {
   port: number;
   serverName: string;
   maxMessageBytes: number;
+  maxHeaderBytes: number;
   maxClients: number;
   maxClientsPerIp: number;
   socketTimeoutMs: number;
   closeTimeoutMs: number;
+  dataTimeoutMs: number;
   tlsKeyPath?: string;
   tlsCertPath?: string;
 }
@@ -93,13 +102,35 @@ export function createSmtpListener(
     },
     onData(stream: SMTPServerDataStream, session, callback) {
       const chunks: Buffer[] = [];
+      const header = new HeaderBlockMeter(settings.maxHeaderBytes);
+      let timedOut = false;
+      // the socket's idle timeout restarts with every byte, so a trickle needs its own limit
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        chunks.length = 0;
+        const reply = reject(new DataTimeoutError(settings.dataTimeoutMs), session, 'data');
+        const connection = [...server.connections].find((c) => c.id === session.id);
+        connection?.send(reply.responseCode, reply.message);
+        connection?.close();
+      }, settings.dataTimeoutMs);
+      stream.on('close', () => clearTimeout(deadline));
       stream.on('data', (chunk: Buffer) => {
-        if (!stream.sizeExceeded) chunks.push(chunk);
+        header.feed(chunk);
+        // past a limit nothing more is kept: the reply is a refusal whatever follows
+        if (stream.sizeExceeded || header.exceeded || timedOut) chunks.length = 0;
+        else chunks.push(chunk);
       });
       stream.on('end', () => {
+        clearTimeout(deadline);
+        if (timedOut) return;
         if (stream.sizeExceeded) {
           return callback(
             reject(new MessageTooLargeError(settings.maxMessageBytes), session, 'data'),
+          );
+        }
+        if (header.exceeded) {
+          return callback(
+            reject(new HeaderTooLargeError(settings.maxHeaderBytes), session, 'data'),
           );
         }
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;

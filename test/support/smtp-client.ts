@@ -11,11 +11,14 @@ export class SmtpClient {
   private waiters: ((reply: SmtpReply) => void)[] = [];
   private replies: SmtpReply[] = [];
   private lines: string[] = [];
+  /** Resolves when the server (or the test) closed the connection. */
+  readonly closed: Promise<void>;
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
   static async connect(
@@ -74,6 +77,11 @@ export class SmtpClient {
     this.socket.write(Buffer.from(stuffed.endsWith('\r\n') ? stuffed : `${stuffed}\r\n`, 'latin1'));
     this.socket.write('.\r\n');
     return this.next();
+  }
+
+  /** Writes bytes exactly as given: no line-end rewriting, no dot-stuffing. */
+  write(bytes: Buffer | string): void {
+    this.socket.write(bytes);
   }
 
   async quit(): Promise<void> {

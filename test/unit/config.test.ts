@@ -8,6 +8,8 @@ describe('loadConfig', () => {
     expect(config.DESK_ROLES).toEqual(['smtp', 'worker', 'api']);
     expect(config.SMTP_MAX_MESSAGE_BYTES).toBe(25 * 1024 * 1024);
     expect(config.CRM_MAX_CONTACTS_PER_EMAIL).toBe(25);
+    expect(config.SMTP_MAX_HEADER_BYTES).toBe(1024 * 1024);
+    expect(config.SMTP_DATA_TIMEOUT_MS).toBe(600_000);
   });
 
   it('names the variable that is wrong', () => {

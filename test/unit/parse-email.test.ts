@@ -77,4 +77,16 @@ describe('parseEmail', () => {
     expect(email.subject).toMatch(/^caf/);
     expect(email.text).toMatch(/^caf/);
   });
+
+  it('settles a multipart that ends inside the header of an inline part (mailparser never did: the worker hung)', async () => {
+    const raw = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: inline; filename="m.eml"\n',
+    );
+    const started = Date.now();
+    expect(await parseEmail(raw, { timeoutMs: 300 })).toEqual({
+      kind: 'unparseable',
+      reason: 'cannot parse message: parser did not finish within 300 ms',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });

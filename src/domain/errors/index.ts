@@ -1,5 +1,7 @@
 export { DeskError } from './desk-error';
 export { DatabaseUnavailableError } from './database-unavailable.error';
+export { DataTimeoutError } from './data-timeout.error';
+export { HeaderTooLargeError } from './header-too-large.error';
 export { MessageTooLargeError } from './message-too-large.error';
 export { NotFoundError } from './not-found.error';
 export { QueueUnavailableError } from './queue-unavailable.error';

@@ -1,6 +1,7 @@
 import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type Headers } from 'mailparser';
 import { addressesOf } from './address';
+import { MESSAGE_ID_PATTERN } from './message-id';
 
 export interface ParsedAttachment {
   filename: string;
@@ -29,7 +30,7 @@ export interface ParsedEmail {
 export type ParseOutcome =
   { kind: 'parsed'; email: ParsedEmail } | { kind: 'unparseable'; reason: string };
 
-const MESSAGE_ID = /<[^<>\s]+>/g;
+const MESSAGE_ID = new RegExp(MESSAGE_ID_PATTERN.source, 'g');
 
 /** PostgreSQL text cannot hold NUL; broken mail sometimes carries it. */
 const clean = (value: string): string => value.split('\u0000').join('');
@@ -48,10 +49,34 @@ function senderOf(headers: Headers, replyTo: string[], from: string[]): string |
   return isAddress ? (addressesOf(sender as AddressObject)[0] ?? null) : null;
 }
 
+/** How long a parse may take; the largest accepted message parses in a few seconds. */
+export const PARSE_TIMEOUT_MS = 30_000;
+
+/**
+ * mailparser never settles on some broken MIME (a multipart that ends inside the header of an
+ * inline part with a filename): without a deadline the job would hold a worker slot forever.
+ */
+function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`parser did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Never throws for bad mail: what mailparser cannot read becomes an `unparseable` outcome. */
-export async function parseEmail(raw: Buffer): Promise<ParseOutcome> {
+export async function parseEmail(
+  raw: Buffer,
+  options: { timeoutMs?: number } = {},
+): Promise<ParseOutcome> {
   try {
-    const mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+    const mail = await withDeadline(
+      simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true }),
+      options.timeoutMs ?? PARSE_TIMEOUT_MS,
+    );
     const from = addressesOf(mail.from);
     const replyTo = addressesOf(mail.replyTo);
     const messageId = idsOf(mail.messageId)[0] ?? null;

@@ -34,6 +34,8 @@ export interface IngestDeps {
   store: Store;
   addressing: ServiceDeskAddressing;
   attachmentLimits: AttachmentLimits;
+  /** PARSE_TIMEOUT_MS unless given. */
+  parseTimeoutMs?: number;
 }
 
 const MAX_TITLE = 255;
@@ -68,7 +70,7 @@ export async function ingestEmail(
     rcptTo: stored.rcptTo,
     messageId: stored.messageId,
   };
-  const parsed = await parseEmail(stored.raw);
+  const parsed = await parseEmail(stored.raw, { timeoutMs: deps.parseTimeoutMs });
   if (parsed.kind === 'unparseable')
     return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
   const email = parsed.email;
