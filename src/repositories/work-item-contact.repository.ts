@@ -40,9 +40,16 @@ export class WorkItemContactRepository {
     );
   }
 
-  /** Removes every contact of these work items (their email participants stay); how many. */
+  /**
+   * Removes every contact of these work items; their email participants stay, open to be matched
+   * again against the new source. Returns how many links went.
+   */
   async unlinkAll(workItemIds: number[]): Promise<number> {
     if (workItemIds.length === 0) return 0;
+    await this.em.query(
+      'UPDATE email_participants SET link_outcome = NULL, contact_id = NULL WHERE work_item_id = ANY($1::int[])',
+      [workItemIds],
+    );
     const rows: { n: number }[] = await this.em.query(
       `WITH gone AS (DELETE FROM work_item_contacts WHERE work_item_id = ANY($1::int[]) RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,

@@ -35,6 +35,12 @@ export class WorkItemRepository {
   /** Locks the work items of projects in these groups (id order, so lockers never deadlock). */
   async lockInGroups(groupIds: number[]): Promise<number[]> {
     if (groupIds.length === 0) return [];
+    // projects first: a ticket being created in the subtree (it bumps its project's iid) waits,
+    // and then resolves the new contact source; the same order as every other path
+    await this.em.query(
+      'SELECT id FROM projects WHERE group_id = ANY($1::int[]) ORDER BY id FOR SHARE',
+      [groupIds],
+    );
     const rows: { id: number }[] = await this.em.query(
       `SELECT w.id FROM work_items w JOIN projects p ON p.id = w.project_id
         WHERE p.group_id = ANY($1::int[]) ORDER BY w.id FOR UPDATE OF w`,

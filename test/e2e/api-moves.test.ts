@@ -284,7 +284,7 @@ describe('contacts when a project or a work item moves', () => {
     const item = await api.workItem(project.id);
     await link(project.id, item.iid, ['alice@customer.example']);
     await api.db.dataSource.query(
-      "INSERT INTO email_participants (work_item_id, email, role) VALUES ($1, 'alice@customer.example', 'from')",
+      "INSERT INTO email_participants (work_item_id, email, role, link_outcome) VALUES ($1, 'alice@customer.example', 'from', 'linked')",
       [item.id],
     );
     return { acme, a, b, globex, project, item };
@@ -307,6 +307,11 @@ describe('contacts when a project or a work item moves', () => {
     expect(moved.contactsRemoved).toBe(1);
     expect(await linkedContacts(item.id)).toEqual([]);
     expect(await participants(item.id)).toEqual(['alice@customer.example']);
+    const [open] = await api.db.dataSource.query(
+      'SELECT link_outcome, contact_id FROM email_participants WHERE work_item_id = $1',
+      [item.id],
+    );
+    expect(open).toEqual({ link_outcome: null, contact_id: null }); // free to be matched again
   });
 
   it('keeps them when a work item moves to a project of the same source', async () => {

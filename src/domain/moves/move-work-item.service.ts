@@ -27,8 +27,6 @@ export async function moveWorkItem(
 ): Promise<MovedWorkItem> {
   return store.transaction(async (repos) => {
     const { project } = await requireProjectRole(repos, actor, projectId, MOVE_WORK_ITEM_ROLE);
-    const item = await repos.workItems.lockByIid(projectId, iid);
-    if (!item) throw new NotFoundError('work item not found');
     const { project: target } = await requireProjectRole(
       repos,
       actor,
@@ -39,9 +37,12 @@ export async function moveWorkItem(
       throw new UnprocessableError('the work item is already in this project', {
         field: 'projectId',
       });
+    // project row before work item, as group transfers lock them; sources read under the locks
+    const newIid = await repos.projects.nextWorkItemIid(target.id);
+    const item = await repos.workItems.lockByIid(projectId, iid);
+    if (!item) throw new NotFoundError('work item not found');
     const before = await contactSourceOf(repos, project.groupId);
     const after = await contactSourceOf(repos, target.groupId);
-    const newIid = await repos.projects.nextWorkItemIid(target.id);
     const workItem = await repos.workItems.moveToProject(item.id, target.id, newIid);
     const contactsRemoved =
       before === after ? 0 : await repos.workItemContacts.unlinkAll([item.id]);

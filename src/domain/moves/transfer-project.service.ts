@@ -29,9 +29,10 @@ export async function transferProject(
     await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.maintainer);
     if (project.groupId === groupId)
       throw new UnprocessableError('the project is already in this group', { field: 'groupId' });
+    const moved = await repos.projects.moveToGroup(project, groupId);
+    // read under the project's row lock, so a concurrent group transfer is wholly before or after
     const before = await contactSourceOf(repos, project.groupId);
     const after = await contactSourceOf(repos, groupId);
-    const moved = await repos.projects.moveToGroup(project, groupId);
     // links made meanwhile by email or the API wait for these locks, then see the new group
     const workItemIds = await repos.workItems.lockInProject(projectId);
     const contactsRemoved =
