@@ -16,7 +16,7 @@ import { freePort, PrivatePostgres, PrivateRedis } from './support/private-servi
  * Breaks things while a separate process sends mail, then checks the database: every email
  * answered 250 has one terminal outcome and one ticket; nothing is lost or duplicated.
  */
-const COUNT = Number(process.env.FAULT_EMAILS ?? 2000);
+const COUNT = Number(process.env.FAULT_EMAILS ?? 3000);
 const ROOT = join(__dirname, '..', '..');
 const TMP = mkdtempSync(join(tmpdir(), 'desk-faults-'));
 const pg = new PrivatePostgres();
