@@ -88,9 +88,13 @@ async function startListener(name, args, env, port) {
 }
 
 /** desk as operators run it: node dist/bin/desk.js, configured by environment. */
-async function startDesk(name, env, { cpuProfDir } = {}) {
+async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
   const port = await freePort();
   const args = [];
+  if (countCalls) {
+    args.push('-r', path.join(__dirname, 'count-calls.js'));
+    env = { ...env, COUNT_CALLS_OUT: path.join(RESULTS, `calls-${name}.json`) };
+  }
   if (cpuProfDir) {
     fs.mkdirSync(cpuProfDir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`);

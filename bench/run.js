@@ -13,6 +13,7 @@ const { summarise, format } = require('./cpu-summary');
 
 const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,latency,big,link').split(',');
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const COUNT_CALLS = process.env.BENCH_COUNT_CALLS === '1';
 const ACCEPT_COUNT = Number(process.env.BENCH_ACCEPT_COUNT || 10_000);
 const E2E_COUNT = Number(process.env.BENCH_E2E_COUNT || 20_000);
 const RATE = Number(process.env.BENCH_RATE || 300);
@@ -79,7 +80,7 @@ async function freshDesk(name, env, { contacts = 50, cpuProf = false } = {}) {
   const desk = await L.startDesk(
     name,
     { DATABASE_URL: `${L.PG_BASE}/${database}`, QUEUE_PREFIX: prefix, ...env },
-    { cpuProfDir: cpuProf ? PROF_DIR : undefined },
+    { cpuProfDir: cpuProf ? PROF_DIR : undefined, countCalls: cpuProf && COUNT_CALLS },
   );
   const db = await L.pgClient(database);
   const seed = await L.seedProject(db, name);
@@ -127,6 +128,31 @@ async function warmUp(port, to) {
     seconds: 60,
     run: `warm${id}`,
   });
+}
+
+/** PostgreSQL queries and Redis commands per message (BENCH_COUNT_CALLS=1 diagnostic runs). */
+function callSummary(name, messages) {
+  const file = path.join(L.RESULTS, `calls-${name}.json`);
+  if (!fs.existsSync(file)) return null;
+  const calls = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const per = (m) =>
+    Object.entries(m)
+      .slice(0, 15)
+      .map(([k, n]) => ({ perMessage: Math.round((n / messages) * 100) / 100, call: k }));
+  const total = (m) =>
+    Math.round((Object.values(m).reduce((a, b) => a + b, 0) / messages) * 100) / 100;
+  const s = {
+    queriesPerMessage: total(calls.queries),
+    redisPerMessage: total(calls.redis),
+    queries: per(calls.queries),
+    redis: per(calls.redis),
+  };
+  console.log(
+    `${name}: ${s.queriesPerMessage} PostgreSQL queries and ${s.redisPerMessage} Redis commands per message`,
+  );
+  for (const q of s.queries) console.log(`  pg    ${String(q.perMessage).padStart(5)}  ${q.call}`);
+  for (const q of s.redis) console.log(`  redis ${String(q.perMessage).padStart(5)}  ${q.call}`);
+  return s;
 }
 
 function profileSummary(name) {
@@ -203,6 +229,7 @@ async function acceptRun() {
   run.ratio = Math.round((run.desk.msgPerS / run.bare.msgPerS) * 1000) / 1000;
   run.haraka = 'not installed';
   if (PROFILE) run.profile = profileSummary('accept');
+  if (PROFILE && COUNT_CALLS) run.calls = callSummary('accept', r.ok + 500);
   log(`accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare)`);
   results.runs.accept = run;
 }
@@ -308,6 +335,7 @@ async function e2eRun() {
   };
   await d.stop();
   if (PROFILE) run.profile = profileSummary('e2e');
+  if (PROFILE && COUNT_CALLS) run.calls = callSummary('e2e', r.ok);
   log(
     `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB`,
   );
