@@ -1,0 +1,259 @@
+// Shared helpers of the benchmark: ports, processes, /proc memory, PostgreSQL seeding, Redis cleanup.
+// Loopback only; every wait is bounded.
+'use strict';
+const { spawn, fork } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+const { Client } = require('pg');
+
+const ROOT = path.join(__dirname, '..');
+const RESULTS = path.join(__dirname, 'results');
+const PG_BASE = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** VmRSS / VmHWM of a process in bytes (null when it is gone). */
+function memoryOf(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) =>
+      Number((status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm')) || [])[1]) * 1024;
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** A child node process listening on `port`; resolves once it accepts connections (30 s bound). */
+async function startListener(name, args, env, port) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const logFile = path.join(RESULTS, `${name}.log`);
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH || '', ...env },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const tail = () => fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-10).join('\n');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}:\n${tail()}`);
+    if (await canConnect(port)) break;
+    await sleep(100);
+  }
+  if (!(await canConnect(port))) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} did not listen on ${port}:\n${tail()}`);
+  }
+  return {
+    pid: child.pid,
+    child,
+    logFile,
+    memory: () => memoryOf(child.pid),
+    /** SIGTERM (desk closes cleanly, which also writes --cpu-prof), SIGKILL after 30 s. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** desk as operators run it: node dist/bin/desk.js, configured by environment. */
+async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
+  const port = await freePort();
+  const args = [];
+  if (countCalls) {
+    args.push('-r', path.join(__dirname, 'count-calls.js'));
+    env = { ...env, COUNT_CALLS_OUT: path.join(RESULTS, `calls-${name}.json`) };
+  }
+  if (cpuProfDir) {
+    fs.mkdirSync(cpuProfDir, { recursive: true });
+    args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`);
+  }
+  args.push(path.join(ROOT, 'dist', 'bin', 'desk.js'));
+  const desk = await startListener(
+    name,
+    args,
+    {
+      REDIS_URL,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(port),
+      SMTP_MAX_CLIENTS_PER_IP: '100',
+      ...env,
+    },
+    port,
+  );
+  return { ...desk, port };
+}
+
+async function pgClient(database) {
+  const client = new Client({ connectionString: `${PG_BASE}/${database}` });
+  await client.connect();
+  return client;
+}
+
+async function dropDatabase(database) {
+  const admin = await pgClient('postgres');
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A group with CRM on (the default), a Service Desk project in it, and its support address. */
+async function seedProject(client, name) {
+  const g = await client.query(
+    `INSERT INTO groups (name, path, parent_id, traversal_ids) VALUES ($1, $1, NULL, '{}') RETURNING id`,
+    [name],
+  );
+  const groupId = g.rows[0].id;
+  await client.query('UPDATE groups SET traversal_ids = ARRAY[id] WHERE id = $1', [groupId]);
+  const key = randomBytes(8).toString('hex');
+  const p = await client.query(
+    `INSERT INTO projects (group_id, name, path, service_desk_key) VALUES ($1, 'helpdesk', 'helpdesk', $2) RETURNING id`,
+    [groupId, key],
+  );
+  return { groupId, projectId: p.rows[0].id, address: `support+${key}@desk.localhost` };
+}
+
+/**
+ * Bulk-loads contacts with COPY … FROM STDIN (psql streams our CSV to the server).
+ * `rows(i)` gives [first, last, email, state] for i in [from, to).
+ */
+function copyContacts(database, groupId, from, to, rows) {
+  return new Promise((resolve, reject) => {
+    const psql = spawn(
+      'psql',
+      [
+        `${PG_BASE}/${database}`,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        'COPY contacts (group_id, first_name, last_name, email, state) FROM STDIN WITH (FORMAT csv)',
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    psql.stderr.on('data', (d) => (err += d));
+    psql.on('error', reject);
+    psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql COPY: ${err}`))));
+    let i = from;
+    const CHUNK = 5000;
+    const pump = () => {
+      while (i < to) {
+        let text = '';
+        const end = Math.min(to, i + CHUNK);
+        for (; i < end; i++) {
+          const [first, last, email, state] = rows(i);
+          text += `${groupId},${first},${last},${email},${state}\n`;
+        }
+        if (!psql.stdin.write(text)) return psql.stdin.once('drain', pump);
+      }
+      psql.stdin.end();
+    };
+    pump();
+  });
+}
+
+/** Removes this run's BullMQ keys (prefix only; never anything else), bounded. */
+async function cleanRedisPrefix(prefix) {
+  const IORedis = require('ioredis');
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    for (let i = 0; i < 10_000; i++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Runs bench/load-generator.js in its own process; `onProgress` gets its 1 s reports. */
+function runLoad(options, onProgress) {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'load-generator.js'), [JSON.stringify(options)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result = null;
+    child.on('message', (m) => {
+      if (m.type === 'progress' && onProgress) onProgress(m);
+      if (m.type === 'done') result = m;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`load generator exited with ${code}`)),
+    );
+  });
+}
+
+async function waitFor(what, check, timeoutMs, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(everyMs);
+  }
+  return false;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+module.exports = {
+  ROOT,
+  RESULTS,
+  PG_BASE,
+  REDIS_URL,
+  sleep,
+  freePort,
+  memoryOf,
+  startListener,
+  startDesk,
+  pgClient,
+  dropDatabase,
+  seedProject,
+  copyContacts,
+  cleanRedisPrefix,
+  runLoad,
+  waitFor,
+  percentile,
+  mb,
+};

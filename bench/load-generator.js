@@ -1,0 +1,204 @@
+// Benchmark load generator, a separate process (forked by bench/run.js; reports over IPC).
+// Lock-step SMTP (no pipelining) over `concurrency` long-lived connections, one session per
+// connection, many messages per session.
+//   mode "closed": send `count` messages as fast as the server answers.
+//   mode "open":   message i is due at start + i/rate (open loop); latency is measured from the
+//                  due time (coordinated-omission corrected) and from the final "." to the 250.
+// `size`: total bytes of each message (headers + body); above 64 KB the body is a base64
+// attachment. Bounded by `seconds`; loopback only.
+'use strict';
+const net = require('node:net');
+
+const opts = JSON.parse(process.argv[2]);
+const concurrency = opts.concurrency || 32;
+const size = opts.size || 2048;
+const count = opts.mode === 'open' ? Math.round(opts.rate * opts.seconds) : opts.count;
+const deadline = Date.now() + (opts.seconds + (opts.mode === 'open' ? 30 : 0)) * 1000;
+const run = opts.run || 'bench';
+const now = () => performance.now();
+
+let next = 0;
+let ok = 0;
+let temp = 0;
+let perm = 0;
+let dropped = 0;
+let firstOk = null;
+let lastOk = null;
+const fullLat = [];
+const dataLat = [];
+const retry = [];
+
+function message(i) {
+  const from = `customer${i % 50}@load.example`;
+  const cc = `customer${(i + 7) % 50}@load.example`;
+  const head =
+    `From: ${from}\r\nTo: ${opts.to}\r\nCc: ${cc}\r\nSubject: bench ${run} #${i}\r\n` +
+    `Message-ID: <${run}.${i}@load.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+  if (size <= 65536) {
+    const text = `Benchmark ${run}, message ${i}.\r\n`;
+    const fill = Math.max(0, size - head.length - 2 - text.length - 2);
+    const lines = [];
+    for (let left = fill; left > 0; left -= 78)
+      lines.push('x'.repeat(Math.max(0, Math.min(76, left - 2))));
+    return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${text}${lines.join('\r\n')}\r\n`;
+  }
+  const boundary = `b-${run}-${i}`;
+  const top =
+    `${head}Content-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n` +
+    `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA large message, ${i}.\r\n` +
+    `--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n` +
+    `Content-Disposition: attachment; filename="big-${i}.bin"\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const b64Bytes = size - top.length - tail.length;
+  const lineCount = Math.floor(b64Bytes / 78);
+  const raw = Buffer.alloc(Math.floor((lineCount * 76 * 3) / 4));
+  for (let k = 0; k < raw.length; k++) raw[k] = (k * 2654435761) >>> 24;
+  const b64 = raw
+    .toString('base64')
+    .match(/.{1,76}/g)
+    .join('\r\n');
+  return top + b64 + tail;
+}
+
+function connect() {
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ port: opts.port, host: '127.0.0.1' });
+    socket.setNoDelay(true);
+    const codes = [];
+    let buffer = '';
+    let waiter = null;
+    let closed = false;
+    socket.setEncoding('utf8');
+    socket.setTimeout(60000, () => socket.destroy());
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let i;
+      while ((i = buffer.indexOf('\r\n')) !== -1) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (line[3] === '-') continue;
+        codes.push(Number(line.slice(0, 3)));
+        if (waiter) waiter.resolve(codes.shift());
+        waiter = null;
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      closed = true;
+      if (waiter) waiter.reject(new Error('connection closed'));
+      waiter = null;
+    });
+    const nextCode = () =>
+      new Promise((res, rej) => {
+        if (codes.length) return res(codes.shift());
+        if (closed) return rej(new Error('connection closed'));
+        waiter = { resolve: res, reject: rej };
+      });
+    const cmd = (text) => {
+      socket.write(text + '\r\n');
+      return nextCode();
+    };
+    socket.once('connect', () => resolve({ socket, next: nextCode, cmd }));
+    socket.once('close', () => resolve(null));
+  });
+}
+
+async function transaction(s, i, due) {
+  const mail = await s.cmd(`MAIL FROM:<customer${i % 50}@load.example> SIZE=${size}`);
+  if (mail !== 250) return mail;
+  const rcpt = await s.cmd(`RCPT TO:<${opts.to}>`);
+  if (rcpt !== 250) return rcpt;
+  const data = await s.cmd('DATA');
+  if (data !== 354) return data;
+  const body = message(i) + '.\r\n';
+  s.socket.write(body);
+  const dot = now();
+  const code = await s.next();
+  if (code === 250) {
+    const t = now();
+    dataLat.push(t - dot);
+    if (due !== null) fullLat.push(t - due);
+  }
+  return code;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let t0 = 0;
+
+function take() {
+  if (retry.length) return retry.shift();
+  if (next < count) return next++;
+  return undefined;
+}
+
+async function connection() {
+  while (Date.now() < deadline && ok < count) {
+    const s = await connect();
+    if (!s) {
+      dropped++;
+      await sleep(100);
+      continue;
+    }
+    let current;
+    try {
+      if ((await s.next()) !== 220) throw new Error('no greeting');
+      await s.cmd('EHLO load.example');
+      while (Date.now() < deadline && (current = take()) !== undefined) {
+        let due = null;
+        if (opts.mode === 'open') {
+          due = t0 + (current * 1000) / opts.rate;
+          const wait = due - now();
+          if (wait > 0) await sleep(wait);
+        }
+        const code = await transaction(s, current, due);
+        if (code === 250) {
+          ok++;
+          const t = Date.now();
+          if (firstOk === null) firstOk = t;
+          lastOk = t;
+        } else {
+          if (code >= 500) perm++;
+          else temp++;
+          if (code < 500) retry.push(current);
+          await s.cmd('RSET');
+        }
+        current = undefined;
+      }
+      await s.cmd('QUIT').catch(() => undefined);
+    } catch {
+      dropped++;
+      if (current !== undefined) retry.push(current);
+      await sleep(100);
+    } finally {
+      s.socket.destroy();
+    }
+    if (next >= count && retry.length === 0) break;
+  }
+}
+
+const startedAt = Date.now();
+t0 = now();
+const progress = setInterval(() => {
+  process.send({ type: 'progress', ok, temp, perm, dropped, elapsedMs: Date.now() - startedAt });
+}, 1000);
+
+Promise.all(Array.from({ length: concurrency }, connection)).then(() => {
+  clearInterval(progress);
+  const sort = (a) => Float64Array.from(a).sort();
+  process.send(
+    {
+      type: 'done',
+      count,
+      ok,
+      temp,
+      perm,
+      dropped,
+      startedAt,
+      firstOk,
+      lastOk,
+      fullLat: Array.from(sort(fullLat)),
+      dataLat: Array.from(sort(dataLat)),
+    },
+    () => process.exit(0),
+  );
+});
