@@ -82,6 +82,7 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         publish: (rows) => ctx.relay.publish(rows),
         addressing: ctx.addressing,
         maxRecipients: config.SMTP_MAX_RECIPIENTS,
+        recipientCacheMs: config.SMTP_RECIPIENT_CACHE_MS,
       });
       const smtp = createSmtpListener(
         receiver,

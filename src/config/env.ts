@@ -32,6 +32,7 @@ const schema = z.object({
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
   SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
   SMTP_MAX_RECIPIENTS: int(50, 1),
+  SMTP_RECIPIENT_CACHE_MS: int(5000, 0),
   SMTP_MAX_CLIENTS: int(500, 1),
   SMTP_MAX_CLIENTS_PER_IP: int(50, 1),
   SMTP_SOCKET_TIMEOUT_MS: int(60_000, 1000),

@@ -8,6 +8,7 @@ import {
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { JOBS } from '../queue/jobs';
+import { RecipientCache } from './recipient-cache';
 
 const clip = (value: string | null, max: number): string | null =>
   value === null ? null : value.slice(0, max);
@@ -17,6 +18,8 @@ export interface ReceiverDeps {
   publish: (rows: OutboxRow[]) => void;
   addressing: ServiceDeskAddressing;
   maxRecipients: number;
+  /** How long a known Service Desk key is remembered; 0 asks PostgreSQL every time. */
+  recipientCacheMs?: number;
 }
 
 export interface IncomingMessage {
@@ -33,7 +36,11 @@ export interface IncomingMessage {
  * durably before it is acknowledged. Throws DeskErrors that carry their SMTP reply.
  */
 export class MessageReceiver {
-  constructor(private readonly deps: ReceiverDeps) {}
+  private readonly recipients: RecipientCache;
+
+  constructor(private readonly deps: ReceiverDeps) {
+    this.recipients = new RecipientCache(deps.recipientCacheMs ?? 0);
+  }
 
   /** The project a recipient delivers to; `accepted` is how many recipients were already taken. */
   async resolveRecipient(address: string, accepted: number): Promise<number> {
@@ -41,10 +48,13 @@ export class MessageReceiver {
       throw new TooManyRecipientsError(this.deps.maxRecipients);
     const recipient = parseServiceDeskAddress(this.deps.addressing, address);
     if (!recipient) throw new UnknownRecipientError(address);
+    const cached = this.recipients.get(recipient.projectKey);
+    if (cached !== null) return cached;
     const projectId = await this.deps.store.run((repos) =>
       repos.projects.findServiceDeskProjectId(recipient.projectKey),
     );
     if (projectId === null) throw new UnknownRecipientError(address);
+    this.recipients.set(recipient.projectKey, projectId);
     return projectId;
   }
 

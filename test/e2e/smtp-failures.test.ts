@@ -22,6 +22,7 @@ beforeAll(async () => {
     SMTP_MAX_MESSAGE_BYTES: '4096',
     SMTP_MAX_RECIPIENTS: '2',
     DB_CONNECT_TIMEOUT_MS: '1000',
+    SMTP_RECIPIENT_CACHE_MS: '0', // so RCPT itself meets the outage below
   });
   desk = await startTestDesk(config);
   const group = await seedGroup(db.store, 'ops');
