@@ -122,6 +122,7 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         store: ctx.store,
         addressing: ctx.addressing,
         adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
+        publish: (rows) => ctx.relay.publish(rows),
       });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();

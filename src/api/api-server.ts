@@ -8,11 +8,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
+import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
 import { contactsRoutes } from './routes/contacts.routes';
+import { inboundEmailsRoutes } from './routes/inbound-emails.routes';
 import { groupsRoutes } from './routes/groups.routes';
 import { movesRoutes } from './routes/moves.routes';
 import { organizationsRoutes } from './routes/organizations.routes';
@@ -27,6 +29,8 @@ export interface ApiDeps {
   addressing: ServiceDeskAddressing;
   /** sha256 of ADMIN_TOKEN, when configured. */
   adminTokenSha256: string | null;
+  /** Hands committed outbox rows to the relay (reprocessing). */
+  publish: (rows: OutboxRow[]) => void;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -57,6 +61,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       await v1.register(organizationsRoutes(deps.store));
       await v1.register(workItemsRoutes(deps.store));
       await v1.register(movesRoutes(deps.store, deps.addressing));
+      await v1.register(inboundEmailsRoutes(deps.store, deps.publish));
     },
     { prefix: '/api/v1' },
   );

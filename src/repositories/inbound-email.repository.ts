@@ -20,6 +20,11 @@ export interface AcceptedRow {
   payload: Record<string, unknown>;
 }
 
+export type InboundSummary = Omit<
+  InboundEmail,
+  'raw' | 'remoteAddress' | 'helo' | 'dedupeKey' | 'threadRoot'
+>;
+
 export interface OutcomeUpdate {
   status: InboundStatus;
   reason?: string | null;
@@ -78,6 +83,46 @@ export class InboundEmailRepository {
       jobName,
       payload: r.payload,
     }));
+  }
+
+  /** A page of emails, newest first, without their raw bytes. */
+  async list(
+    status: InboundStatus | null,
+    before: string | null,
+    limit: number,
+  ): Promise<InboundSummary[]> {
+    return this.em.query(
+      `SELECT id::text, received_at AS "receivedAt", mail_from AS "mailFrom", rcpt_to AS "rcptTo", size,
+              sha256, message_id AS "messageId", project_id AS "projectId", status, reason, attempts,
+              work_item_id AS "workItemId", note_id AS "noteId", processed_at AS "processedAt"
+         FROM inbound_emails
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2)
+        ORDER BY id DESC LIMIT $3`,
+      [status, before, limit],
+    );
+  }
+
+  /**
+   * Puts a failed or ignored email back to `received` for another run of the pipeline, clearing
+   * what the last run decided. False when it is in any other state.
+   */
+  async resetForReprocess(id: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.em.query(
+      `UPDATE inbound_emails
+          SET status = 'received', reason = NULL, processed_at = NULL, work_item_id = NULL,
+              note_id = NULL, dedupe_key = NULL, thread_root = NULL, attempts = 0
+        WHERE id = $1 AND status IN ('failed', 'ignored') RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  async idsWithStatus(status: InboundStatus, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.query(
+      'SELECT id::text FROM inbound_emails WHERE status = $1 ORDER BY id LIMIT $2',
+      [status, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   findById(id: string): Promise<InboundEmail | null> {

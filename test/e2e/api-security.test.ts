@@ -85,6 +85,7 @@ async function apiRoutes(): Promise<{ method: string; url: string }[]> {
     store: db.store,
     addressing: ADDRESSING,
     adminTokenSha256: null,
+    publish: () => undefined,
   });
   app.addHook('onRoute', (route) => void routes.push(route));
   await app.ready();

@@ -36,6 +36,7 @@ export class ApiHarness {
       store: db.store,
       addressing: ADDRESSING,
       adminTokenSha256: sha256Hex(ADMIN_TOKEN),
+      publish: () => undefined, // no relay here: reprocessing is tested with a whole desk
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as AddressInfo;

@@ -1,0 +1,81 @@
+import type { InboundEmail, InboundStatus } from '../../../entities/inbound-email.entity';
+import type { InboundSummary } from '../../repositories/inbound-email.repository';
+import type { OutboxRow } from '../../repositories/outbox.repository';
+import type { Store } from '../../repositories/store';
+import { JOBS } from '../../queue/jobs';
+import type { Actor } from '../access/actor';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+
+const MAX_BULK = 1000;
+
+function requireOperator(actor: Actor): void {
+  if (!actor.isAdmin) throw new ForbiddenError('only instance admins see inbound mail');
+}
+
+export async function listInboundEmails(
+  store: Store,
+  actor: Actor,
+  query: { status: InboundStatus | null; cursor: string | null; limit: number },
+): Promise<{ items: InboundSummary[]; nextCursor: string | null }> {
+  requireOperator(actor);
+  const items = await store.run((repos) =>
+    repos.inboundEmails.list(query.status, query.cursor, query.limit),
+  );
+  return {
+    items,
+    nextCursor: items.length === query.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
+}
+
+export async function getInboundEmail(
+  store: Store,
+  actor: Actor,
+  id: string,
+): Promise<InboundEmail> {
+  requireOperator(actor);
+  const email = await store.run((repos) => repos.inboundEmails.findById(id));
+  if (!email) throw new NotFoundError('inbound email not found');
+  return email;
+}
+
+/**
+ * Sends a failed or ignored email through the pipeline again, from its stored bytes. The returned
+ * outbox row is committed; the caller publishes it (the sweeper would otherwise, a second later).
+ */
+export async function reprocessInboundEmail(
+  store: Store,
+  actor: Actor,
+  id: string,
+): Promise<OutboxRow> {
+  requireOperator(actor);
+  return store.transaction(async (repos) => {
+    const status = await repos.inboundEmails.lockStatus(id);
+    if (status === null) throw new NotFoundError('inbound email not found');
+    if (!(await repos.inboundEmails.resetForReprocess(id))) {
+      throw new ConflictError(
+        `inbound email ${id} is ${status}; only failed or ignored mail is reprocessed`,
+      );
+    }
+    return repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, { inboundEmailId: id });
+  });
+}
+
+/** Every email with this status (up to 1,000 a call) goes through the pipeline again. */
+export async function reprocessAll(
+  store: Store,
+  actor: Actor,
+  status: 'failed' | 'ignored',
+): Promise<OutboxRow[]> {
+  requireOperator(actor);
+  const ids = await store.run((repos) => repos.inboundEmails.idsWithStatus(status, MAX_BULK));
+  const rows: OutboxRow[] = [];
+  for (const id of ids) {
+    // one at a time: a row that changed meanwhile is skipped, not an error for the whole batch
+    const row = await reprocessInboundEmail(store, actor, id).catch((err: unknown) => {
+      if (err instanceof ConflictError || err instanceof NotFoundError) return null;
+      throw err;
+    });
+    if (row) rows.push(row);
+  }
+  return rows;
+}
