@@ -141,16 +141,23 @@ export class OutboxRelay {
   }
 
   private async recoverFromRedisLoss(): Promise<number> {
+    // the marker goes back first: a loss during the republishing below removes it again, and the
+    // next sweep starts over; set last, it could outlive a flush that hit mid-way
+    await this.redis.set(this.markerKey, String(Date.now()));
     let total = 0;
     let after = '0';
-    for (;;) {
-      const rows = await this.store.run((repos) => repos.outbox.findUnprocessed(after, BATCH));
-      if (rows.length === 0) break;
-      await this.send(rows);
-      total += rows.length;
-      after = rows[rows.length - 1]?.id ?? after;
+    try {
+      for (;;) {
+        const rows = await this.store.run((repos) => repos.outbox.findUnprocessed(after, BATCH));
+        if (rows.length === 0) break;
+        await this.send(rows);
+        total += rows.length;
+        after = rows[rows.length - 1]?.id ?? after;
+      }
+    } catch (err) {
+      await this.redis.del(this.markerKey).catch(() => undefined);
+      throw err;
     }
-    await this.redis.set(this.markerKey, String(Date.now()));
     // no marker means a first start or a Redis that lost its data: either way the outbox is the truth
     const log = total > 0 ? this.logger.warn.bind(this.logger) : this.logger.info.bind(this.logger);
     log(
