@@ -40,6 +40,7 @@ export function createSmtpListener(
   logger: Logger,
 ): SmtpListener {
   const perIp = new Map<string, number>();
+  const counted = new Set<string>();
   const projectsOf = new WeakMap<object, number[]>();
   const tls = settings.tlsKeyPath && settings.tlsCertPath;
 
@@ -78,6 +79,7 @@ export function createSmtpListener(
     onConnect(session, callback) {
       const count = (perIp.get(session.remoteAddress) ?? 0) + 1;
       perIp.set(session.remoteAddress, count);
+      counted.add(session.id);
       if (count > settings.maxClientsPerIp) {
         return callback(
           reject(new TooManyConnectionsError(settings.maxClientsPerIp), session, 'connect'),
@@ -86,6 +88,8 @@ export function createSmtpListener(
       callback();
     },
     onClose(session) {
+      // smtp-server also closes sessions that never reached onConnect (maxClients, early talkers)
+      if (!counted.delete(session.id)) return;
       const count = (perIp.get(session.remoteAddress) ?? 1) - 1;
       if (count <= 0) perIp.delete(session.remoteAddress);
       else perIp.set(session.remoteAddress, count);

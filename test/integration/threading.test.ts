@@ -206,6 +206,82 @@ describe('threading replies onto tickets', () => {
     expect(count.n).toBe(1);
   });
 
+  it('makes a note and not a second ticket when the first message arrives after its reply', async () => {
+    const { project: p, address } = await project('outoforder');
+    const reply = await store(p.id, address, [
+      'From: c@example.com',
+      'Message-ID: <late-reply@x>',
+      'In-Reply-To: <late-first@x>',
+      'References: <late-first@x>',
+      '',
+      'second thoughts',
+    ]);
+    const first = await store(p.id, address, [
+      'From: c@example.com',
+      'Message-ID: <late-first@x>',
+      '',
+      'first',
+    ]);
+    const r = await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId);
+    const f = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    expect(r.kind).toBe('ticket_created');
+    expect(f).toMatchObject({
+      kind: 'note_added',
+      workItemId: r.kind === 'ticket_created' ? r.workItemId : -1,
+    });
+  });
+
+  it('files one delivery to two projects once in each, even with a reply address of one of them', async () => {
+    const a = await project('twoa');
+    const b = await project('twob');
+    const first = await store(b.project.id, b.address, [
+      'From: c@example.com',
+      'Message-ID: <tp1@x>',
+      '',
+      'q',
+    ]);
+    const ticket = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    if (ticket.kind !== 'ticket_created') throw new Error(ticket.kind);
+    const item = await db.store.repos.workItems.findById(ticket.workItemId);
+    const replyAddress = `support+${b.project.serviceDeskKey}-${item!.replyKey}@desk.localhost`;
+    const raw = Buffer.from(
+      `From: c@example.com\r\nTo: ${replyAddress}\r\nCc: ${a.address}\r\nMessage-ID: <tp2@x>\r\n\r\nboth`,
+    );
+    const rows = await db.store.repos.inboundEmails.accept(
+      {
+        remoteAddress: '127.0.0.1',
+        helo: 'mx',
+        mailFrom: 'c@example.com',
+        rcptTo: [replyAddress, a.address],
+        raw,
+        sha256: createHash('sha256').update(raw).digest('hex'),
+        messageId: '<tp2@x>',
+        projectIds: [b.project.id, a.project.id],
+      },
+      JOBS.ingestEmail,
+      JOBS.ingestEmail,
+    );
+    const outcomes = await Promise.all(
+      rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)),
+    );
+    const byProject = new Map(
+      await Promise.all(
+        rows.map(
+          async (r, i) =>
+            [
+              (await db.store.repos.inboundEmails.findById(r.inboundEmailId))!.projectId,
+              outcomes[i]!,
+            ] as const,
+        ),
+      ),
+    );
+    expect(byProject.get(b.project.id)).toMatchObject({
+      kind: 'note_added',
+      workItemId: ticket.workItemId,
+    });
+    expect(byProject.get(a.project.id)).toMatchObject({ kind: 'ticket_created' });
+  });
+
   it('keeps attachments within the limits and records what it dropped on the ticket', async () => {
     const { project: p, address } = await project('attach');
     const part = (name: string, bytes: number, cid?: string) => [

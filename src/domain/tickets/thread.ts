@@ -41,10 +41,14 @@ export async function findThread(
   envelope: ThreadEnvelope,
   email: ParsedEmail,
 ): Promise<number | null> {
+  let ownKey: string | null | undefined;
   for (const rcpt of envelope.rcptTo) {
-    const replyKey = parseServiceDeskAddress(addressing, rcpt)?.replyKey;
-    if (!replyKey) continue;
-    const id = await repos.workItems.findIdByReplyKey(replyKey);
+    const recipient = parseServiceDeskAddress(addressing, rcpt);
+    if (!recipient?.replyKey) continue;
+    // a copy stored for another project of the same delivery must not thread onto this ticket
+    ownKey ??= (await repos.projects.findById(envelope.projectId))?.serviceDeskKey ?? null;
+    if (recipient.projectKey !== ownKey) continue;
+    const id = await repos.workItems.findIdByReplyKey(recipient.replyKey);
     if (id !== null) return id;
   }
   const references = referencedIds(email).filter((id) => id !== envelope.messageId);
@@ -59,8 +63,8 @@ export async function findThread(
     envelope.id,
   );
   if (pending !== null) throw new ThreadParentPendingError(envelope.id, pending);
-  // siblings: replies to a root desk never stored (the customer's first mail went elsewhere)
+  // siblings (replies to a root desk never stored), or a first message that arrived after its
+  // replies: either way another email of the same conversation already has the ticket
   const root = threadRootOf(envelope, email);
-  if (!root || references.length === 0) return null;
-  return repos.inboundEmails.findWorkItemByThreadRoot(envelope.projectId, root);
+  return root ? repos.inboundEmails.findWorkItemByThreadRoot(envelope.projectId, root) : null;
 }
