@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
-import { JOBS } from '../../src/queue/jobs';
 import { seedGroup, seedProject } from '../support/seed';
 import { SmtpClient, sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeOne } from '../support/inbound';
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
 const MAX_HEADER = 1024 * 1024;
@@ -270,20 +269,10 @@ describe('SMTP under hostile clients', () => {
   it('marks a stored message with a header over 1 MB failed with its reason, and the worker keeps working', async () => {
     // as if a desk with a higher SMTP_MAX_HEADER_BYTES had accepted it
     const raw = Buffer.from(`X-Junk: ${'j'.repeat(MAX_HEADER + 10)}\r\nSubject: x\r\n\r\nbody\r\n`);
-    const [row] = await db.store.repos.inboundEmails.accept(
-      {
-        remoteAddress: '127.0.0.1',
-        helo: 'test',
-        mailFrom: 'junk@example.com',
-        rcptTo: [address],
-        raw,
-        sha256: createHash('sha256').update(raw).digest('hex'),
-        messageId: null,
-        projectIds: [projectId],
-      },
-      JOBS.ingestEmail,
-      JOBS.ingestEmail,
-    );
+    const row = await storeOne(db.store, projectId, raw, {
+      rcptTo: [address],
+      mailFrom: 'junk@example.com',
+    });
     const failed = await settled(row!.inboundEmailId);
     expect(failed.status).toBe('failed');
     expect(failed.reason).toMatch(/^cannot parse message: .*header/i);

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { extractMessageId } from '../../src/domain/mail/message-id';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { JOBS } from '../../src/queue/jobs';
 import { MessageReceiver } from '../../src/smtp/receive-message';
 import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeOne } from '../support/inbound';
 
 // Crashes the ingest fuzzer (test/integration/ingest-fuzz.test.ts) found, one test per bug.
 
@@ -30,20 +28,7 @@ const deps = () => ({
 
 async function ingest(text: string) {
   const raw = Buffer.from(text, 'latin1');
-  const [row] = await db.store.repos.inboundEmails.accept(
-    {
-      remoteAddress: '127.0.0.1',
-      helo: 'test',
-      mailFrom: 'c@customer.example',
-      rcptTo: ['support+x@desk.localhost'],
-      raw,
-      sha256: createHash('sha256').update(raw).digest('hex'),
-      messageId: extractMessageId(raw),
-      projectIds: [projectId],
-    },
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const row = await storeOne(db.store, projectId, raw, { mailFrom: 'c@customer.example' });
   const outcome = await ingestEmail(deps(), row!.inboundEmailId, row!.outboxId);
   const [stored] = await db.dataSource.query(
     'SELECT status, reason, message_id FROM inbound_emails WHERE id = $1',

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
-import { JOBS } from '../../src/queue/jobs';
 import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeOne } from '../support/inbound';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'emails');
 let db: TestDb;
@@ -22,20 +21,7 @@ async function store(
   raw: Buffer,
   mailFrom: string | null = 'sender@example.com',
 ) {
-  const [row] = await db.store.repos.inboundEmails.accept(
-    {
-      remoteAddress: '127.0.0.1',
-      helo: 'test',
-      mailFrom,
-      rcptTo: ['support+x@desk.localhost'],
-      raw,
-      sha256: createHash('sha256').update(raw).digest('hex'),
-      messageId: /Message-ID: (<[^>]+>)/i.exec(raw.toString())?.[1] ?? null,
-      projectIds: [projectId],
-    },
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const row = await storeOne(db.store, projectId, raw, { mailFrom: mailFrom });
   return row!;
 }
 

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
-import { extractMessageId } from '../../src/domain/mail/message-id';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
-import { JOBS } from '../../src/queue/jobs';
 import { corpusIndex, readCorpusMessage } from '../support/corpus';
 import { fuzzSeed, mutateMessage, Rng } from '../support/fuzz-mutator';
 import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeOne } from '../support/inbound';
 
 // `npm test` runs a seeded slice; `npm run test:fuzz` runs FUZZ_COUNT=10000
 const COUNT = Number(process.env.FUZZ_COUNT ?? 300);
@@ -48,20 +46,10 @@ const deps = () => ({
 const rngFor = (index: number) => new Rng((SEED + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
 
 async function storeRaw(raw: Buffer, mailFrom: string | null) {
-  const [row] = await db.store.repos.inboundEmails.accept(
-    {
-      remoteAddress: '127.0.0.1',
-      helo: 'fuzz',
-      mailFrom,
-      rcptTo: ['support+fuzz@desk.localhost'],
-      raw,
-      sha256: createHash('sha256').update(raw).digest('hex'),
-      messageId: extractMessageId(raw),
-      projectIds: [projectId],
-    },
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const row = await storeOne(db.store, projectId, raw, {
+    rcptTo: ['support+fuzz@desk.localhost'],
+    mailFrom: mailFrom,
+  });
   return row!;
 }
 

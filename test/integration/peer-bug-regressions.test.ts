@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
-import { extractMessageId } from '../../src/domain/mail/message-id';
-import { JOBS } from '../../src/queue/jobs';
 import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeOne } from '../support/inbound';
 
 /**
  * Each case replays, in arrival order, a minimal message that shows a bug peers shipped
@@ -29,20 +27,10 @@ async function replay(files: string[]) {
     const text = readFileSync(join(FIXTURES, file), 'utf8').replace(/KEY/g, project.serviceDeskKey);
     const raw = Buffer.from(text.replace(/\r?\n/g, '\r\n'));
     const from = /^From:.*?<?([^\s<>]+@[^\s<>]+)>?\s*$/im.exec(text)?.[1] ?? 'someone@example.com';
-    const [row] = await db.store.repos.inboundEmails.accept(
-      {
-        remoteAddress: '127.0.0.1',
-        helo: 'mx.example',
-        mailFrom: from,
-        rcptTo: [/^To:.*?(support\+[^\s<>]+)/im.exec(text)?.[1] ?? address],
-        raw,
-        sha256: createHash('sha256').update(raw).digest('hex'),
-        messageId: extractMessageId(raw),
-        projectIds: [project.id],
-      },
-      JOBS.ingestEmail,
-      JOBS.ingestEmail,
-    );
+    const row = await storeOne(db.store, project.id, raw, {
+      rcptTo: [/^To:.*?(support\+[^\s<>]+)/im.exec(text)?.[1] ?? address],
+      mailFrom: from,
+    });
     outcomes.push(
       await ingestEmail(
         {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
-import { extractMessageId } from '../../src/domain/mail/message-id';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { JOBS } from '../../src/queue/jobs';
 import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { storeInbound, storeOne } from '../support/inbound';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -19,20 +18,10 @@ const deps = () => ({ store: db.store, addressing: ADDRESSING, attachmentLimits:
 
 async function store(projectId: number, rcpt: string, lines: string[]) {
   const raw = Buffer.from(lines.join('\r\n'));
-  const [row] = await db.store.repos.inboundEmails.accept(
-    {
-      remoteAddress: '127.0.0.1',
-      helo: 'mx',
-      mailFrom: 'customer@example.com',
-      rcptTo: [rcpt],
-      raw,
-      sha256: createHash('sha256').update(raw).digest('hex'),
-      messageId: extractMessageId(raw),
-      projectIds: [projectId],
-    },
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const row = await storeOne(db.store, projectId, raw, {
+    rcptTo: [rcpt],
+    mailFrom: 'customer@example.com',
+  });
   return row!;
 }
 
@@ -247,20 +236,12 @@ describe('threading replies onto tickets', () => {
     const raw = Buffer.from(
       `From: c@example.com\r\nTo: ${replyAddress}\r\nCc: ${a.address}\r\nMessage-ID: <tp2@x>\r\n\r\nboth`,
     );
-    const rows = await db.store.repos.inboundEmails.accept(
-      {
-        remoteAddress: '127.0.0.1',
-        helo: 'mx',
-        mailFrom: 'c@example.com',
-        rcptTo: [replyAddress, a.address],
-        raw,
-        sha256: createHash('sha256').update(raw).digest('hex'),
-        messageId: '<tp2@x>',
-        projectIds: [b.project.id, a.project.id],
-      },
-      JOBS.ingestEmail,
-      JOBS.ingestEmail,
-    );
+    const rows = await storeInbound(db.store, {
+      projectIds: [b.project.id, a.project.id],
+      raw: raw,
+      rcptTo: [replyAddress, a.address],
+      mailFrom: 'c@example.com',
+    });
     const outcomes = await Promise.all(
       rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)),
     );

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { extractMessageId } from '../../src/domain/mail/message-id';
+import type { AcceptedRow } from '../../src/repositories/inbound-email.repository';
+import type { Store } from '../../src/repositories/store';
+import { JOBS } from '../../src/queue/jobs';
+
+/** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
+export async function storeInbound(
+  store: Store,
+  input: { projectIds: number[]; raw: Buffer; rcptTo?: string[]; mailFrom?: string | null },
+): Promise<AcceptedRow[]> {
+  return store.repos.inboundEmails.accept(
+    {
+      remoteAddress: '127.0.0.1',
+      helo: 'test.example',
+      mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
+      rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
+      raw: input.raw,
+      sha256: createHash('sha256').update(input.raw).digest('hex'),
+      messageId: extractMessageId(input.raw),
+      projectIds: input.projectIds,
+    },
+    JOBS.ingestEmail,
+    JOBS.ingestEmail,
+  );
+}
+
+export async function storeOne(
+  store: Store,
+  projectId: number,
+  raw: Buffer,
+  options: { rcptTo?: string[]; mailFrom?: string | null } = {},
+): Promise<AcceptedRow> {
+  const [row] = await storeInbound(store, { projectIds: [projectId], raw, ...options });
+  if (!row) throw new Error('nothing stored');
+  return row;
+}
