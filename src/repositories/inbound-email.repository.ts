@@ -41,6 +41,8 @@ const MAX_REASON = 2000;
 const reasonText = (reason: string | null | undefined): string | null =>
   reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
 
+const RAW_SLICE_BYTES = 4 * 1024 * 1024;
+
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -125,8 +127,39 @@ export class InboundEmailRepository {
     return rows.map((r) => r.id);
   }
 
-  findById(id: string): Promise<InboundEmail | null> {
-    return this.em.findOne(InboundEmail, { where: { id } });
+  /**
+   * The email with its raw bytes. A bytea column travels as a hex string twice its size; read
+   * whole, a 25 MB message would cost 50 MB of string at once, so the bytes come in 4 MB slices
+   * copied into one buffer of the stored size.
+   */
+  async findById(id: string): Promise<InboundEmail | null> {
+    const email = await this.em.findOne(InboundEmail, {
+      where: { id },
+      select: Object.fromEntries(
+        this.em.connection
+          .getMetadata(InboundEmail)
+          .columns.filter((c) => c.propertyName !== 'raw')
+          .map((c) => [c.propertyName, true]),
+      ),
+    });
+    if (!email) return null;
+    email.raw = await this.readRaw(id, email.size);
+    return email;
+  }
+
+  private async readRaw(id: string, size: number): Promise<Buffer> {
+    const raw = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const rows: { part: Buffer }[] = await this.em.query(
+        'SELECT substring(raw from $2 for $3) AS part FROM inbound_emails WHERE id = $1',
+        [id, filled + 1, RAW_SLICE_BYTES],
+      );
+      const part = rows[0]?.part;
+      if (!part || part.length === 0) break;
+      filled += part.copy(raw, filled);
+    }
+    return filled === size ? raw : raw.subarray(0, filled);
   }
 
   /** Locks the row for the rest of the transaction and returns its status (null when gone). */

@@ -177,4 +177,15 @@ describe('ingestEmail', () => {
     const item = await db.store.repos.workItems.findById(bare.workItemId);
     expect(item?.authorEmail).toBe('loud@example.com');
   });
+
+  it('reads back the stored bytes exactly, 8-bit and NUL included, across several slices', async () => {
+    const group = await seedGroup(db.store, 'bytes');
+    const { project } = await seedProject(db.store, group.id);
+    const raw = Buffer.alloc(9 * 1024 * 1024 + 17);
+    for (let i = 0; i < raw.length; i++) raw[i] = (i * 131 + (i >> 9)) & 0xff;
+    const row = await storeOne(db.store, project.id, raw);
+    const stored = await db.store.repos.inboundEmails.findById(row.inboundEmailId);
+    expect(stored?.raw.length).toBe(raw.length);
+    expect(stored?.raw.equals(raw)).toBe(true);
+  });
 });
