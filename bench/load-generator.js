@@ -7,7 +7,7 @@
 // `size`: total bytes of each message (headers + body); above 64 KB the body is a base64
 // attachment. Bounded by `seconds`; loopback only.
 'use strict';
-const net = require('node:net');
+const { connect } = require('../test/support/smtp-session');
 
 const opts = JSON.parse(process.argv[2]);
 const concurrency = opts.concurrency || 32;
@@ -60,49 +60,6 @@ function message(i) {
   return top + b64 + tail;
 }
 
-function connect() {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ port: opts.port, host: '127.0.0.1' });
-    socket.setNoDelay(true);
-    const codes = [];
-    let buffer = '';
-    let waiter = null;
-    let closed = false;
-    socket.setEncoding('utf8');
-    socket.setTimeout(60000, () => socket.destroy());
-    socket.on('data', (chunk) => {
-      buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf('\r\n')) !== -1) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (line[3] === '-') continue;
-        codes.push(Number(line.slice(0, 3)));
-        if (waiter) waiter.resolve(codes.shift());
-        waiter = null;
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      closed = true;
-      if (waiter) waiter.reject(new Error('connection closed'));
-      waiter = null;
-    });
-    const nextCode = () =>
-      new Promise((res, rej) => {
-        if (codes.length) return res(codes.shift());
-        if (closed) return rej(new Error('connection closed'));
-        waiter = { resolve: res, reject: rej };
-      });
-    const cmd = (text) => {
-      socket.write(text + '\r\n');
-      return nextCode();
-    };
-    socket.once('connect', () => resolve({ socket, next: nextCode, cmd }));
-    socket.once('close', () => resolve(null));
-  });
-}
-
 async function transaction(s, i, due) {
   const mail = await s.cmd(`MAIL FROM:<customer${i % 50}@load.example> SIZE=${size}`);
   if (mail !== 250) return mail;
@@ -133,7 +90,7 @@ function take() {
 
 async function connection() {
   while (Date.now() < deadline && ok < count) {
-    const s = await connect();
+    const s = await connect({ port: opts.port, timeoutMs: 60000 });
     if (!s) {
       dropped++;
       await sleep(100);

@@ -3,7 +3,7 @@
 // Usage: node load-generator.js '{"port":2525,"to":"support+k@desk.localhost","count":3000,
 //   "concurrency":8,"seconds":120,"out":"/tmp/x.json","run":"r1"}'
 'use strict';
-const net = require('node:net');
+const { connect } = require('../support/smtp-session');
 const fs = require('node:fs');
 
 const opts = JSON.parse(process.argv[2]);
@@ -20,49 +20,6 @@ function message(i) {
     `Message-ID: <${opts.run}.${i}@load.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\n` +
     `Fault run ${opts.run}, message ${i}.\r\n${'x'.repeat(1500)}\r\n`
   );
-}
-
-/** One SMTP connection: replies are read line by line; a closed socket rejects the waiting read. */
-function connect() {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ port: opts.port, host: '127.0.0.1' });
-    const codes = [];
-    let buffer = '';
-    let waiter = null;
-    let closed = false;
-    socket.setEncoding('utf8');
-    socket.setTimeout(20000, () => socket.destroy());
-    socket.on('data', (chunk) => {
-      buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf('\r\n')) !== -1) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (line[3] === '-') continue;
-        codes.push(Number(line.slice(0, 3)));
-        if (waiter) waiter.resolve(codes.shift());
-        waiter = null;
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      closed = true;
-      if (waiter) waiter.reject(new Error('connection closed'));
-      waiter = null;
-    });
-    const next = () =>
-      new Promise((res, rej) => {
-        if (codes.length) return res(codes.shift());
-        if (closed) return rej(new Error('connection closed'));
-        waiter = { resolve: res, reject: rej };
-      });
-    const cmd = (text) => {
-      socket.write(text + '\r\n');
-      return next();
-    };
-    socket.once('connect', () => resolve({ socket, next, cmd }));
-    socket.once('close', () => resolve(null));
-  });
 }
 
 async function transaction(s, i) {
@@ -82,7 +39,7 @@ async function worker() {
       await sleep(50);
       continue;
     }
-    const s = await connect();
+    const s = await connect({ port: opts.port, timeoutMs: 20000 });
     if (!s) {
       replies.dropped++;
       await sleep(200);
