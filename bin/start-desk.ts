@@ -83,6 +83,11 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         addressing: ctx.addressing,
         maxRecipients: config.SMTP_MAX_RECIPIENTS,
         recipientCacheMs: config.SMTP_RECIPIENT_CACHE_MS,
+        batch: {
+          maxMessages: config.SMTP_COMMIT_BATCH_MAX,
+          maxBytes: config.SMTP_COMMIT_BATCH_BYTES,
+          maxInFlight: config.SMTP_COMMITS_IN_FLIGHT,
+        },
       });
       const smtp = createSmtpListener(
         receiver,

@@ -28,11 +28,16 @@ const schema = z.object({
     .transform((v) => v.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
+  // with smtp or api in the same process, workers get their own event loop (and core)
+  WORKER_THREAD: z.stringbool().default(true),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
   SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
   SMTP_MAX_RECIPIENTS: int(50, 1),
   SMTP_RECIPIENT_CACHE_MS: int(5000, 0),
+  SMTP_COMMIT_BATCH_MAX: int(64, 1),
+  SMTP_COMMIT_BATCH_BYTES: int(4 * 1024 * 1024, 1024),
+  SMTP_COMMITS_IN_FLIGHT: int(2, 1),
   SMTP_MAX_CLIENTS: int(500, 1),
   SMTP_MAX_CLIENTS_PER_IP: int(50, 1),
   SMTP_SOCKET_TIMEOUT_MS: int(60_000, 1000),

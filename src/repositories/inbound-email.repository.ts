@@ -46,45 +46,78 @@ const RAW_SLICE_BYTES = 4 * 1024 * 1024;
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /**
-   * Stores the message once per target project together with its ingest outbox row, in one
-   * statement (so one implicit transaction): either everything is there, or nothing is.
-   */
+  /** One message, as `acceptMany` stores it. */
   async accept(msg: AcceptedMessage, queue: string, jobName: string): Promise<AcceptedRow[]> {
-    const rows: { inbound_id: string; outbox_id: string; payload: Record<string, unknown> }[] =
-      await this.em.query(
-        `WITH e AS (
+    const [rows] = await this.acceptMany([msg], queue, jobName);
+    return rows as AcceptedRow[];
+  }
+
+  /**
+   * Stores each message once per target project together with its ingest outbox row, all in one
+   * statement (so one implicit transaction and one WAL flush): either everything is there, or
+   * nothing is. Result i holds message i's rows.
+   */
+  async acceptMany(
+    messages: AcceptedMessage[],
+    queue: string,
+    jobName: string,
+  ): Promise<AcceptedRow[][]> {
+    const params: unknown[] = [queue, jobName];
+    const values = messages.map((msg, n) => {
+      const at = params.length;
+      params.push(
+        msg.remoteAddress,
+        msg.helo,
+        msg.mailFrom,
+        msg.rcptTo,
+        msg.raw.length,
+        msg.sha256,
+        msg.raw,
+        msg.messageId,
+        msg.projectIds,
+      );
+      const p = (i: number) => `$${at + i}`;
+      return `(${n}, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text[], ${p(5)}::int,
+        ${p(6)}::text, ${p(7)}::bytea, ${p(8)}::text, ${p(9)}::int[])`;
+    });
+    // ids are drawn in a materialized CTE so each outbox row can be matched to its message
+    const rows: {
+      n: number;
+      inbound_id: string;
+      outbox_id: string;
+      payload: Record<string, unknown>;
+    }[] = await this.em.query(
+      `WITH m (n, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_ids)
+           AS (VALUES ${values.join(', ')}),
+         x AS MATERIALIZED (
+           SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id')) AS id, p.project_id, m.*
+             FROM m CROSS JOIN LATERAL unnest(m.project_ids) AS p(project_id)
+         ), e AS (
            INSERT INTO inbound_emails
-             (remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, p FROM unnest($9::int[]) AS p
-           RETURNING id
+             (id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
+           SELECT id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id
+             FROM x
          ), o AS (
            INSERT INTO outbox (queue, job_name, payload)
-           SELECT $10, $11, jsonb_build_object('inboundEmailId', e.id::text) FROM e
+           SELECT $1, $2, jsonb_build_object('inboundEmailId', x.id::text) FROM x ORDER BY x.id
            RETURNING id, payload
          )
-         SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
-        [
-          msg.remoteAddress,
-          msg.helo,
-          msg.mailFrom,
-          msg.rcptTo,
-          msg.raw.length,
-          msg.sha256,
-          msg.raw,
-          msg.messageId,
-          msg.projectIds,
-          queue,
-          jobName,
-        ],
-      );
-    return rows.map((r) => ({
-      inboundEmailId: r.inbound_id,
-      outboxId: String(r.outbox_id),
-      queue,
-      jobName,
-      payload: r.payload,
-    }));
+         SELECT x.n, x.id::text AS inbound_id, o.id AS outbox_id, o.payload
+           FROM o JOIN x ON x.id = (o.payload->>'inboundEmailId')::bigint
+          ORDER BY x.n, x.id`,
+      params,
+    );
+    const result: AcceptedRow[][] = messages.map(() => []);
+    for (const r of rows) {
+      result[r.n]!.push({
+        inboundEmailId: r.inbound_id,
+        outboxId: String(r.outbox_id),
+        queue,
+        jobName,
+        payload: r.payload,
+      });
+    }
+    return result;
   }
 
   /** A page of emails, newest first, without their raw bytes. */

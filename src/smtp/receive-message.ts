@@ -5,9 +5,11 @@ import {
   parseServiceDeskAddress,
   type ServiceDeskAddressing,
 } from '../domain/mail/service-desk-address';
+import type { AcceptedMessage, AcceptedRow } from '../repositories/inbound-email.repository';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { JOBS } from '../queue/jobs';
+import { AcceptBatcher, type BatchLimits } from './accept-batcher';
 import { RecipientCache } from './recipient-cache';
 
 const clip = (value: string | null, max: number): string | null =>
@@ -20,6 +22,8 @@ export interface ReceiverDeps {
   maxRecipients: number;
   /** How long a known Service Desk key is remembered; 0 asks PostgreSQL every time. */
   recipientCacheMs?: number;
+  /** Group commit; one message per commit unless given. */
+  batch?: BatchLimits;
 }
 
 export interface IncomingMessage {
@@ -37,9 +41,17 @@ export interface IncomingMessage {
  */
 export class MessageReceiver {
   private readonly recipients: RecipientCache;
+  private readonly batcher: AcceptBatcher<AcceptedMessage, AcceptedRow[]>;
 
   constructor(private readonly deps: ReceiverDeps) {
     this.recipients = new RecipientCache(deps.recipientCacheMs ?? 0);
+    this.batcher = new AcceptBatcher(
+      (messages) =>
+        deps.store.run((repos) =>
+          repos.inboundEmails.acceptMany(messages, JOBS.ingestEmail, JOBS.ingestEmail),
+        ),
+      deps.batch ?? { maxMessages: 1, maxBytes: 0, maxInFlight: Number.MAX_SAFE_INTEGER },
+    );
   }
 
   /** The project a recipient delivers to; `accepted` is how many recipients were already taken. */
@@ -60,22 +72,19 @@ export class MessageReceiver {
 
   /** Commits the raw bytes, envelope and outbox rows; only then may the caller say 250. */
   async accept(message: IncomingMessage): Promise<string[]> {
-    const rows = await this.deps.store.run((repos) =>
-      repos.inboundEmails.accept(
-        {
-          // envelope fields are the client's words: clip them to their columns rather than fail
-          remoteAddress: clip(message.remoteAddress, 64),
-          helo: clip(message.helo, 255),
-          mailFrom: clip(message.mailFrom, 512),
-          rcptTo: message.rcptTo,
-          raw: message.raw,
-          sha256: createHash('sha256').update(message.raw).digest('hex'),
-          messageId: extractMessageId(message.raw),
-          projectIds: [...new Set(message.projectIds)],
-        },
-        JOBS.ingestEmail,
-        JOBS.ingestEmail,
-      ),
+    const rows = await this.batcher.submit(
+      {
+        // envelope fields are the client's words: clip them to their columns rather than fail
+        remoteAddress: clip(message.remoteAddress, 64),
+        helo: clip(message.helo, 255),
+        mailFrom: clip(message.mailFrom, 512),
+        rcptTo: message.rcptTo,
+        raw: message.raw,
+        sha256: createHash('sha256').update(message.raw).digest('hex'),
+        messageId: extractMessageId(message.raw),
+        projectIds: [...new Set(message.projectIds)],
+      },
+      message.raw.length,
     );
     this.deps.publish(
       rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })),
