@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const pg = require('pg');
 const IORedis = require('ioredis');
+const { isMainThread, threadId } = require('node:worker_threads');
 
 const queries = new Map();
 const commands = new Map();
@@ -26,9 +27,11 @@ IORedis.prototype.sendCommand = function (command, ...rest) {
 
 process.on('exit', () => {
   const sorted = (m) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
-  if (process.env.COUNT_CALLS_OUT)
+  const out = process.env.COUNT_CALLS_OUT;
+  // the all-in-one desk runs its workers on a thread, which counts into a file of its own
+  if (out)
     fs.writeFileSync(
-      process.env.COUNT_CALLS_OUT,
+      isMainThread ? out : `${out}.thread${threadId}`,
       JSON.stringify({ queries: sorted(queries), redis: sorted(commands) }, null, 2),
     );
 });

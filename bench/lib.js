@@ -93,11 +93,16 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
   const args = [];
   if (countCalls) {
     args.push('-r', path.join(__dirname, 'count-calls.js'));
+    for (const f of fs.readdirSync(RESULTS))
+      if (f.startsWith(`calls-${name}.json`)) fs.rmSync(path.join(RESULTS, f));
     env = { ...env, COUNT_CALLS_OUT: path.join(RESULTS, `calls-${name}.json`) };
   }
   if (cpuProfDir) {
-    fs.mkdirSync(cpuProfDir, { recursive: true });
-    args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`);
+    // one directory per run: the worker thread writes a profile of its own next to the main one
+    const dir = path.join(cpuProfDir, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    args.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   args.push(path.join(ROOT, 'dist', 'bin', 'desk.js'));
   const desk = await startListener(

@@ -132,9 +132,19 @@ async function warmUp(port, to) {
 
 /** PostgreSQL queries and Redis commands per message (BENCH_COUNT_CALLS=1 diagnostic runs). */
 function callSummary(name, messages) {
-  const file = path.join(L.RESULTS, `calls-${name}.json`);
-  if (!fs.existsSync(file)) return null;
-  const calls = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const base = `calls-${name}.json`;
+  const files = fs
+    .readdirSync(L.RESULTS)
+    .filter((f) => f === base || f.startsWith(`${base}.thread`));
+  if (files.length === 0) return null;
+  const calls = { queries: {}, redis: {} };
+  for (const f of files) {
+    const one = JSON.parse(fs.readFileSync(path.join(L.RESULTS, f), 'utf8'));
+    for (const kind of ['queries', 'redis'])
+      for (const [k, n] of Object.entries(one[kind])) calls[kind][k] = (calls[kind][k] || 0) + n;
+  }
+  for (const kind of ['queries', 'redis'])
+    calls[kind] = Object.fromEntries(Object.entries(calls[kind]).sort((a, b) => b[1] - a[1]));
   const per = (m) =>
     Object.entries(m)
       .slice(0, 15)
@@ -155,14 +165,26 @@ function callSummary(name, messages) {
   return s;
 }
 
+/** One summary per thread profile (main, and the worker thread of an all-in-one desk). */
 function profileSummary(name) {
-  const file = path.join(PROF_DIR, `${name}.cpuprofile`);
-  if (!fs.existsSync(file)) return null;
-  const s = summarise(file, 25);
-  const text = format(s);
-  fs.writeFileSync(path.join(PROF_DIR, `${name}.top.txt`), text + '\n');
-  console.log(text);
-  return s;
+  const dir = path.join(PROF_DIR, name);
+  if (!fs.existsSync(dir)) return null;
+  // node names them CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
+  const result = {};
+  const texts = [];
+  for (const f of files) {
+    const thread = Number(f.split('.')[4]) === 0 ? 'main' : `thread${f.split('.')[4]}`;
+    const s = summarise(path.join(dir, f), 25);
+    result[thread] = s;
+    texts.push(`[${thread}] ${format(s)}`);
+  }
+  fs.writeFileSync(path.join(PROF_DIR, `${name}.top.txt`), texts.join('\n\n') + '\n');
+  console.log(texts.join('\n\n'));
+  return result;
 }
 
 // 1. accept rate: desk (smtp role only) against a bare smtp-server sink
