@@ -30,6 +30,7 @@ const schema = z.object({
   WORKER_CONCURRENCY: int(8, 1),
   // with smtp or api in the same process, workers get their own event loop (and core)
   WORKER_THREAD: z.stringbool().default(true),
+  WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
   SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
