@@ -7,9 +7,10 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const L = require('./lib');
 const { summarise, format } = require('./cpu-summary');
+const { findHaraka, harakaConfig } = require('./haraka');
 
 const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,latency,big,link').split(',');
 const PROFILE = process.env.BENCH_PROFILE === '1';
@@ -61,8 +62,15 @@ function machine() {
     redis: (v('redis-cli', ['-u', L.REDIS_URL, 'INFO', 'server']).match(/redis_version:(\S+)/) ||
       [])[1],
     smtpServer: require('smtp-server/package.json').version,
-    haraka: 'not installed',
+    haraka: harakaVersion(),
   };
+}
+
+function harakaVersion() {
+  const bin = findHaraka();
+  if (!bin) return 'not installed';
+  const out = spawnSync(process.execPath, [bin, '-v'], { encoding: 'utf8' });
+  return (out.stdout.match(/\d+\.\d+\.\d+/) || ['installed'])[0];
 }
 
 async function cleanup() {
@@ -187,6 +195,40 @@ function profileSummary(name) {
   return result;
 }
 
+/** Haraka (one process, queue/discard) under the same load, when it is installed. */
+async function harakaRun() {
+  const bin = findHaraka();
+  if (!bin) return 'not installed';
+  const port = await L.freePort();
+  const dir = harakaConfig(bin, port, 'desk.localhost', 25 * 1024 * 1024);
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const haraka = await L.startListener(
+    'haraka',
+    [bin, '-c', dir],
+    { YES_REALLY_DO_DISCARD: '1' },
+    port,
+  );
+  cleanups.push(() => haraka.stop());
+  await warmUp(port, 'support+x@desk.localhost');
+  const r = await L.runLoad(
+    {
+      port,
+      to: 'support+x@desk.localhost',
+      mode: 'closed',
+      count: ACCEPT_COUNT,
+      concurrency: CONCURRENCY,
+      size: MSG_BYTES,
+      seconds: 120,
+      run: `haraka${id}`,
+    },
+    progressPrinter('accept/haraka', ACCEPT_COUNT),
+  );
+  await haraka.stop();
+  const result = { msgPerS: acceptRate(r), ok: r.ok, failed: r.temp + r.perm + r.dropped };
+  log(`accept/haraka: ${result.msgPerS} msg/s`);
+  return result;
+}
+
 // 1. accept rate: desk (smtp role only) against a bare smtp-server sink
 async function acceptRun() {
   const run = { messages: ACCEPT_COUNT, concurrency: CONCURRENCY, messageBytes: MSG_BYTES };
@@ -221,6 +263,7 @@ async function acceptRun() {
     seconds: (r.lastOk - r.startedAt) / 1000,
   };
   log(`accept/bare: ${run.bare.msgPerS} msg/s`);
+  run.haraka = await harakaRun();
 
   // desk, durable accept only
   const d = await freshDesk('accept', { DESK_ROLES: 'smtp' }, { contacts: 0, cpuProf: PROFILE });
@@ -249,7 +292,8 @@ async function acceptRun() {
   };
   await d.stop();
   run.ratio = Math.round((run.desk.msgPerS / run.bare.msgPerS) * 1000) / 1000;
-  run.haraka = 'not installed';
+  if (typeof run.haraka === 'object')
+    run.haraka.deskRatio = Math.round((run.desk.msgPerS / run.haraka.msgPerS) * 1000) / 1000;
   if (PROFILE) run.profile = profileSummary('accept');
   if (PROFILE && COUNT_CALLS) run.calls = callSummary('accept', r.ok + 500);
   log(`accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare)`);
@@ -616,7 +660,10 @@ function table() {
       '≥ 0.6×',
       check(R.accept.ratio >= 0.6),
     ]);
-    rows.push(['accept, Haraka', 'not installed', '', '']);
+    if (typeof R.accept.haraka === 'object') {
+      rows.push(['accept, Haraka (queue/discard)', `${R.accept.haraka.msgPerS} msg/s`, '', '']);
+      rows.push(['accept ratio desk/Haraka', `${R.accept.haraka.deskRatio}×`, '', '']);
+    } else rows.push(['accept, Haraka', R.accept.haraka, '', '']);
   }
   if (R.e2e)
     rows.push([
