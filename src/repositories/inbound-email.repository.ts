@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+import { copyRowsIn } from './pg-copy';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
@@ -10,6 +11,12 @@ export interface AcceptedMessage {
   sha256: string;
   messageId: string | null;
   projectIds: number[];
+}
+
+/** A message too large to copy into one buffer: its bytes as the listener received them. */
+export interface AcceptedChunkedMessage extends Omit<AcceptedMessage, 'raw'> {
+  chunks: readonly Buffer[];
+  size: number;
 }
 
 export interface AcceptedRow {
@@ -77,6 +84,71 @@ export class InboundEmailRepository {
           queue,
           jobName,
         ],
+      );
+    return rows.map((r) => ({
+      inboundEmailId: r.inbound_id,
+      outboxId: String(r.outbox_id),
+      queue,
+      jobName,
+      payload: r.payload,
+    }));
+  }
+
+  /**
+   * `accept` for a large message: the raw bytes go to PostgreSQL chunk by chunk through COPY, never
+   * concatenated nor bound as one parameter. Needs a transaction: the rows of the other projects
+   * are copied server-side from the first and the outbox rows join them before the commit.
+   */
+  async acceptChunked(
+    msg: AcceptedChunkedMessage,
+    queue: string,
+    jobName: string,
+  ): Promise<AcceptedRow[]> {
+    if (!this.em.queryRunner?.isTransactionActive)
+      throw new Error('acceptChunked needs a transaction');
+    const [first, ...others] = msg.projectIds;
+    if (first === undefined) return [];
+    const [{ id }]: [{ id: string }] = await this.em.query(
+      "SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id'))::text AS id",
+    );
+    await copyRowsIn(
+      this.em,
+      `COPY inbound_emails
+         (id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)`,
+      [
+        [
+          { int8: id },
+          { text: msg.remoteAddress },
+          { text: msg.helo },
+          { text: msg.mailFrom },
+          { varcharArray: msg.rcptTo },
+          { int4: msg.size },
+          { text: msg.sha256 },
+          { bytea: msg.chunks, size: msg.size },
+          { text: msg.messageId },
+          { int4: first },
+        ],
+      ],
+    );
+    const rows: { inbound_id: string; outbox_id: string; payload: Record<string, unknown> }[] =
+      await this.em.query(
+        `WITH copies AS (
+           INSERT INTO inbound_emails
+             (remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
+           SELECT remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, p
+             FROM inbound_emails, unnest($2::int[]) WITH ORDINALITY AS t(p, n)
+            WHERE id = $1
+            ORDER BY n
+           RETURNING id
+         ), e AS (
+           SELECT $1::bigint AS id UNION ALL SELECT id FROM copies
+         ), o AS (
+           INSERT INTO outbox (queue, job_name, payload)
+           SELECT $3, $4, jsonb_build_object('inboundEmailId', e.id::text) FROM e ORDER BY e.id
+           RETURNING id, payload
+         )
+         SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
+        [id, others, queue, jobName],
       );
     return rows.map((r) => ({
       inboundEmailId: r.inbound_id,
