@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
-import { copyRowsIn } from './pg-copy';
+import { copyRowsIn, withByteaStream } from './pg-copy';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
@@ -26,6 +27,8 @@ export interface AcceptedRow {
   jobName: string;
   payload: Record<string, unknown>;
 }
+
+export type InboundEnvelope = Omit<InboundEmail, 'raw'>;
 
 export type InboundSummary = Omit<
   InboundEmail,
@@ -205,18 +208,39 @@ export class InboundEmailRepository {
    * copied into one buffer of the stored size.
    */
   async findById(id: string): Promise<InboundEmail | null> {
-    const email = await this.em.findOne(InboundEmail, {
+    const email = await this.findEnvelope(id);
+    return email ? Object.assign(email, { raw: await this.readRaw(id, email.size) }) : null;
+  }
+
+  /** The email without its raw bytes (see `withRaw`). */
+  findEnvelope(id: string): Promise<InboundEnvelope | null> {
+    return this.em.findOne(InboundEmail, {
       where: { id },
-      select: Object.fromEntries(
-        this.em.connection
-          .getMetadata(InboundEmail)
-          .columns.filter((c) => c.propertyName !== 'raw')
-          .map((c) => [c.propertyName, true]),
-      ),
+      select: this.columnsButRaw(),
     });
-    if (!email) return null;
-    email.raw = await this.readRaw(id, email.size);
-    return email;
+  }
+
+  /**
+   * Hands the raw bytes to `use`: a small message as one buffer (one query), a large one as a
+   * stream through COPY, so it is never whole in memory.
+   */
+  async withRaw<T>(
+    id: string,
+    size: number,
+    use: (raw: Buffer | Readable) => Promise<T>,
+  ): Promise<T> {
+    if (size <= RAW_SLICE_BYTES) return use(await this.readRaw(id, size));
+    if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
+    return withByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`, use);
+  }
+
+  private columnsButRaw() {
+    return Object.fromEntries(
+      this.em.connection
+        .getMetadata(InboundEmail)
+        .columns.filter((c) => c.propertyName !== 'raw')
+        .map((c) => [c.propertyName, true]),
+    );
   }
 
   private async readRaw(id: string, size: number): Promise<Buffer> {

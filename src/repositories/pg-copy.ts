@@ -1,6 +1,7 @@
-import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -81,4 +82,58 @@ export function copyRowsIn(em: EntityManager, sql: string, rows: CopyField[][]):
   return withClient(em, (client) =>
     pipeline(binaryCopyOf(rows), client.query(copyFrom(`${sql} FROM STDIN (FORMAT binary)`))),
   );
+}
+
+/**
+ * Strips the binary COPY framing from a COPY of one row of one bytea column: what comes out is
+ * the value's bytes, as the server sends them.
+ */
+class SingleByteaField extends Transform {
+  private head = Buffer.alloc(0);
+  private remaining = -1;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.remaining < 0) {
+      // header (19 bytes), field count (2) and field length (4), then the value
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < HEADER.length + 6) return callback();
+      if (!this.head.subarray(0, SIGNATURE.length).equals(SIGNATURE))
+        return callback(new Error('not a binary COPY stream'));
+      this.remaining = Math.max(0, this.head.readInt32BE(HEADER.length + 2));
+      chunk = this.head.subarray(HEADER.length + 6);
+      this.head = Buffer.alloc(0);
+    }
+    const take = Math.min(this.remaining, chunk.length);
+    this.remaining -= take;
+    callback(null, take > 0 ? chunk.subarray(0, take) : undefined);
+  }
+}
+
+/**
+ * Streams one bytea value, selected by `sql` (one row, one column), to `use`. Whatever `use`
+ * leaves unread is drained before the connection is handed back, so a consumer that gives up
+ * early (a parse deadline) never leaves the COPY, and the connection, stuck.
+ */
+export function withByteaStream<T>(
+  em: EntityManager,
+  sql: string,
+  use: (bytes: Readable) => Promise<T>,
+): Promise<T> {
+  return withClient(em, async (client) => {
+    const source = client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`));
+    const bytes = source.pipe(new SingleByteaField());
+    source.on('error', (err) => bytes.destroy(err));
+    try {
+      return await use(bytes);
+    } finally {
+      bytes.on('error', () => undefined); // nobody reads it any more
+      if (!source.readableEnded && !source.destroyed) {
+        source.unpipe();
+        source.resume();
+      }
+      await finished(source).catch(() => undefined);
+      // pg arms its query_timeout timer on every query; COPY TO, unlike COPY FROM, never clears it
+      (source as unknown as { callback?: () => void }).callback?.();
+    }
+  });
 }

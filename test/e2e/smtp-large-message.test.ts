@@ -43,7 +43,7 @@ describe('a large message over SMTP (the streaming path)', () => {
     expect(stored!.raw.equals(big.raw)).toBe(true);
     expect(stored!.messageId).toBe('<large-smtp-1@customer.example>');
     const done = await waitFor('the ticket', async () => {
-      const email = await db.store.repos.inboundEmails.findById(id);
+      const email = await db.store.repos.inboundEmails.findEnvelope(id);
       return email?.status === 'ticket_created' ? email : null;
     });
     const [attachment] = await db.dataSource.query(
