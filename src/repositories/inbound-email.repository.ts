@@ -52,6 +52,8 @@ const reasonText = (reason: string | null | undefined): string | null =>
   reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
 
 const RAW_SLICE_BYTES = 4 * 1024 * 1024;
+/** Above this a message is streamed to its reader: as hex text it would cost 2× its size in strings. */
+const STREAMED_RAW_BYTES = 1024 * 1024;
 
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
@@ -229,7 +231,7 @@ export class InboundEmailRepository {
     size: number,
     use: (raw: Buffer | Readable) => Promise<T>,
   ): Promise<T> {
-    if (size <= RAW_SLICE_BYTES) return use(await this.readRaw(id, size));
+    if (size <= STREAMED_RAW_BYTES) return use(await this.readRaw(id, size));
     if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
     return withByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`, use);
   }
