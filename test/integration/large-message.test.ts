@@ -81,6 +81,30 @@ describe('large messages, streamed through COPY instead of one buffer', () => {
     expect(outbox.map((r: { id: string }) => r.id)).toEqual(ids);
   });
 
+  it('stores a null reverse path, a missing HELO and a message without Message-ID as NULLs', async () => {
+    const group = await seedGroup(db.store, 'nulls');
+    const { project } = await seedProject(db.store, group.id);
+    const raw = Buffer.from(`Subject: no id\r\n\r\n${'z'.repeat(1_200_000)}\r\n`);
+
+    const [id] = await receiver().accept({
+      ...envelope([project.id]),
+      mailFrom: null,
+      helo: null,
+      remoteAddress: null,
+      chunks: chunksOf(raw, 65_536),
+      size: raw.length,
+    });
+
+    const stored = await db.store.repos.inboundEmails.findById(id!);
+    expect(stored).toMatchObject({
+      mailFrom: null,
+      helo: null,
+      remoteAddress: null,
+      messageId: null,
+    });
+    expect(stored!.raw.equals(raw)).toBe(true);
+  });
+
   it('stores nothing at all when one of the rows cannot be written', async () => {
     const group = await seedGroup(db.store, 'atomic');
     const { project } = await seedProject(db.store, group.id);
