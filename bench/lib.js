@@ -104,6 +104,8 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
     fs.mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
+  // e.g. BENCH_DESK_NODE_ARGS='--trace-gc -r ./bench/memory-trace.js' to see where memory goes
+  if (process.env.BENCH_DESK_NODE_ARGS) args.push(...process.env.BENCH_DESK_NODE_ARGS.split(/\s+/));
   args.push(path.join(ROOT, 'dist', 'bin', 'desk.js'));
   const desk = await startListener(
     name,

@@ -1,33 +1,48 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Attachment } from '../../entities/attachment.entity';
+import { copyRowsIn } from './pg-copy';
 
 export interface NewAttachment {
   filename: string;
   contentType: string;
   contentId: string | null;
-  content: Buffer;
+  /** The content in pieces; they go to PostgreSQL one by one, never joined here. */
+  chunks: readonly Buffer[];
 }
 
 export class AttachmentRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** COPY rather than INSERT: an 18 MB bound parameter would be copied whole into pg's writer. */
   async addMany(
     owner: { workItemId: number; noteId: number | null; inboundEmailId: string },
     attachments: NewAttachment[],
   ): Promise<void> {
     if (attachments.length === 0) return;
-    await this.em.insert(
-      Attachment,
-      attachments.map((a) => ({
-        ...owner,
-        filename: a.filename.slice(0, 255),
-        contentType: a.contentType.slice(0, 255),
-        contentId: a.contentId?.slice(0, 255) ?? null,
-        size: a.content.length,
-        sha256: createHash('sha256').update(a.content).digest('hex'),
-        content: a.content,
-      })),
+    await copyRowsIn(
+      this.em,
+      `COPY attachments (work_item_id, note_id, inbound_email_id, filename, content_type,
+                         content_id, size, sha256, content)`,
+      attachments.map((a) => {
+        const hash = createHash('sha256');
+        let size = 0;
+        for (const chunk of a.chunks) {
+          hash.update(chunk);
+          size += chunk.length;
+        }
+        return [
+          { int4: owner.workItemId },
+          owner.noteId === null ? { text: null } : { int4: owner.noteId },
+          { int8: owner.inboundEmailId },
+          { text: a.filename.slice(0, 255) },
+          { text: a.contentType.slice(0, 255) },
+          { text: a.contentId?.slice(0, 255) ?? null },
+          { int4: size },
+          { text: hash.digest('hex') },
+          { bytea: a.chunks, size },
+        ];
+      }),
     );
   }
 

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+import { copyRowsIn, withByteaStream } from './pg-copy';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
@@ -12,6 +14,12 @@ export interface AcceptedMessage {
   projectIds: number[];
 }
 
+/** A message too large to copy into one buffer: its bytes as the listener received them. */
+export interface AcceptedChunkedMessage extends Omit<AcceptedMessage, 'raw'> {
+  chunks: readonly Buffer[];
+  size: number;
+}
+
 export interface AcceptedRow {
   inboundEmailId: string;
   outboxId: string;
@@ -19,6 +27,8 @@ export interface AcceptedRow {
   jobName: string;
   payload: Record<string, unknown>;
 }
+
+export type InboundEnvelope = Omit<InboundEmail, 'raw'>;
 
 export type InboundSummary = Omit<
   InboundEmail,
@@ -42,6 +52,8 @@ const reasonText = (reason: string | null | undefined): string | null =>
   reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
 
 const RAW_SLICE_BYTES = 4 * 1024 * 1024;
+/** Above this a message is streamed to its reader: as hex text it would cost 2× its size in strings. */
+const STREAMED_RAW_BYTES = 1024 * 1024;
 
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
@@ -120,6 +132,71 @@ export class InboundEmailRepository {
     return result;
   }
 
+  /**
+   * `accept` for a large message: the raw bytes go to PostgreSQL chunk by chunk through COPY, never
+   * concatenated nor bound as one parameter. Needs a transaction: the rows of the other projects
+   * are copied server-side from the first and the outbox rows join them before the commit.
+   */
+  async acceptChunked(
+    msg: AcceptedChunkedMessage,
+    queue: string,
+    jobName: string,
+  ): Promise<AcceptedRow[]> {
+    if (!this.em.queryRunner?.isTransactionActive)
+      throw new Error('acceptChunked needs a transaction');
+    const [first, ...others] = msg.projectIds;
+    if (first === undefined) return [];
+    const [{ id }]: [{ id: string }] = await this.em.query(
+      "SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id'))::text AS id",
+    );
+    await copyRowsIn(
+      this.em,
+      `COPY inbound_emails
+         (id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)`,
+      [
+        [
+          { int8: id },
+          { text: msg.remoteAddress },
+          { text: msg.helo },
+          { text: msg.mailFrom },
+          { varcharArray: msg.rcptTo },
+          { int4: msg.size },
+          { text: msg.sha256 },
+          { bytea: msg.chunks, size: msg.size },
+          { text: msg.messageId },
+          { int4: first },
+        ],
+      ],
+    );
+    const rows: { inbound_id: string; outbox_id: string; payload: Record<string, unknown> }[] =
+      await this.em.query(
+        `WITH copies AS (
+           INSERT INTO inbound_emails
+             (remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
+           SELECT remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, p
+             FROM inbound_emails, unnest($2::int[]) WITH ORDINALITY AS t(p, n)
+            WHERE id = $1
+            ORDER BY n
+           RETURNING id
+         ), e AS (
+           SELECT $1::bigint AS id UNION ALL SELECT id FROM copies
+         ), o AS (
+           INSERT INTO outbox (queue, job_name, payload)
+           SELECT $3, $4, jsonb_build_object('inboundEmailId', e.id::text) FROM e ORDER BY e.id
+           RETURNING id, payload
+         )
+         SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
+        [id, others, queue, jobName],
+      );
+    return rows.map((r) => ({
+      inboundEmailId: r.inbound_id,
+      outboxId: String(r.outbox_id),
+      queue,
+      jobName,
+      payload: r.payload,
+    }));
+  }
+
   /** A page of emails, newest first, without their raw bytes. */
   async list(
     status: InboundStatus | null,
@@ -166,18 +243,39 @@ export class InboundEmailRepository {
    * copied into one buffer of the stored size.
    */
   async findById(id: string): Promise<InboundEmail | null> {
-    const email = await this.em.findOne(InboundEmail, {
+    const email = await this.findEnvelope(id);
+    return email ? Object.assign(email, { raw: await this.readRaw(id, email.size) }) : null;
+  }
+
+  /** The email without its raw bytes (see `withRaw`). */
+  findEnvelope(id: string): Promise<InboundEnvelope | null> {
+    return this.em.findOne(InboundEmail, {
       where: { id },
-      select: Object.fromEntries(
-        this.em.connection
-          .getMetadata(InboundEmail)
-          .columns.filter((c) => c.propertyName !== 'raw')
-          .map((c) => [c.propertyName, true]),
-      ),
+      select: this.columnsButRaw(),
     });
-    if (!email) return null;
-    email.raw = await this.readRaw(id, email.size);
-    return email;
+  }
+
+  /**
+   * Hands the raw bytes to `use`: a small message as one buffer (one query), a large one as a
+   * stream through COPY, so it is never whole in memory.
+   */
+  async withRaw<T>(
+    id: string,
+    size: number,
+    use: (raw: Buffer | Readable) => Promise<T>,
+  ): Promise<T> {
+    if (size <= STREAMED_RAW_BYTES) return use(await this.readRaw(id, size));
+    if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
+    return withByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`, use);
+  }
+
+  private columnsButRaw() {
+    return Object.fromEntries(
+      this.em.connection
+        .getMetadata(InboundEmail)
+        .columns.filter((c) => c.propertyName !== 'raw')
+        .map((c) => [c.propertyName, true]),
+    );
   }
 
   private async readRaw(id: string, size: number): Promise<Buffer> {

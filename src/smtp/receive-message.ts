@@ -10,6 +10,7 @@ import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { JOBS } from '../queue/jobs';
 import { AcceptBatcher, type BatchLimits } from './accept-batcher';
+import { acceptChunked, type ChunkedIncomingMessage } from './accept-chunked';
 import { RecipientCache } from './recipient-cache';
 
 const clip = (value: string | null, max: number): string | null =>
@@ -71,7 +72,8 @@ export class MessageReceiver {
   }
 
   /** Commits the raw bytes, envelope and outbox rows; only then may the caller say 250. */
-  async accept(message: IncomingMessage): Promise<string[]> {
+  async accept(message: IncomingMessage | ChunkedIncomingMessage): Promise<string[]> {
+    if ('chunks' in message) return acceptChunked(this.deps, message);
     const rows = await this.batcher.submit(
       {
         // envelope fields are the client's words: clip them to their columns rather than fail

@@ -10,6 +10,7 @@ import {
 } from '../domain/errors';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
 import type { Logger } from '../logger';
+import { CHUNKED_MESSAGE_BYTES } from './accept-chunked';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
 
@@ -106,6 +107,7 @@ export function createSmtpListener(
     },
     onData(stream: SMTPServerDataStream, session, callback) {
       const chunks: Buffer[] = [];
+      let size = 0;
       const header = new HeaderBlockMeter(settings.maxHeaderBytes);
       let timedOut = false;
       // the socket's idle timeout restarts with every byte, so a trickle needs its own limit
@@ -122,7 +124,10 @@ export function createSmtpListener(
         header.feed(chunk);
         // past a limit nothing more is kept: the reply is a refusal whatever follows
         if (stream.sizeExceeded || header.exceeded || timedOut) chunks.length = 0;
-        else chunks.push(chunk);
+        else {
+          chunks.push(chunk);
+          size += chunk.length;
+        }
       });
       stream.on('end', () => {
         clearTimeout(deadline);
@@ -138,15 +143,19 @@ export function createSmtpListener(
           );
         }
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+        const envelope = {
+          remoteAddress: session.remoteAddress,
+          helo: session.hostNameAppearsAs || null,
+          mailFrom: mailFrom || null,
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          projectIds: projectsOf.get(session.envelope) ?? [],
+        };
         receiver
-          .accept({
-            raw: Buffer.concat(chunks),
-            remoteAddress: session.remoteAddress,
-            helo: session.hostNameAppearsAs || null,
-            mailFrom: mailFrom || null,
-            rcptTo: session.envelope.rcptTo.map((r) => r.address),
-            projectIds: projectsOf.get(session.envelope) ?? [],
-          })
+          .accept(
+            size >= CHUNKED_MESSAGE_BYTES
+              ? { ...envelope, chunks, size }
+              : { ...envelope, raw: Buffer.concat(chunks, size) },
+          )
           .then((ids) => {
             logger.info(
               { session: session.id, remote: session.remoteAddress, inboundEmailIds: ids },

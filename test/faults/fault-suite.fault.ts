@@ -87,6 +87,7 @@ async function runCase(
       seconds: 150,
       out: join(TMP, `${name}.json`),
       run: name,
+      largeEvery: 40,
     });
     await waitFor(
       'a third of the mail to be stored',

@@ -1,7 +1,9 @@
 // A separate process that sends numbered emails over SMTP like a patient MTA: a 4xx reply or a
 // broken connection means "try again later". Bounded in count and time; loopback only.
 // Usage: node load-generator.js '{"port":2525,"to":"support+k@desk.localhost","count":3000,
-//   "concurrency":8,"seconds":120,"out":"/tmp/x.json","run":"r1"}'
+//   "concurrency":8,"seconds":120,"out":"/tmp/x.json","run":"r1","largeEvery":40}'
+// largeEvery: every n-th message carries 1.5 MB more, so the listener's streaming path (COPY)
+// is interrupted by the faults too.
 'use strict';
 const { connect } = require('../support/smtp-session');
 const fs = require('node:fs');
@@ -18,7 +20,8 @@ function message(i) {
   return (
     `From: customer${i % 50}@load.example\r\nTo: ${opts.to}\r\nSubject: fault ${opts.run} #${i}\r\n` +
     `Message-ID: <${opts.run}.${i}@load.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\n` +
-    `Fault run ${opts.run}, message ${i}.\r\n${'x'.repeat(1500)}\r\n`
+    `Fault run ${opts.run}, message ${i}.\r\n${'x'.repeat(1500)}\r\n` +
+    (opts.largeEvery && i % opts.largeEvery === 0 ? `${'y'.repeat(998)}\r\n`.repeat(1500) : '')
   );
 }
 

@@ -1,4 +1,4 @@
-const HEADER_SCAN_LIMIT = 256 * 1024;
+export const HEADER_SCAN_LIMIT = 256 * 1024;
 
 /**
  * One <id>; control characters are not part of an id (and PostgreSQL text cannot hold NUL), so an

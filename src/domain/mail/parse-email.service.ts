@@ -1,14 +1,17 @@
 import { convert as htmlToText } from 'html-to-text';
-import { simpleParser, type AddressObject, type Headers } from 'mailparser';
+import type { Readable } from 'node:stream';
+import type { AddressObject, Headers } from 'mailparser';
 import { addressesOf } from './address';
 import { MESSAGE_ID_PATTERN } from './message-id';
+import { readMail, SourceError } from './read-mail';
 
 export interface ParsedAttachment {
   filename: string;
   contentType: string;
   contentId: string | null;
   size: number;
-  content: Buffer;
+  /** The content in the decoder's pieces, stored without joining them (see read-mail.ts). */
+  chunks: Buffer[];
 }
 
 export interface ParsedEmail {
@@ -67,31 +70,35 @@ function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Never throws for bad mail: what mailparser cannot read becomes an `unparseable` outcome. */
+const header = <T>(headers: Headers, name: string): T | undefined =>
+  headers.get(name) as T | undefined;
+
+/**
+ * Never throws for bad mail: what mailparser cannot read becomes an `unparseable` outcome. Throws
+ * only when a streamed `raw` fails to arrive (the store's fault, worth a retry).
+ */
 export async function parseEmail(
-  raw: Buffer,
+  raw: Buffer | Readable,
   options: { timeoutMs?: number } = {},
 ): Promise<ParseOutcome> {
   try {
-    const mail = await withDeadline(
-      simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true }),
-      options.timeoutMs ?? PARSE_TIMEOUT_MS,
-    );
-    const from = addressesOf(mail.from);
-    const replyTo = addressesOf(mail.replyTo);
-    const messageId = idsOf(mail.messageId)[0] ?? null;
+    const mail = await withDeadline(readMail(raw), options.timeoutMs ?? PARSE_TIMEOUT_MS);
+    const h = mail.headers;
+    const from = addressesOf(header<AddressObject>(h, 'from'));
+    const replyTo = addressesOf(header<AddressObject>(h, 'reply-to'));
+    const messageId = idsOf(header<string>(h, 'message-id'))[0] ?? null;
     const contentType = mail.headers.get('content-type');
     return {
       kind: 'parsed',
       email: {
         messageId,
-        inReplyTo: idsOf(mail.inReplyTo),
-        references: idsOf(mail.references),
-        subject: clean(mail.subject ?? '').trim(),
+        inReplyTo: idsOf(header<string>(h, 'in-reply-to')),
+        references: idsOf(header<string | string[]>(h, 'references')),
+        subject: clean(header<string>(h, 'subject') ?? '').trim(),
         sender: senderOf(mail.headers, replyTo, from),
         from,
-        cc: addressesOf(mail.cc),
-        to: addressesOf(mail.to),
+        cc: addressesOf(header<AddressObject | AddressObject[]>(h, 'cc')),
+        to: addressesOf(header<AddressObject | AddressObject[]>(h, 'to')),
         text: clean(mail.text || (mail.html ? htmlToText(mail.html, { wordwrap: false }) : '')),
         headers: mail.headers,
         contentType:
@@ -103,11 +110,12 @@ export async function parseEmail(
           contentType: clean(a.contentType || 'application/octet-stream'),
           contentId: a.contentId ? clean(a.contentId) : null,
           size: a.size,
-          content: a.content,
+          chunks: a.chunks,
         })),
       },
     };
   } catch (err) {
+    if (err instanceof SourceError) throw err.cause;
     return { kind: 'unparseable', reason: `cannot parse message: ${(err as Error).message}` };
   }
 }

@@ -55,7 +55,7 @@ export async function ingestEmail(
   inboundEmailId: string,
   outboxId: string,
 ): Promise<IngestOutcome> {
-  const stored = await deps.store.run((repos) => repos.inboundEmails.findById(inboundEmailId));
+  const stored = await deps.store.run((repos) => repos.inboundEmails.findEnvelope(inboundEmailId));
   if (!stored || stored.status !== 'received') {
     await deps.store.run((repos) => repos.outbox.markProcessed(outboxId));
     return {
@@ -70,7 +70,11 @@ export async function ingestEmail(
     rcptTo: stored.rcptTo,
     messageId: stored.messageId,
   };
-  const parsed = await parseEmail(stored.raw, { timeoutMs: deps.parseTimeoutMs });
+  const parsed = await deps.store.run((repos) =>
+    repos.inboundEmails.withRaw(stored.id, stored.size, (raw) =>
+      parseEmail(raw, { timeoutMs: deps.parseTimeoutMs }),
+    ),
+  );
   if (parsed.kind === 'unparseable')
     return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
   const email = parsed.email;

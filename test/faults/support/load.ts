@@ -18,6 +18,8 @@ export function runLoad(options: {
   seconds: number;
   out: string;
   run: string;
+  /** Every n-th message is large (1.5 MB): the listener streams those into PostgreSQL. */
+  largeEvery?: number;
 }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(

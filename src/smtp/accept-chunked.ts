@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { extractMessageId, HEADER_SCAN_LIMIT } from '../domain/mail/message-id';
+import { JOBS } from '../queue/jobs';
+import type { OutboxRow } from '../repositories/outbox.repository';
+import type { Store } from '../repositories/store';
+
+/** From this size on the listener hands over its chunks and they are streamed into PostgreSQL. */
+export const CHUNKED_MESSAGE_BYTES = 1024 * 1024;
+
+/** IncomingMessage (receive-message.ts) with the bytes as the listener received them. */
+export interface ChunkedIncomingMessage {
+  chunks: Buffer[];
+  size: number;
+  remoteAddress: string | null;
+  helo: string | null;
+  mailFrom: string | null;
+  rcptTo: string[];
+  projectIds: number[];
+}
+
+const clip = (value: string | null, max: number): string | null =>
+  value === null ? null : value.slice(0, max);
+
+/**
+ * MessageReceiver.accept for a large message: the same rows and the same guarantee (nothing is
+ * acknowledged before the bytes and the outbox rows are committed together), but the chunks
+ * are never joined into one buffer nor bound as one query parameter.
+ */
+export async function acceptChunked(
+  deps: { store: Store; publish: (rows: OutboxRow[]) => void },
+  message: ChunkedIncomingMessage,
+): Promise<string[]> {
+  const hash = createHash('sha256');
+  for (const chunk of message.chunks) hash.update(chunk);
+  const rows = await deps.store.transaction((repos) =>
+    repos.inboundEmails.acceptChunked(
+      {
+        remoteAddress: clip(message.remoteAddress, 64),
+        helo: clip(message.helo, 255),
+        mailFrom: clip(message.mailFrom, 512),
+        rcptTo: message.rcptTo,
+        chunks: message.chunks,
+        size: message.size,
+        sha256: hash.digest('hex'),
+        messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
+        projectIds: [...new Set(message.projectIds)],
+      },
+      JOBS.ingestEmail,
+      JOBS.ingestEmail,
+    ),
+  );
+  deps.publish(
+    rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })),
+  );
+  return rows.map((r) => r.inboundEmailId);
+}
+
+/** The first `limit` bytes (or fewer) of a chunked message. */
+function headOf(chunks: Buffer[], limit: number): Buffer {
+  const head: Buffer[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    if (length >= limit) break;
+    head.push(chunk);
+    length += chunk.length;
+  }
+  return Buffer.concat(head, Math.min(length, limit));
+}
