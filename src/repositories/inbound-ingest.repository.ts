@@ -6,6 +6,16 @@ import type { ContactMatch } from './contact.repository';
 import type { GroupCrmChain } from './group.repository';
 import { reasonText } from './inbound-email.repository';
 
+/** The CRM settings of every group from the top down to the project's group, as JSON. */
+const chainOfProject = (project: string): string => `(
+  SELECT json_agg(json_build_object('groupId', t.gid, 'sourceGroupId', s.source_group_id,
+                                    'enabled', s.enabled) ORDER BY t.depth)
+    FROM projects p
+    JOIN groups g ON g.id = p.group_id
+   CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+    LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+   WHERE p.id = ${project})`;
+
 /** What the ingest of one email can build on, read in one statement under its locks. */
 export interface ThreadCandidates {
   /** Another email of the project with the same dedupe key that reached an outcome. */
@@ -43,6 +53,8 @@ export interface LinkContext extends GroupCrmChain {
    */
   contacts: (ContactMatch & { groupId: number })[];
   participants: ExistingParticipant[];
+  /** The chain as read, to check that it still holds once the project is locked. */
+  chainVersion: string;
 }
 
 export interface DecidedParticipant {
@@ -61,7 +73,8 @@ export type IngestTarget =
   | {
       kind: 'ticket';
       projectId: number;
-      iid: number;
+      /** LinkContext.chainVersion the links were decided on. */
+      chainVersion: string;
       title: string;
       description: string;
       authorEmail: string | null;
@@ -80,6 +93,17 @@ export interface IngestWrite {
   decidedExisting: { id: number; outcome: LinkOutcome; contactId: number | null }[];
   linkContactIds: number[];
 }
+
+interface WriteRow {
+  ok: boolean;
+  work_item_id: number | null;
+  note_id: number | null;
+  iid: number | null;
+}
+
+export type WriteResult =
+  | { kind: 'written'; workItemId: number; noteId: number | null; iid: number | null }
+  | { kind: 'stale' };
 
 /**
  * The ingest hot path in as few statements as its locks allow: each statement that must see
@@ -153,8 +177,9 @@ export class InboundIngestRepository {
 
   /**
    * CRM chain of the project's group (or of the work item's project), contacts of `emails` and of
-   * the work item's open participants in the groups that can be its source, and its participants. Call it under the
-   * project's or work item's lock, as link-contacts does, so a move is wholly before or after.
+   * the work item's open participants in the groups that can be its source, and its participants.
+   * A reply reads it under its work item's lock, as link-contacts does; a new ticket before the
+   * project's lock, and `write` checks the chain again under it.
    */
   async linkContext(
     of: { projectId: number } | { workItemId: number },
@@ -200,22 +225,37 @@ export class InboundIngestRepository {
       crmEnabled: chain[chain.length - 1]!.enabled ?? true,
       contacts: row.contacts ?? [],
       participants: row.participants ?? [],
+      chainVersion: JSON.stringify(chain),
     };
   }
 
   /**
-   * The ticket or note, its participants with their link outcomes, the contact links, the
-   * email's outcome and its closed outbox row: one statement.
+   * The ticket (with the project's next iid) or note, its participants with their link outcomes,
+   * the contact links, the email's outcome and its closed outbox row, in one statement. A ticket
+   * is only written while the project's CRM chain is still `chainVersion`; `stale` otherwise.
    */
-  async write(w: IngestWrite): Promise<{ workItemId: number; noteId: number | null }> {
+  async write(w: IngestWrite): Promise<WriteResult> {
     const ticket = w.target.kind === 'ticket' ? w.target : null;
     const note = w.target.kind === 'note' ? w.target : null;
-    const rows: { work_item_id: number; note_id: number | null }[] = await this.em.query(
-      `WITH w AS (
+    // the project row lock is the one lock every ticket of a project queues for: it is taken as
+    // late as possible and the write is sent right behind it (pg runs a client's queries in call
+    // order), so it is held for this statement and the commit only. The chain check below then
+    // reads with a snapshot taken under the lock, so a move is wholly before or after this ticket
+    const locked = ticket
+      ? this.em.query(
+          'UPDATE projects SET last_work_item_iid = last_work_item_iid + 1 WHERE id = $1',
+          [ticket.projectId],
+        )
+      : Promise.resolve();
+    const written: Promise<WriteRow[]> = this.em.query(
+      `WITH ok AS (
+         SELECT $2::jsonb IS NULL OR ${chainOfProject('$1')}::jsonb = $2::jsonb AS ok
+       ), w AS (
          INSERT INTO work_items
            (project_id, iid, title, description, author_email, service_desk, reply_key, state)
-         SELECT $1, $2, $3, $4, $5, true, $6, 'open' WHERE $1::int IS NOT NULL
-         RETURNING id
+         SELECT p.id, p.last_work_item_iid, $3, $4, $5, true, $6, 'open'
+           FROM projects p WHERE p.id = $1 AND (SELECT ok FROM ok)
+         RETURNING id, iid
        ), n AS (
          INSERT INTO notes (work_item_id, body, author_email, inbound_email_id)
          SELECT $7, $8, $9, $10 WHERE $7::int IS NOT NULL
@@ -233,7 +273,7 @@ export class InboundIngestRepository {
        ), pu AS (
          UPDATE email_participants p SET link_outcome = o.outcome, contact_id = o.contact_id
            FROM unnest($15::int[], $16::text[], $17::int[]) AS o(id, outcome, contact_id)
-          WHERE p.id = o.id
+          WHERE p.id = o.id AND EXISTS (SELECT 1 FROM item)
        ), l AS (
          INSERT INTO work_item_contacts (work_item_id, contact_id, added_via)
          SELECT item.id, c, 'email' FROM item, unnest($18::int[]) AS c
@@ -243,14 +283,16 @@ export class InboundIngestRepository {
             SET status = $19, reason = $20, work_item_id = (SELECT id FROM item),
                 note_id = (SELECT id FROM n), dedupe_key = $21, thread_root = $22,
                 processed_at = now()
-          WHERE id = $10 AND status = 'received'
+          WHERE id = $10 AND status = 'received' AND EXISTS (SELECT 1 FROM item)
        ), o AS (
-         UPDATE outbox SET processed_at = now() WHERE id = $23 AND processed_at IS NULL
+         UPDATE outbox SET processed_at = now()
+          WHERE id = $23 AND processed_at IS NULL AND EXISTS (SELECT 1 FROM item)
        )
-       SELECT (SELECT id FROM item) AS work_item_id, (SELECT id FROM n) AS note_id`,
+       SELECT (SELECT ok FROM ok) AS ok, (SELECT id FROM item) AS work_item_id,
+              (SELECT id FROM n) AS note_id, (SELECT iid FROM w) AS iid`,
       [
         ticket?.projectId ?? null,
-        ticket?.iid ?? null,
+        ticket?.chainVersion ?? null,
         ticket?.title ?? null,
         ticket?.description ?? null,
         ticket?.authorEmail ?? null,
@@ -274,8 +316,13 @@ export class InboundIngestRepository {
         w.outboxId,
       ],
     );
+    const [, rows] = await Promise.all([locked, written]);
     const row = rows[0]!;
-    return { workItemId: row.work_item_id, noteId: row.note_id };
+    if (row.work_item_id === null) {
+      if (!row.ok) return { kind: 'stale' };
+      throw new Error(`project ${ticket?.projectId} or work item ${note?.workItemId} is gone`);
+    }
+    return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
   }
 
   /**

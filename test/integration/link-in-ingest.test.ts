@@ -167,3 +167,58 @@ describe('linking contacts inside ingest', () => {
     ]);
   });
 });
+
+describe('writing a ticket', () => {
+  it('writes nothing and says stale when the contact source changed after it was read', async () => {
+    const root = await seedGroup(db.store, 'lii-stale');
+    const other = await seedGroup(db.store, 'lii-stale-other');
+    const { project } = await seedProject(db.store, root.id);
+    const row = await storeOne(db.store, project.id, Buffer.from('From: a@b.example\r\n\r\nx'));
+    const result = await db.store
+      .transaction(async (repos) => {
+        const crm = await repos.ingest.linkContext({ projectId: project.id }, ['a@b.example']);
+        await db.store.repos.groups.setCrmSettings(root.id, true, other.id); // another connection
+        const written = await repos.ingest.write({
+          inboundEmailId: row.inboundEmailId,
+          outboxId: row.outboxId,
+          keys: { dedupeKey: 'mid:stale', threadRoot: null },
+          reason: null,
+          target: {
+            kind: 'ticket',
+            projectId: project.id,
+            chainVersion: crm!.chainVersion,
+            title: 't',
+            description: '',
+            authorEmail: 'a@b.example',
+            replyKey: 'stalekey',
+          },
+          newParticipants: [
+            { email: 'a@b.example', role: 'from', outcome: 'unknown', contactId: null },
+          ],
+          decidedExisting: [],
+          linkContactIds: [],
+        });
+        if (written.kind === 'stale') throw new Error('stale');
+        return written;
+      })
+      .catch((err: Error) => err.message);
+    expect(result).toBe('stale');
+    const [email] = await db.dataSource.query(
+      'SELECT status, work_item_id FROM inbound_emails WHERE id = $1',
+      [row.inboundEmailId],
+    );
+    expect(email).toEqual({ status: 'received', work_item_id: null });
+    const [p] = await db.dataSource.query('SELECT last_work_item_iid FROM projects WHERE id = $1', [
+      project.id,
+    ]);
+    expect(p.last_work_item_iid).toBe(0);
+
+    // the job runs again, reads the new source and creates the ticket
+    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    expect(outcome).toMatchObject({
+      kind: 'ticket_created',
+      iid: 1,
+      links: { kind: 'linked', sourceGroupId: other.id },
+    });
+  });
+});

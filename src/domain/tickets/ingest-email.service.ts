@@ -11,6 +11,7 @@ import {
   type LinkDecision,
 } from '../crm/link-contacts.service';
 import { pendingOrder } from '../crm/pending-order';
+import { ContactSourceChangedError } from '../errors';
 import { normalizeAddress } from '../mail/address';
 import {
   applyAttachmentLimits,
@@ -165,11 +166,9 @@ async function persist(
   const allFlags =
     dropped.length > 0 ? [...flags, `${dropped.length} attachment(s) dropped`] : flags;
 
-  // the lock link-contacts takes before it resolves the source: a new ticket's project (its
-  // iid counter), a reply's work item; moves take them in the same order
-  let iid = 0;
-  if (threadId === null) iid = await repos.projects.nextWorkItemIid(envelope.projectId);
-  else await repos.workItemContacts.lockWorkItem(threadId);
+  // a reply's work item is locked before its source is read, as link-contacts does; a new
+  // ticket's project only inside `write`, which checks the source read here still holds
+  if (threadId !== null) await repos.workItemContacts.lockWorkItem(threadId);
   const crm = await repos.ingest.linkContext(
     threadId === null ? { projectId: envelope.projectId } : { workItemId: threadId },
     addresses.map((a) => a.email),
@@ -185,7 +184,7 @@ async function persist(
   );
   const decided = new Map(links.addresses.map((a) => [a.email, a]));
   const outcomeOf = (address: string) => decided.get(address)!;
-  const { workItemId, noteId } = await repos.ingest.write({
+  const written = await repos.ingest.write({
     inboundEmailId: envelope.id,
     outboxId,
     keys,
@@ -195,7 +194,7 @@ async function persist(
         ? {
             kind: 'ticket',
             projectId: envelope.projectId,
-            iid,
+            chainVersion: crm.chainVersion,
             title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
             description: email.text.slice(0, MAX_TEXT),
             authorEmail: sender,
@@ -219,6 +218,8 @@ async function persist(
     })),
     linkContactIds: linkedContactIds(links),
   });
+  if (written.kind === 'stale') throw new ContactSourceChangedError(envelope.projectId);
+  const { workItemId, noteId, iid } = written;
   await repos.attachments.addMany({ workItemId, noteId, inboundEmailId: envelope.id }, kept);
   if (dropped.length > 0) {
     await repos.workItems.addNote({
@@ -230,7 +231,7 @@ async function persist(
   }
   return noteId !== null
     ? { kind: 'note_added', workItemId, noteId, flags: allFlags, links }
-    : { kind: 'ticket_created', workItemId, iid, flags: allFlags, links };
+    : { kind: 'ticket_created', workItemId, iid: iid!, flags: allFlags, links };
 }
 
 /**
