@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
 import { abandonLinkContacts, linkContacts } from '../src/domain/crm/link-contacts.service';
 import { JOBS, linkContactsPayload } from '../src/queue/jobs';
+import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
 
 export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
@@ -20,12 +21,7 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
         logger.info({ workItemId, reason: outcome.reason }, 'link-contacts skipped');
         return outcome;
       }
-      for (const a of outcome.addresses) {
-        logger.info(
-          { workItemId, email: a.email, outcome: a.outcome, contactId: a.contactId },
-          `address ${a.outcome}`,
-        );
-      }
+      logLinkOutcomes(logger, workItemId, outcome.addresses);
       return {
         kind: outcome.kind,
         linked: outcome.addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId),

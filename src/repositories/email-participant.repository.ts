@@ -4,6 +4,7 @@ import {
   type LinkOutcome,
   type ParticipantRole,
 } from '../../entities/email-participant.entity';
+import { pendingOrder } from '../domain/crm/pending-order';
 
 export interface ParticipantInput {
   email: string;
@@ -43,9 +44,7 @@ export class EmailParticipantRepository {
       where: { workItemId, linkOutcome: IsNull() },
       order: { id: 'ASC' },
     });
-    return rows
-      .sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === 'from' ? -1 : 1))
-      .map((r) => ({ id: r.id, email: r.email, role: r.role }));
+    return pendingOrder(rows).map((r) => ({ id: r.id, email: r.email, role: r.role }));
   }
 
   async listForWorkItem(workItemId: number): Promise<EmailParticipant[]> {

@@ -48,7 +48,7 @@ export interface OutcomeUpdate {
  * operator needs the start of a 1 MB header, not all of it.
  */
 const MAX_REASON = 2000;
-const reasonText = (reason: string | null | undefined): string | null =>
+export const reasonText = (reason: string | null | undefined): string | null =>
   reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
 
 const RAW_SLICE_BYTES = 4 * 1024 * 1024;
@@ -318,83 +318,5 @@ export class InboundEmailRepository {
       .where('id = :id AND status = :received', { id, received: 'received' })
       .execute();
     return (result.affected ?? 0) > 0;
-  }
-
-  /**
-   * Serialises the processing of copies of one message and of messages of one thread, until the
-   * transaction ends. Locks are taken in one sorted pass so two transactions cannot deadlock.
-   */
-  async lockKeys(projectId: number, keys: string[]): Promise<void> {
-    await this.em.query(
-      `SELECT pg_advisory_xact_lock($1, h)
-         FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS s`,
-      [projectId, keys],
-    );
-  }
-
-  async setKeys(id: string, keys: { dedupeKey: string; threadRoot: string | null }): Promise<void> {
-    await this.em.query(
-      'UPDATE inbound_emails SET dedupe_key = $2, thread_root = $3 WHERE id = $1',
-      [id, keys.dedupeKey, keys.threadRoot],
-    );
-  }
-
-  /** The ticket another message of the same conversation (same root) already went to. */
-  async findWorkItemByThreadRoot(projectId: number, threadRoot: string): Promise<number | null> {
-    const rows: { work_item_id: number }[] = await this.em.query(
-      `SELECT work_item_id FROM inbound_emails
-        WHERE project_id = $1 AND thread_root = $2 AND work_item_id IS NOT NULL
-        ORDER BY id LIMIT 1`,
-      [projectId, threadRoot],
-    );
-    return rows[0]?.work_item_id ?? null;
-  }
-
-  /** Another email of the project with this dedupe key that already reached an outcome. */
-  async findEarlierByDedupeKey(
-    projectId: number,
-    dedupeKey: string,
-    exceptId: string,
-  ): Promise<{ id: string; workItemId: number | null } | null> {
-    const rows: { id: string; work_item_id: number | null }[] = await this.em.query(
-      `SELECT id, work_item_id FROM inbound_emails
-        WHERE project_id = $1 AND dedupe_key = $2 AND id <> $3
-          AND status IN ('ticket_created', 'note_added', 'duplicate')
-        ORDER BY id LIMIT 1`,
-      [projectId, dedupeKey, exceptId],
-    );
-    const row = rows[0];
-    return row ? { id: String(row.id), workItemId: row.work_item_id } : null;
-  }
-
-  /**
-   * An email of the project received before `beforeId`, with one of these Message-IDs, that is still
-   * waiting to be processed. Only earlier ones count, so two emails can never wait for each other.
-   */
-  async findPendingByMessageIds(
-    projectId: number,
-    messageIds: string[],
-    beforeId: string,
-  ): Promise<string | null> {
-    if (messageIds.length === 0) return null;
-    const rows: { id: string }[] = await this.em.query(
-      `SELECT id FROM inbound_emails
-        WHERE project_id = $1 AND message_id = ANY($2) AND id < $3 AND status = 'received'
-        ORDER BY id LIMIT 1`,
-      [projectId, messageIds, beforeId],
-    );
-    return rows[0] ? String(rows[0].id) : null;
-  }
-
-  /** The ticket of the project that one of these Message-IDs (a reply's references) belongs to. */
-  async findWorkItemByMessageIds(projectId: number, messageIds: string[]): Promise<number | null> {
-    if (messageIds.length === 0) return null;
-    const rows: { work_item_id: number }[] = await this.em.query(
-      `SELECT work_item_id FROM inbound_emails
-        WHERE project_id = $1 AND message_id = ANY($2) AND work_item_id IS NOT NULL
-        ORDER BY id LIMIT 1`,
-      [projectId, messageIds],
-    );
-    return rows[0]?.work_item_id ?? null;
   }
 }

@@ -7,6 +7,7 @@ import { translateDbError } from './db-errors';
 import { EmailParticipantRepository } from './email-participant.repository';
 import { GroupRepository } from './group.repository';
 import { InboundEmailRepository } from './inbound-email.repository';
+import { InboundIngestRepository } from './inbound-ingest.repository';
 import { MembershipRepository } from './membership.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutboxRepository } from './outbox.repository';
@@ -22,6 +23,7 @@ export interface Repositories {
   crmMigration: CrmMigrationRepository;
   groups: GroupRepository;
   inboundEmails: InboundEmailRepository;
+  ingest: InboundIngestRepository;
   memberships: MembershipRepository;
   organizations: OrganizationRepository;
   outbox: OutboxRepository;
@@ -40,6 +42,7 @@ function repositoriesOf(em: EntityManager): Repositories {
     crmMigration: new CrmMigrationRepository(em),
     groups: new GroupRepository(em),
     inboundEmails: new InboundEmailRepository(em),
+    ingest: new InboundIngestRepository(em),
     memberships: new MembershipRepository(em),
     organizations: new OrganizationRepository(em),
     outbox: new OutboxRepository(em),

@@ -71,15 +71,6 @@ export class WorkItemRepository {
     return this.em.findOne(WorkItem, { where: { projectId, iid } });
   }
 
-  /** Reply keys are unique and unguessable, so they find a ticket even after it moved projects. */
-  async findIdByReplyKey(replyKey: string): Promise<number | null> {
-    const item = await this.em.findOne(WorkItem, {
-      where: { replyKey },
-      select: { id: true },
-    });
-    return item?.id ?? null;
-  }
-
   async addNote(input: {
     workItemId: number;
     body: string;

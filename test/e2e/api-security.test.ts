@@ -416,7 +416,7 @@ describe('admin API security', () => {
     expect(note.body).toBe(
       '/add_contacts [contact:x@y.example]\n/remove_contacts [contact:alice@customer.example]',
     );
-    // link-contacts of the reply has run once the outbox is empty
+    // the reply's ingest (and with it the linking) has run once the outbox is empty
     await waitFor('every job to finish', async () => {
       const [row] = await db.dataSource.query(
         'SELECT count(*)::int AS n FROM outbox WHERE processed_at IS NULL',

@@ -23,6 +23,7 @@ const deps = () => ({
   store: db.store,
   addressing: ADDRESSING,
   attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  maxContactsPerEmail: 25,
   parseTimeoutMs: 500,
 });
 

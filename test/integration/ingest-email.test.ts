@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { linkContacts } from '../../src/domain/crm/link-contacts.service';
 import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 import { storeOne } from '../support/inbound';
@@ -29,10 +28,11 @@ const deps = () => ({
   store: db.store,
   addressing: ADDRESSING,
   attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  maxContactsPerEmail: 25,
 });
 
 describe('ingestEmail', () => {
-  it('creates one ticket when the same job runs twice, and one contact link when linking runs twice', async () => {
+  it('creates one ticket and one contact link when the same job runs twice', async () => {
     const group = await seedGroup(db.store, 'twice');
     const { project } = await seedProject(db.store, group.id);
     const contact = await seedContact(db.store, group.id, 'sender@example.com');
@@ -43,23 +43,17 @@ describe('ingestEmail', () => {
 
     const first = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
     const second = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
-    expect(first.kind).toBe('ticket_created');
+    expect(first).toMatchObject({
+      kind: 'ticket_created',
+      links: { kind: 'linked', addresses: [{ outcome: 'linked', contactId: contact.id }] },
+    });
     expect(second).toEqual({ kind: 'skipped', reason: 'already ticket_created' });
     const count = await db.dataSource.query(
       'SELECT count(*)::int AS n FROM work_items WHERE project_id = $1',
       [project.id],
     );
     expect(count[0].n).toBe(1);
-
     if (first.kind !== 'ticket_created') throw new Error('unreachable');
-    const linkDeps = { ...deps(), maxContactsPerEmail: 25 };
-    const linked = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
-    const again = await linkContacts(linkDeps, first.workItemId, first.followUp.id);
-    expect(linked).toMatchObject({
-      kind: 'linked',
-      addresses: [{ outcome: 'linked', contactId: contact.id }],
-    });
-    expect(again).toMatchObject({ kind: 'linked', addresses: [] });
     expect(await db.store.repos.workItems.listContactIds(first.workItemId)).toEqual([contact.id]);
   });
 
@@ -144,10 +138,8 @@ describe('ingestEmail', () => {
       `SELECT processed_at, queue FROM outbox WHERE id = $1 OR payload->>'inboundEmailId' = $2 ORDER BY id`,
       [row.outboxId, row.inboundEmailId],
     );
-    expect(rows.map((r) => [r.queue, r.processed_at !== null])).toEqual([
-      ['ingest-email', true],
-      ['link-contacts', false],
-    ]);
+    // contacts are linked in that transaction too: no link-contacts job follows
+    expect(rows.map((r) => [r.queue, r.processed_at !== null])).toEqual([['ingest-email', true]]);
   });
 
   it('takes Reply-To as the customer, not From, and lower-cases a bare envelope sender', async () => {

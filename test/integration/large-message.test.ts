@@ -38,6 +38,7 @@ const deps = () => ({
   store: db.store,
   addressing: ADDRESSING,
   attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  maxContactsPerEmail: 25,
 });
 
 describe('large messages, streamed through COPY instead of one buffer', () => {

@@ -37,6 +37,7 @@ async function replay(files: string[]) {
           store: db.store,
           addressing: ADDRESSING,
           attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+          maxContactsPerEmail: 25,
         },
         row!.inboundEmailId,
         row!.outboxId,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { linkContacts } from '../../src/domain/crm/link-contacts.service';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -14,7 +13,12 @@ afterAll(async () => {
 });
 
 const limits = { maxCount: 2, maxTotalBytes: 1000 };
-const deps = () => ({ store: db.store, addressing: ADDRESSING, attachmentLimits: limits });
+const deps = () => ({
+  store: db.store,
+  addressing: ADDRESSING,
+  attachmentLimits: limits,
+  maxContactsPerEmail: 25,
+});
 
 async function store(projectId: number, rcpt: string, lines: string[]) {
   const raw = Buffer.from(lines.join('\r\n'));
@@ -64,12 +68,11 @@ describe('threading replies onto tickets', () => {
     ]);
     expect(row).toEqual({ body: 'More details.', author_email: 'customer@example.com' });
 
-    const linked = await linkContacts(
-      { ...deps(), maxContactsPerEmail: 25 },
-      note.workItemId,
-      note.followUp.id,
-    );
-    expect(linked).toMatchObject({ kind: 'linked' });
+    expect(note.links).toEqual({
+      kind: 'linked',
+      sourceGroupId: group.id,
+      addresses: [{ email: 'newcomer@example.com', outcome: 'linked', contactId: newcomer.id }],
+    });
     expect(await db.store.repos.workItems.listContactIds(ticket.workItemId)).toEqual([newcomer.id]);
   });
 

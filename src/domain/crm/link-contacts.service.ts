@@ -3,7 +3,7 @@ import type { PendingParticipant } from '../../repositories/email-participant.re
 import type { ContactMatch } from '../../repositories/contact.repository';
 import type { Store } from '../../repositories/store';
 import { isOwnAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
-import { resolveContactSource } from './contact-source';
+import { resolveContactSource, type AncestorSetting } from './contact-source';
 
 export interface AddressOutcome {
   email: string;
@@ -11,10 +11,7 @@ export interface AddressOutcome {
   contactId: number | null;
 }
 
-export type LinkContactsOutcome =
-  | { kind: 'linked'; sourceGroupId: number; addresses: AddressOutcome[] }
-  | { kind: 'crm_disabled'; addresses: AddressOutcome[] }
-  | { kind: 'skipped'; reason: string };
+export type LinkContactsOutcome = LinkDecision | { kind: 'skipped'; reason: string };
 
 export interface LinkContactsDeps {
   store: Store;
@@ -44,9 +41,46 @@ export function decideLinks(
   });
 }
 
+/** What linking decided for a work item's pending participants. */
+export type LinkDecision =
+  | { kind: 'linked'; sourceGroupId: number; addresses: AddressOutcome[] }
+  | { kind: 'crm_disabled'; addresses: AddressOutcome[] };
+
+/**
+ * The outcome of every pending participant: `crm_disabled` for all when the work item's group
+ * has CRM off, else decided against the contacts found in the resolved contact source.
+ */
+export function decideWorkItemLinks(
+  crm: { chain: AncestorSetting[]; crmEnabled: boolean },
+  pending: PendingParticipant[],
+  contactsIn: (sourceGroupId: number) => ContactMatch[],
+  addressing: ServiceDeskAddressing,
+  maxLinks: number,
+): LinkDecision {
+  if (!crm.crmEnabled) {
+    return {
+      kind: 'crm_disabled',
+      addresses: pending.map((p) => ({ email: p.email, outcome: 'crm_disabled', contactId: null })),
+    };
+  }
+  const sourceGroupId = resolveContactSource(crm.chain);
+  const contacts = contactsIn(sourceGroupId);
+  return {
+    kind: 'linked',
+    sourceGroupId,
+    addresses: decideLinks(pending, contacts, addressing, maxLinks),
+  };
+}
+
+/** Contact ids a decision links. */
+export const linkedContactIds = (decision: LinkDecision): number[] =>
+  decision.addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId as number);
+
 /**
  * Links a work item to the active contacts of its resolved contact source that match its
  * not-yet-matched participants. Idempotent: matched participants are not looked at again.
+ * Ingest links the participants of the email it processes itself; this job is for the work
+ * items whose participants are open for any other reason (a link-contacts outbox row).
  */
 export async function linkContacts(
   deps: LinkContactsDeps,
@@ -63,38 +97,27 @@ export async function linkContacts(
       return { kind: 'skipped', reason: `work item ${workItemId} no longer exists` };
     }
     const pending = await repos.participants.listPending(workItemId);
-    if (!crm.crmEnabled) {
-      const addresses = pending.map((p) => ({
-        email: p.email,
-        outcome: 'crm_disabled' as const,
-        contactId: null,
-      }));
-      await repos.participants.setOutcomes(
-        pending.map((p) => ({ id: p.id, outcome: 'crm_disabled', contactId: null })),
-      );
-      await repos.outbox.markProcessed(outboxId);
-      return { kind: 'crm_disabled', addresses };
-    }
-    const sourceGroupId = resolveContactSource(crm.chain);
-    const contacts = await repos.contacts.findByEmails(
-      sourceGroupId,
-      pending.map((p) => p.email),
+    const emails = pending.map((p) => p.email);
+    const contacts = crm.crmEnabled
+      ? await repos.contacts.findByEmails(resolveContactSource(crm.chain), emails)
+      : [];
+    const decision = decideWorkItemLinks(
+      crm,
+      pending,
+      () => contacts,
+      deps.addressing,
+      deps.maxContactsPerEmail,
     );
-    const addresses = decideLinks(pending, contacts, deps.addressing, deps.maxContactsPerEmail);
-    await repos.contacts.link(
-      workItemId,
-      addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId as number),
-      'email',
-    );
+    await repos.contacts.link(workItemId, linkedContactIds(decision), 'email');
     await repos.participants.setOutcomes(
       pending.map((p, i) => ({
         id: p.id,
-        outcome: addresses[i]!.outcome,
-        contactId: addresses[i]!.contactId,
+        outcome: decision.addresses[i]!.outcome,
+        contactId: decision.addresses[i]!.contactId,
       })),
     );
     await repos.outbox.markProcessed(outboxId);
-    return { kind: 'linked', sourceGroupId, addresses };
+    return decision;
   });
 }
 

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { ParticipantInput } from '../../repositories/email-participant.repository';
-import type { OutboxRow } from '../../repositories/outbox.repository';
+import type {
+  ParticipantInput,
+  PendingParticipant,
+} from '../../repositories/email-participant.repository';
+import type { EmailKeys, ExistingParticipant } from '../../repositories/inbound-ingest.repository';
 import type { Repositories, Store } from '../../repositories/store';
-import { JOBS } from '../../queue/jobs';
+import {
+  decideWorkItemLinks,
+  linkedContactIds,
+  type LinkDecision,
+} from '../crm/link-contacts.service';
+import { pendingOrder } from '../crm/pending-order';
+import { ContactSourceChangedError } from '../errors';
 import { normalizeAddress } from '../mail/address';
 import {
   applyAttachmentLimits,
@@ -14,7 +23,14 @@ import { dedupeKeyOf } from '../mail/dedupe-key';
 import { parseEmail, type ParsedEmail } from '../mail/parse-email.service';
 import { replyText } from '../mail/reply-text';
 import type { ServiceDeskAddressing } from '../mail/service-desk-address';
-import { findThread, threadLockKeys, threadRootOf, type ThreadEnvelope } from './thread';
+import {
+  parentIds,
+  pickThread,
+  replyAddressesOf,
+  threadLockKeys,
+  threadRootOf,
+  type ThreadEnvelope,
+} from './thread';
 
 export type IngestOutcome =
   | {
@@ -22,9 +38,9 @@ export type IngestOutcome =
       workItemId: number;
       iid: number;
       flags: string[];
-      followUp: OutboxRow;
+      links: LinkDecision;
     }
-  | { kind: 'note_added'; workItemId: number; noteId: number; flags: string[]; followUp: OutboxRow }
+  | { kind: 'note_added'; workItemId: number; noteId: number; flags: string[]; links: LinkDecision }
   | { kind: 'ignored'; reason: string }
   | { kind: 'duplicate'; workItemId: number | null; reason: string }
   | { kind: 'failed'; reason: string }
@@ -34,6 +50,8 @@ export interface IngestDeps {
   store: Store;
   addressing: ServiceDeskAddressing;
   attachmentLimits: AttachmentLimits;
+  /** CRM_MAX_CONTACTS_PER_EMAIL. */
+  maxContactsPerEmail: number;
   /** PARSE_TIMEOUT_MS unless given. */
   parseTimeoutMs?: number;
 }
@@ -46,9 +64,9 @@ interface Envelope extends ThreadEnvelope {
 }
 
 /**
- * parse → classify → dedupe → thread → ticket or note, for one stored email. Idempotent: only an
- * email still `received` is acted on, under its row lock, and the outbox row is closed in the
- * same transaction as the effect.
+ * parse → classify → dedupe → thread → ticket or note → link contacts, for one stored email.
+ * Idempotent: only an email still `received` is acted on, under its row lock, and the outbox row
+ * is closed in the same transaction as the effect.
  */
 export async function ingestEmail(
   deps: IngestDeps,
@@ -82,36 +100,52 @@ export async function ingestEmail(
   if (classification.kind === 'ignored') {
     return finish(deps, envelope, outboxId, { kind: 'ignored', reason: classification.reason });
   }
+  const keys = {
+    dedupeKey: dedupeKeyOf(email, envelope.messageId),
+    threadRoot: threadRootOf(envelope, email),
+  };
   return deps.store.transaction(async (repos) => {
-    const status = await repos.inboundEmails.lockStatus(envelope.id);
+    const status = await repos.ingest.claim(envelope.id, envelope.projectId, [
+      keys.dedupeKey,
+      ...threadLockKeys(envelope, email),
+    ]);
     if (status !== 'received') {
       await repos.outbox.markProcessed(outboxId);
       return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
     }
-    const dedupeKey = dedupeKeyOf(email, envelope.messageId);
-    await repos.inboundEmails.lockKeys(envelope.projectId, [
-      dedupeKey,
-      ...threadLockKeys(envelope, email),
-    ]);
-    await repos.inboundEmails.setKeys(envelope.id, {
-      dedupeKey,
-      threadRoot: threadRootOf(envelope, email),
+    // a statement of its own: it must see what the holders of those locks committed
+    const found = await repos.ingest.findCandidates({
+      projectId: envelope.projectId,
+      inboundEmailId: envelope.id,
+      dedupeKey: keys.dedupeKey,
+      replyAddresses: replyAddressesOf(deps.addressing, envelope.rcptTo),
+      messageIds: parentIds(envelope, email),
+      threadRoot: keys.threadRoot,
     });
-    const earlier = await repos.inboundEmails.findEarlierByDedupeKey(
-      envelope.projectId,
-      dedupeKey,
-      envelope.id,
+    if (found.earlier) {
+      const outcome: IngestOutcome = {
+        kind: 'duplicate',
+        workItemId: found.earlier.workItemId,
+        reason: `${keys.dedupeKey.startsWith('mid:') ? 'same Message-ID' : 'same headers and body'} as inbound email ${found.earlier.id}`,
+      };
+      await repos.ingest.close(envelope.id, outboxId, {
+        status: 'duplicate',
+        reason: outcome.reason,
+        workItemId: outcome.workItemId,
+        keys,
+      });
+      return outcome;
+    }
+    return persist(
+      repos,
+      deps,
+      envelope,
+      outboxId,
+      keys,
+      email,
+      classification.flags,
+      pickThread(envelope, found),
     );
-    const outcome: IngestOutcome = earlier
-      ? {
-          kind: 'duplicate',
-          workItemId: earlier.workItemId,
-          reason: `${dedupeKey.startsWith('mid:') ? 'same Message-ID' : 'same headers and body'} as inbound email ${earlier.id}`,
-        }
-      : await persist(repos, deps, envelope, email, classification.flags);
-    await recordOutcome(repos, envelope.id, outcome);
-    await repos.outbox.markProcessed(outboxId);
-    return outcome;
   });
 }
 
@@ -119,46 +153,77 @@ async function persist(
   repos: Repositories,
   deps: IngestDeps,
   envelope: Envelope,
+  outboxId: string,
+  keys: EmailKeys,
   email: ParsedEmail,
   flags: string[],
+  threadId: number | null,
 ): Promise<IngestOutcome> {
   // the customer is Reply-To, else From, else Sender; only an envelope sender is left for
   // header-less mail. From addresses that are not the customer are neither participants nor linked.
   const sender = email.sender ?? normalizeAddress(envelope.mailFrom);
-  const participants: ParticipantInput[] = [
+  const addresses: ParticipantInput[] = [
     ...(sender ? [{ email: sender, role: 'from' as const }] : []),
     ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
   ];
   const { kept, dropped } = applyAttachmentLimits(email.attachments, deps.attachmentLimits);
   const allFlags =
     dropped.length > 0 ? [...flags, `${dropped.length} attachment(s) dropped`] : flags;
-  const threadId = await findThread(repos, deps.addressing, envelope, email);
 
-  let workItemId: number;
-  let noteId: number | null = null;
-  let iid = 0;
-  if (threadId !== null) {
-    workItemId = threadId;
-    const note = await repos.workItems.addNote({
-      workItemId,
-      body: replyText(email.text).slice(0, MAX_TEXT),
-      authorEmail: sender,
-      inboundEmailId: envelope.id,
-    });
-    noteId = note.id;
-  } else {
-    iid = await repos.projects.nextWorkItemIid(envelope.projectId);
-    const workItem = await repos.workItems.create({
-      projectId: envelope.projectId,
-      iid,
-      title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
-      description: email.text.slice(0, MAX_TEXT),
-      authorEmail: sender,
-      serviceDesk: true,
-      replyKey: randomBytes(16).toString('hex'),
-    });
-    workItemId = workItem.id;
-  }
+  // a reply's work item is locked before its source is read, as link-contacts does; a new
+  // ticket's project only inside `write`, which checks the source read here still holds
+  if (threadId !== null) await repos.workItemContacts.lockWorkItem(threadId);
+  const crm = await repos.ingest.linkContext(
+    threadId === null ? { projectId: envelope.projectId } : { workItemId: threadId },
+    addresses.map((a) => a.email),
+  );
+  if (!crm) throw new Error(`project ${envelope.projectId} or work item ${threadId} is gone`);
+  const plan = planParticipants(crm.participants, addresses);
+  const links = decideWorkItemLinks(
+    crm,
+    plan.pending,
+    (source) => crm.contacts.filter((c) => c.groupId === source),
+    deps.addressing,
+    deps.maxContactsPerEmail,
+  );
+  const decided = new Map(links.addresses.map((a) => [a.email, a]));
+  const outcomeOf = (address: string) => decided.get(address)!;
+  const written = await repos.ingest.write({
+    inboundEmailId: envelope.id,
+    outboxId,
+    keys,
+    reason: allFlags.length > 0 ? allFlags.join('; ') : null,
+    target:
+      threadId === null
+        ? {
+            kind: 'ticket',
+            projectId: envelope.projectId,
+            chainVersion: crm.chainVersion,
+            title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
+            description: email.text.slice(0, MAX_TEXT),
+            authorEmail: sender,
+            replyKey: randomBytes(16).toString('hex'),
+          }
+        : {
+            kind: 'note',
+            workItemId: threadId,
+            body: replyText(email.text).slice(0, MAX_TEXT),
+            authorEmail: sender,
+          },
+    newParticipants: plan.added.map((p) => ({
+      ...p,
+      outcome: outcomeOf(p.email).outcome,
+      contactId: outcomeOf(p.email).contactId,
+    })),
+    decidedExisting: plan.open.map((p) => ({
+      id: p.id,
+      outcome: outcomeOf(p.email).outcome,
+      contactId: outcomeOf(p.email).contactId,
+    })),
+    linkContactIds: linkedContactIds(links),
+  });
+  if (written.kind === 'stale') throw new ContactSourceChangedError(envelope.projectId);
+  const { workItemId, noteId, iid } = written;
   await repos.attachments.addMany({ workItemId, noteId, inboundEmailId: envelope.id }, kept);
   if (dropped.length > 0) {
     await repos.workItems.addNote({
@@ -168,58 +233,41 @@ async function persist(
       inboundEmailId: envelope.id,
     });
   }
-  await repos.participants.addMany(workItemId, envelope.id, participants);
-  const followUp = await repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-    workItemId,
-    inboundEmailId: envelope.id,
-  });
   return noteId !== null
-    ? { kind: 'note_added', workItemId, noteId, flags: allFlags, followUp }
-    : { kind: 'ticket_created', workItemId, iid, flags: allFlags, followUp };
+    ? { kind: 'note_added', workItemId, noteId, flags: allFlags, links }
+    : { kind: 'ticket_created', workItemId, iid: iid!, flags: allFlags, links };
 }
 
-async function recordOutcome(
-  repos: Repositories,
-  id: string,
-  outcome: IngestOutcome,
-): Promise<void> {
-  switch (outcome.kind) {
-    case 'ticket_created':
-    case 'note_added':
-      await repos.inboundEmails.setOutcome(id, {
-        status: outcome.kind,
-        workItemId: outcome.workItemId,
-        noteId: outcome.kind === 'note_added' ? outcome.noteId : null,
-        reason: outcome.flags.length > 0 ? outcome.flags.join('; ') : null,
-      });
-      return;
-    case 'duplicate':
-      await repos.inboundEmails.setOutcome(id, {
-        status: 'duplicate',
-        workItemId: outcome.workItemId,
-        reason: outcome.reason,
-      });
-      return;
-    case 'ignored':
-    case 'failed':
-      await repos.inboundEmails.setOutcome(id, { status: outcome.kind, reason: outcome.reason });
-      return;
-    case 'skipped':
-      return;
-  }
+/**
+ * Which addresses are new to the work item (a known address keeps its first role), which of its
+ * participants are still open from before, and all of them in the order linking decides them.
+ */
+function planParticipants(
+  existing: ExistingParticipant[],
+  addresses: ParticipantInput[],
+): { added: ParticipantInput[]; open: ExistingParticipant[]; pending: PendingParticipant[] } {
+  const seen = new Set(existing.map((p) => p.email));
+  const added = addresses.filter((a) => !seen.has(a.email) && (seen.add(a.email), true));
+  const open = existing.filter((p) => p.linkOutcome === null);
+  // the new rows get ids after every existing one, in this order
+  const after = existing.reduce((max, p) => Math.max(max, p.id), 0);
+  const pending = pendingOrder([
+    ...open.map((p) => ({ id: p.id, email: p.email, role: p.role })),
+    ...added.map((a, i) => ({ id: after + 1 + i, email: a.email, role: a.role })),
+  ]);
+  return { added, open, pending };
 }
 
 async function finish(
   deps: IngestDeps,
   envelope: Envelope,
   outboxId: string,
-  outcome: IngestOutcome,
+  outcome: Extract<IngestOutcome, { kind: 'failed' | 'ignored' }>,
 ): Promise<IngestOutcome> {
-  return deps.store.transaction(async (repos) => {
-    await recordOutcome(repos, envelope.id, outcome);
-    await repos.outbox.markProcessed(outboxId);
-    return outcome;
-  });
+  await deps.store.run((repos) =>
+    repos.ingest.close(envelope.id, outboxId, { status: outcome.kind, reason: outcome.reason }),
+  );
+  return outcome;
 }
 
 /** Marks an email failed once a job has used up its retries, so it is visible and reprocessable. */

@@ -1,4 +1,4 @@
-import type { Repositories } from '../../repositories/store';
+import type { ThreadCandidates } from '../../repositories/inbound-ingest.repository';
 import { ThreadParentPendingError } from '../errors';
 import type { ParsedEmail } from '../mail/parse-email.service';
 import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
@@ -30,41 +30,37 @@ export function threadLockKeys(envelope: ThreadEnvelope, email: ParsedEmail): st
   return [...referencedIds(email), ...(envelope.messageId ? [envelope.messageId] : [])];
 }
 
-/**
- * The ticket a message continues: one whose reply address it was sent to, or one holding a message
- * it references, in the same project only. Null for a new conversation. Throws a temporary error
- * when the referenced message is stored but not processed yet, so the reply waits for its ticket.
- */
-export async function findThread(
-  repos: Repositories,
+/** The reply addresses of this project's Service Desk among the recipients, in order. */
+export function replyAddressesOf(
   addressing: ServiceDeskAddressing,
-  envelope: ThreadEnvelope,
-  email: ParsedEmail,
-): Promise<number | null> {
-  let ownKey: string | null | undefined;
-  for (const rcpt of envelope.rcptTo) {
+  rcptTo: string[],
+): { projectKey: string; replyKey: string }[] {
+  return rcptTo.flatMap((rcpt) => {
     const recipient = parseServiceDeskAddress(addressing, rcpt);
-    if (!recipient?.replyKey) continue;
-    // a copy stored for another project of the same delivery must not thread onto this ticket
-    ownKey ??= (await repos.projects.findById(envelope.projectId))?.serviceDeskKey ?? null;
-    if (recipient.projectKey !== ownKey) continue;
-    const id = await repos.workItems.findIdByReplyKey(recipient.replyKey);
-    if (id !== null) return id;
-  }
-  const references = referencedIds(email).filter((id) => id !== envelope.messageId);
-  const workItemId = await repos.inboundEmails.findWorkItemByMessageIds(
-    envelope.projectId,
-    references,
-  );
-  if (workItemId !== null) return workItemId;
-  const pending = await repos.inboundEmails.findPendingByMessageIds(
-    envelope.projectId,
-    references,
-    envelope.id,
-  );
-  if (pending !== null) throw new ThreadParentPendingError(envelope.id, pending);
+    return recipient?.replyKey
+      ? [{ projectKey: recipient.projectKey, replyKey: recipient.replyKey }]
+      : [];
+  });
+}
+
+/** The Message-IDs a reply's parent can have: those it names, except its own. */
+export function parentIds(envelope: ThreadEnvelope, email: ParsedEmail): string[] {
+  return referencedIds(email).filter((id) => id !== envelope.messageId);
+}
+
+/**
+ * The ticket a message continues: one whose reply address it was sent to (a copy stored for
+ * another project of the same delivery does not count: the lookup matches the project's own key),
+ * or one holding a message it references, in the same project only. Null for a new conversation.
+ * Throws a temporary error when the referenced message is stored but not processed yet, so the
+ * reply waits for its ticket.
+ */
+export function pickThread(envelope: ThreadEnvelope, found: ThreadCandidates): number | null {
+  if (found.byReplyKey !== null) return found.byReplyKey;
+  if (found.byMessageIds !== null) return found.byMessageIds;
+  if (found.pendingParent !== null)
+    throw new ThreadParentPendingError(envelope.id, found.pendingParent);
   // siblings (replies to a root desk never stored), or a first message that arrived after its
   // replies: either way another email of the same conversation already has the ticket
-  const root = threadRootOf(envelope, email);
-  return root ? repos.inboundEmails.findWorkItemByThreadRoot(envelope.projectId, root) : null;
+  return found.byThreadRoot;
 }

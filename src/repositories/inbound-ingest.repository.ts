@@ -1,0 +1,364 @@
+import type { EntityManager } from 'typeorm';
+import type { InboundStatus } from '../../entities/inbound-email.entity';
+import type { LinkOutcome, ParticipantRole } from '../../entities/email-participant.entity';
+import type { CrmState } from '../../entities/organization.entity';
+import type { ContactMatch } from './contact.repository';
+import type { GroupCrmChain } from './group.repository';
+import { reasonText } from './inbound-email.repository';
+
+/** The CRM settings of every group from the top down to the project's group, as JSON. */
+const chainOfProject = (project: string): string => `(
+  SELECT json_agg(json_build_object('groupId', t.gid, 'sourceGroupId', s.source_group_id,
+                                    'enabled', s.enabled) ORDER BY t.depth)
+    FROM projects p
+    JOIN groups g ON g.id = p.group_id
+   CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+    LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+   WHERE p.id = ${project})`;
+
+/** What the ingest of one email can build on, read in one statement under its locks. */
+export interface ThreadCandidates {
+  /** Another email of the project with the same dedupe key that reached an outcome. */
+  earlier: { id: string; workItemId: number | null } | null;
+  /** The ticket of the first own-project reply address among the recipients. */
+  byReplyKey: number | null;
+  byMessageIds: number | null;
+  /** An earlier email named by the references, stored but not processed yet. */
+  pendingParent: string | null;
+  byThreadRoot: number | null;
+}
+
+export interface ThreadLookup {
+  projectId: number;
+  inboundEmailId: string;
+  dedupeKey: string;
+  /** (project key, reply key) of each reply address among the recipients, in order. */
+  replyAddresses: { projectKey: string; replyKey: string }[];
+  messageIds: string[];
+  threadRoot: string | null;
+}
+
+export interface ExistingParticipant {
+  id: number;
+  email: string;
+  role: ParticipantRole;
+  linkOutcome: LinkOutcome | null;
+}
+
+/** The CRM settings, candidate contacts and participants a link decision needs. */
+export interface LinkContext extends GroupCrmChain {
+  /**
+   * Contacts matching the emails or the work item's open participants, in every group that can be
+   * the source (the top-level group, configured ones).
+   */
+  contacts: (ContactMatch & { groupId: number })[];
+  participants: ExistingParticipant[];
+  /** The chain as read, to check that it still holds once the project is locked. */
+  chainVersion: string;
+}
+
+export interface DecidedParticipant {
+  email: string;
+  role: ParticipantRole;
+  outcome: LinkOutcome;
+  contactId: number | null;
+}
+
+export interface EmailKeys {
+  dedupeKey: string;
+  threadRoot: string | null;
+}
+
+export type IngestTarget =
+  | {
+      kind: 'ticket';
+      projectId: number;
+      /** LinkContext.chainVersion the links were decided on. */
+      chainVersion: string;
+      title: string;
+      description: string;
+      authorEmail: string | null;
+      replyKey: string;
+    }
+  | { kind: 'note'; workItemId: number; body: string; authorEmail: string | null };
+
+export interface IngestWrite {
+  inboundEmailId: string;
+  outboxId: string;
+  keys: EmailKeys;
+  reason: string | null;
+  target: IngestTarget;
+  newParticipants: DecidedParticipant[];
+  /** Participants already on the work item whose outcome was still open. */
+  decidedExisting: { id: number; outcome: LinkOutcome; contactId: number | null }[];
+  linkContactIds: number[];
+}
+
+interface WriteRow {
+  ok: boolean;
+  work_item_id: number | null;
+  note_id: number | null;
+  iid: number | null;
+}
+
+export type WriteResult =
+  | { kind: 'written'; workItemId: number; noteId: number | null; iid: number | null }
+  | { kind: 'stale' };
+
+/**
+ * The ingest hot path in as few statements as its locks allow: each statement that must see
+ * what a lock waited for starts after that lock is held (READ COMMITTED takes one snapshot per
+ * statement), and everything written is one statement.
+ */
+export class InboundIngestRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * Takes the conversation's advisory locks (sorted, so lockers never deadlock), then the email's
+   * row lock; returns its status (null when gone).
+   */
+  async claim(id: string, projectId: number, lockKeys: string[]): Promise<InboundStatus | null> {
+    const rows: { status: InboundStatus }[] = await this.em.query(
+      `SELECT status FROM inbound_emails
+        WHERE id = $1
+          AND (SELECT count(pg_advisory_xact_lock($2, h))
+                 FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($3::text[]) AS k ORDER BY 1) AS s) >= 0
+          FOR UPDATE`,
+      [id, projectId, lockKeys],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async findCandidates(q: ThreadLookup): Promise<ThreadCandidates> {
+    const rows: {
+      earlier: { id: string; workItemId: number | null } | null;
+      by_reply_key: number | null;
+      by_message_ids: number | null;
+      pending_parent: string | null;
+      by_thread_root: number | null;
+    }[] = await this.em.query(
+      `SELECT
+         (SELECT json_build_object('id', id::text, 'workItemId', work_item_id) FROM inbound_emails
+           WHERE project_id = $1 AND dedupe_key = $2 AND id <> $3
+             AND status IN ('ticket_created', 'note_added', 'duplicate')
+           ORDER BY id LIMIT 1) AS earlier,
+         (SELECT w.id FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS r(project_key, reply_key, n)
+            JOIN projects p ON p.id = $1 AND p.service_desk_key = r.project_key
+            JOIN work_items w ON w.reply_key = r.reply_key
+           ORDER BY r.n LIMIT 1) AS by_reply_key,
+         (SELECT work_item_id FROM inbound_emails
+           WHERE project_id = $1 AND message_id = ANY($6::text[]) AND work_item_id IS NOT NULL
+           ORDER BY id LIMIT 1) AS by_message_ids,
+         (SELECT id::text FROM inbound_emails
+           WHERE project_id = $1 AND message_id = ANY($6::text[]) AND id < $3 AND status = 'received'
+           ORDER BY id LIMIT 1) AS pending_parent,
+         (SELECT work_item_id FROM inbound_emails
+           WHERE project_id = $1 AND thread_root = $7 AND work_item_id IS NOT NULL
+           ORDER BY id LIMIT 1) AS by_thread_root`,
+      [
+        q.projectId,
+        q.dedupeKey,
+        q.inboundEmailId,
+        q.replyAddresses.map((r) => r.projectKey),
+        q.replyAddresses.map((r) => r.replyKey),
+        q.messageIds,
+        q.threadRoot,
+      ],
+    );
+    const row = rows[0]!;
+    return {
+      earlier: row.earlier,
+      byReplyKey: row.by_reply_key,
+      byMessageIds: row.by_message_ids,
+      pendingParent: row.pending_parent,
+      byThreadRoot: row.by_thread_root,
+    };
+  }
+
+  /**
+   * CRM chain of the project's group (or of the work item's project), contacts of `emails` and of
+   * the work item's open participants in the groups that can be its source, and its participants.
+   * A reply reads it under its work item's lock, as link-contacts does; a new ticket before the
+   * project's lock, and `write` checks the chain again under it.
+   */
+  async linkContext(
+    of: { projectId: number } | { workItemId: number },
+    emails: string[],
+  ): Promise<LinkContext | null> {
+    const projectId = 'projectId' in of ? of.projectId : null;
+    const workItemId = 'workItemId' in of ? of.workItemId : null;
+    const rows: {
+      chain: { groupId: number; sourceGroupId: number | null; enabled: boolean | null }[] | null;
+      contacts: { id: number; groupId: number; email: string; state: CrmState }[] | null;
+      participants: ExistingParticipant[] | null;
+    }[] = await this.em.query(
+      `WITH chain AS (
+         SELECT t.gid AS group_id, t.depth, s.source_group_id, s.enabled
+           FROM projects p
+           JOIN groups g ON g.id = p.group_id
+          CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+           LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+          WHERE p.id = coalesce($1, (SELECT project_id FROM work_items WHERE id = $2))
+       )
+       SELECT
+         (SELECT json_agg(json_build_object('groupId', group_id, 'sourceGroupId', source_group_id,
+                                            'enabled', enabled) ORDER BY depth)
+            FROM chain) AS chain,
+         (SELECT json_agg(json_build_object('id', c.id, 'groupId', c.group_id,
+                                            'email', lower(c.email), 'state', c.state))
+            FROM contacts c
+           WHERE c.group_id IN (SELECT group_id FROM chain WHERE depth = 1
+                                UNION SELECT source_group_id FROM chain)
+             AND lower(c.email) = ANY(array_cat($3::text[], ARRAY(
+                   SELECT email::text FROM email_participants
+                    WHERE work_item_id = $2 AND link_outcome IS NULL)))) AS contacts,
+         (SELECT json_agg(json_build_object('id', id, 'email', email, 'role', role,
+                                            'linkOutcome', link_outcome) ORDER BY id)
+            FROM email_participants WHERE work_item_id = $2) AS participants`,
+      [projectId, workItemId, emails],
+    );
+    const row = rows[0];
+    const chain = row?.chain;
+    if (!chain || chain.length === 0) return null;
+    return {
+      chain: chain.map((c) => ({ groupId: c.groupId, sourceGroupId: c.sourceGroupId })),
+      crmEnabled: chain[chain.length - 1]!.enabled ?? true,
+      contacts: row.contacts ?? [],
+      participants: row.participants ?? [],
+      chainVersion: JSON.stringify(chain),
+    };
+  }
+
+  /**
+   * The ticket (with the project's next iid) or note, its participants with their link outcomes,
+   * the contact links, the email's outcome and its closed outbox row, in one statement. A ticket
+   * is only written while the project's CRM chain is still `chainVersion`; `stale` otherwise.
+   */
+  async write(w: IngestWrite): Promise<WriteResult> {
+    const ticket = w.target.kind === 'ticket' ? w.target : null;
+    const note = w.target.kind === 'note' ? w.target : null;
+    // the project row lock is the one lock every ticket of a project queues for: it is taken as
+    // late as possible and the write is sent right behind it (pg runs a client's queries in call
+    // order), so it is held for this statement and the commit only. The chain check below then
+    // reads with a snapshot taken under the lock, so a move is wholly before or after this ticket
+    const locked = ticket
+      ? this.em.query(
+          'UPDATE projects SET last_work_item_iid = last_work_item_iid + 1 WHERE id = $1',
+          [ticket.projectId],
+        )
+      : Promise.resolve();
+    const written: Promise<WriteRow[]> = this.em.query(
+      `WITH ok AS (
+         SELECT $2::jsonb IS NULL OR ${chainOfProject('$1')}::jsonb = $2::jsonb AS ok
+       ), w AS (
+         INSERT INTO work_items
+           (project_id, iid, title, description, author_email, service_desk, reply_key, state)
+         SELECT p.id, p.last_work_item_iid, $3, $4, $5, true, $6, 'open'
+           FROM projects p WHERE p.id = $1 AND (SELECT ok FROM ok)
+         RETURNING id, iid
+       ), n AS (
+         INSERT INTO notes (work_item_id, body, author_email, inbound_email_id)
+         SELECT $7, $8, $9, $10 WHERE $7::int IS NOT NULL
+         RETURNING id, work_item_id
+       ), item AS (
+         SELECT id FROM w UNION ALL SELECT work_item_id FROM n
+       ), pa AS (
+         INSERT INTO email_participants
+           (work_item_id, inbound_email_id, email, role, link_outcome, contact_id)
+         SELECT item.id, $10, p.email, p.role, p.outcome, p.contact_id
+           FROM item, unnest($11::text[], $12::text[], $13::text[], $14::int[])
+                WITH ORDINALITY AS p(email, role, outcome, contact_id, n)
+          ORDER BY p.n
+         ON CONFLICT (work_item_id, email) DO NOTHING
+       ), pu AS (
+         UPDATE email_participants p SET link_outcome = o.outcome, contact_id = o.contact_id
+           FROM unnest($15::int[], $16::text[], $17::int[]) AS o(id, outcome, contact_id)
+          WHERE p.id = o.id AND EXISTS (SELECT 1 FROM item)
+       ), l AS (
+         INSERT INTO work_item_contacts (work_item_id, contact_id, added_via)
+         SELECT item.id, c, 'email' FROM item, unnest($18::int[]) AS c
+         ON CONFLICT DO NOTHING
+       ), e AS (
+         UPDATE inbound_emails
+            SET status = $19, reason = $20, work_item_id = (SELECT id FROM item),
+                note_id = (SELECT id FROM n), dedupe_key = $21, thread_root = $22,
+                processed_at = now()
+          WHERE id = $10 AND status = 'received' AND EXISTS (SELECT 1 FROM item)
+       ), o AS (
+         UPDATE outbox SET processed_at = now()
+          WHERE id = $23 AND processed_at IS NULL AND EXISTS (SELECT 1 FROM item)
+       )
+       SELECT (SELECT ok FROM ok) AS ok, (SELECT id FROM item) AS work_item_id,
+              (SELECT id FROM n) AS note_id, (SELECT iid FROM w) AS iid`,
+      [
+        ticket?.projectId ?? null,
+        ticket?.chainVersion ?? null,
+        ticket?.title ?? null,
+        ticket?.description ?? null,
+        ticket?.authorEmail ?? null,
+        ticket?.replyKey ?? null,
+        note?.workItemId ?? null,
+        note?.body ?? null,
+        note?.authorEmail ?? null,
+        w.inboundEmailId,
+        w.newParticipants.map((p) => p.email),
+        w.newParticipants.map((p) => p.role),
+        w.newParticipants.map((p) => p.outcome),
+        w.newParticipants.map((p) => p.contactId),
+        w.decidedExisting.map((p) => p.id),
+        w.decidedExisting.map((p) => p.outcome),
+        w.decidedExisting.map((p) => p.contactId),
+        w.linkContactIds,
+        ticket ? 'ticket_created' : 'note_added',
+        reasonText(w.reason),
+        w.keys.dedupeKey,
+        w.keys.threadRoot,
+        w.outboxId,
+      ],
+    );
+    const [, rows] = await Promise.all([locked, written]);
+    const row = rows[0]!;
+    if (row.work_item_id === null) {
+      if (!row.ok) return { kind: 'stale' };
+      throw new Error(`project ${ticket?.projectId} or work item ${note?.workItemId} is gone`);
+    }
+    return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
+  }
+
+  /**
+   * An outcome without a ticket or note (duplicate, ignored, failed): only a `received` email
+   * takes it; the outbox row is closed either way. One statement, so no transaction of its own.
+   */
+  async close(
+    id: string,
+    outboxId: string,
+    outcome: {
+      status: InboundStatus;
+      reason: string;
+      workItemId?: number | null;
+      keys?: EmailKeys;
+    },
+  ): Promise<void> {
+    await this.em.query(
+      `WITH e AS (
+         UPDATE inbound_emails
+            SET status = $3, reason = $4, work_item_id = $5, note_id = NULL,
+                dedupe_key = coalesce($6, dedupe_key), thread_root = coalesce($7, thread_root),
+                processed_at = now()
+          WHERE id = $1 AND status = 'received'
+       ), o AS (
+         UPDATE outbox SET processed_at = now() WHERE id = $2 AND processed_at IS NULL
+       )
+       SELECT 1`,
+      [
+        id,
+        outboxId,
+        outcome.status,
+        reasonText(outcome.reason),
+        outcome.workItemId ?? null,
+        outcome.keys?.dedupeKey ?? null,
+        outcome.keys?.threadRoot ?? null,
+      ],
+    );
+  }
+}

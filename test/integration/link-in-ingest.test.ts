@@ -1,0 +1,224 @@
+import { linkContacts } from '../../src/domain/crm/link-contacts.service';
+import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
+import { JOBS } from '../../src/queue/jobs';
+import { storeOne } from '../support/inbound';
+import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { createTestDb, type TestDb } from '../support/test-db';
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const MAX_LINKS = 2;
+const deps = () => ({
+  store: db.store,
+  addressing: ADDRESSING,
+  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+  maxContactsPerEmail: MAX_LINKS,
+});
+
+async function ingest(projectId: number, lines: string[], rcpt = 'support+x@desk.localhost') {
+  const row = await storeOne(db.store, projectId, Buffer.from(lines.join('\r\n')), {
+    rcptTo: [rcpt],
+  });
+  const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+  if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added')
+    throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
+  return outcome;
+}
+
+/** Participants and contact links of a work item as stored. */
+async function linkState(workItemId: number) {
+  const participants = await db.dataSource.query(
+    `SELECT email, role, link_outcome, contact_id FROM email_participants
+      WHERE work_item_id = $1 ORDER BY id`,
+    [workItemId],
+  );
+  const links = await db.dataSource.query(
+    'SELECT contact_id, added_via FROM work_item_contacts WHERE work_item_id = $1 ORDER BY contact_id',
+    [workItemId],
+  );
+  return { participants, links };
+}
+
+/** Reopens every participant (as a move to another source does) and links with the job instead. */
+async function relinkWithJob(workItemId: number) {
+  await db.store.repos.workItemContacts.unlinkAll([workItemId]);
+  const row = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
+    workItemId,
+    inboundEmailId: null,
+  });
+  return linkContacts({ ...deps(), maxContactsPerEmail: MAX_LINKS }, workItemId, row.id);
+}
+
+async function expectSameAsJob(outcome: Extract<IngestOutcome, { links: unknown }>) {
+  const inIngest = await linkState(outcome.workItemId);
+  const byJob = await relinkWithJob(outcome.workItemId);
+  expect(byJob).toEqual(outcome.links);
+  expect(await linkState(outcome.workItemId)).toEqual(inIngest);
+  return inIngest;
+}
+
+describe('linking contacts inside ingest', () => {
+  it('gives every address the outcome the link-contacts job gives it, from a configured source', async () => {
+    const root = await seedGroup(db.store, 'lii-root');
+    const source = await seedGroup(db.store, 'lii-source');
+    const sub = await seedGroup(db.store, 'lii-sub', root.id);
+    await db.store.repos.groups.setCrmSettings(sub.id, true, source.id);
+    const { project } = await seedProject(db.store, sub.id);
+    const alice = await seedContact(db.store, source.id, 'alice@customer.example');
+    const bob = await seedContact(db.store, source.id, 'bob@customer.example');
+    const carol = await seedContact(db.store, source.id, 'carol@customer.example');
+    await seedContact(db.store, source.id, 'idle@customer.example', 'inactive');
+    await seedContact(db.store, root.id, 'rooted@customer.example'); // not the source
+
+    const ticket = await ingest(project.id, [
+      'From: Alice <Alice@Customer.example>',
+      'Cc: bob@customer.example, idle@customer.example, nobody@customer.example,',
+      ' support+other@desk.localhost, alice@customer.example, rooted@customer.example,',
+      ' carol@customer.example',
+      'Message-ID: <lii-1@x>',
+      '',
+      'hello',
+    ]);
+    expect(ticket.links).toEqual({
+      kind: 'linked',
+      sourceGroupId: source.id,
+      addresses: [
+        { email: 'alice@customer.example', outcome: 'linked', contactId: alice.id },
+        { email: 'bob@customer.example', outcome: 'linked', contactId: bob.id },
+        { email: 'idle@customer.example', outcome: 'inactive', contactId: expect.any(Number) },
+        { email: 'nobody@customer.example', outcome: 'unknown', contactId: null },
+        { email: 'support+other@desk.localhost', outcome: 'own_address', contactId: null },
+        { email: 'rooted@customer.example', outcome: 'unknown', contactId: null },
+        { email: 'carol@customer.example', outcome: 'limit', contactId: carol.id },
+      ],
+    });
+    const state = await expectSameAsJob(ticket);
+    expect(state.links).toEqual([
+      { contact_id: alice.id, added_via: 'email' },
+      { contact_id: bob.id, added_via: 'email' },
+    ]);
+  });
+
+  it('records crm_disabled for every address when the project group has CRM off', async () => {
+    const group = await seedGroup(db.store, 'lii-off');
+    await db.store.repos.groups.setCrmSettings(group.id, false, null);
+    const { project } = await seedProject(db.store, group.id);
+    await seedContact(db.store, group.id, 'dan@customer.example');
+    const ticket = await ingest(project.id, [
+      'From: dan@customer.example',
+      'Cc: eve@customer.example',
+      '',
+      'hi',
+    ]);
+    expect(ticket.links).toEqual({
+      kind: 'crm_disabled',
+      addresses: [
+        { email: 'dan@customer.example', outcome: 'crm_disabled', contactId: null },
+        { email: 'eve@customer.example', outcome: 'crm_disabled', contactId: null },
+      ],
+    });
+    const state = await expectSameAsJob(ticket);
+    expect(state.links).toEqual([]);
+  });
+
+  it('links a reply’s new addresses and those left open before, senders first, like the job', async () => {
+    const group = await seedGroup(db.store, 'lii-reply');
+    const { project } = await seedProject(db.store, group.id);
+    const frank = await seedContact(db.store, group.id, 'frank@customer.example');
+    const gina = await seedContact(db.store, group.id, 'gina@customer.example');
+    const hank = await seedContact(db.store, group.id, 'hank@customer.example');
+    const ticket = await ingest(project.id, [
+      'From: frank@customer.example',
+      'Cc: gina@customer.example',
+      'Message-ID: <lii-r1@x>',
+      '',
+      'first',
+    ]);
+    // a move to another source reopens the ticket's participants
+    await db.store.repos.workItemContacts.unlinkAll([ticket.workItemId]);
+
+    const reply = await ingest(project.id, [
+      'From: hank@customer.example',
+      'Cc: gina@customer.example, ivy@customer.example',
+      'Message-ID: <lii-r2@x>',
+      'In-Reply-To: <lii-r1@x>',
+      '',
+      'second',
+    ]);
+    expect(reply).toMatchObject({ kind: 'note_added', workItemId: ticket.workItemId });
+    expect(reply.links.addresses).toEqual([
+      { email: 'frank@customer.example', outcome: 'linked', contactId: frank.id },
+      { email: 'hank@customer.example', outcome: 'linked', contactId: hank.id },
+      { email: 'gina@customer.example', outcome: 'limit', contactId: gina.id },
+      { email: 'ivy@customer.example', outcome: 'unknown', contactId: null },
+    ]);
+    const state = await expectSameAsJob(reply);
+    expect(state.participants.map((p: { role: string }) => p.role)).toEqual([
+      'from',
+      'cc',
+      'from',
+      'cc',
+    ]);
+  });
+});
+
+describe('writing a ticket', () => {
+  it('writes nothing and says stale when the contact source changed after it was read', async () => {
+    const root = await seedGroup(db.store, 'lii-stale');
+    const other = await seedGroup(db.store, 'lii-stale-other');
+    const { project } = await seedProject(db.store, root.id);
+    const row = await storeOne(db.store, project.id, Buffer.from('From: a@b.example\r\n\r\nx'));
+    const result = await db.store
+      .transaction(async (repos) => {
+        const crm = await repos.ingest.linkContext({ projectId: project.id }, ['a@b.example']);
+        await db.store.repos.groups.setCrmSettings(root.id, true, other.id); // another connection
+        const written = await repos.ingest.write({
+          inboundEmailId: row.inboundEmailId,
+          outboxId: row.outboxId,
+          keys: { dedupeKey: 'mid:stale', threadRoot: null },
+          reason: null,
+          target: {
+            kind: 'ticket',
+            projectId: project.id,
+            chainVersion: crm!.chainVersion,
+            title: 't',
+            description: '',
+            authorEmail: 'a@b.example',
+            replyKey: 'stalekey',
+          },
+          newParticipants: [
+            { email: 'a@b.example', role: 'from', outcome: 'unknown', contactId: null },
+          ],
+          decidedExisting: [],
+          linkContactIds: [],
+        });
+        if (written.kind === 'stale') throw new Error('stale');
+        return written;
+      })
+      .catch((err: Error) => err.message);
+    expect(result).toBe('stale');
+    const [email] = await db.dataSource.query(
+      'SELECT status, work_item_id FROM inbound_emails WHERE id = $1',
+      [row.inboundEmailId],
+    );
+    expect(email).toEqual({ status: 'received', work_item_id: null });
+    const [p] = await db.dataSource.query('SELECT last_work_item_iid FROM projects WHERE id = $1', [
+      project.id,
+    ]);
+    expect(p.last_work_item_iid).toBe(0);
+
+    // the job runs again, reads the new source and creates the ticket
+    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    expect(outcome).toMatchObject({
+      kind: 'ticket_created',
+      iid: 1,
+      links: { kind: 'linked', sourceGroupId: other.id },
+    });
+  });
+});
