@@ -116,6 +116,13 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
       SMTP_PORT: String(port),
       SMTP_MAX_CLIENTS_PER_IP: '100',
       ...env,
+      // e.g. BENCH_DESK_ENV='WORKER_THREAD=false SMTP_COMMIT_BATCH_MAX=1' to compare settings
+      ...Object.fromEntries(
+        (process.env.BENCH_DESK_ENV || '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
     },
     port,
   );
