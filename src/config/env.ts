@@ -28,8 +28,8 @@ const schema = z.object({
     .transform((v) => v.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
-  // with smtp or api in the same process, workers get their own event loop (and core)
-  WORKER_THREAD: z.stringbool().default(true),
+  // opt-in: a second V8 heap costs ~70 MB; see bench/README.md
+  WORKER_THREAD: z.stringbool().default(false),
   WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
