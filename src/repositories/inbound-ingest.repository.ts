@@ -207,8 +207,9 @@ export class InboundIngestRepository {
          (SELECT json_agg(json_build_object('id', c.id, 'groupId', c.group_id,
                                             'email', lower(c.email), 'state', c.state))
             FROM contacts c
-           WHERE c.group_id IN (SELECT group_id FROM chain WHERE depth = 1
-                                UNION SELECT source_group_id FROM chain)
+           -- = ANY(ARRAY(…)), not IN (…): as a semi-join the planner seq-scanned 1M contacts
+           WHERE c.group_id = ANY(ARRAY(SELECT group_id FROM chain WHERE depth = 1
+                                        UNION SELECT source_group_id FROM chain))
              AND lower(c.email) = ANY(array_cat($3::text[], ARRAY(
                    SELECT email::text FROM email_participants
                     WHERE work_item_id = $2 AND link_outcome IS NULL)))) AS contacts,
