@@ -195,20 +195,11 @@ function profileSummary(name) {
   return result;
 }
 
-/** Haraka (one process, queue/discard) under the same load, when it is installed. */
-async function harakaRun() {
-  const bin = findHaraka();
-  if (!bin) return 'not installed';
+/** A baseline listener that accepts anything for the Service Desk domain, under the accept load. */
+async function baselineRun(name, args, env) {
   const port = await L.freePort();
-  const dir = harakaConfig(bin, port, 'desk.localhost', 25 * 1024 * 1024);
-  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  const haraka = await L.startListener(
-    'haraka',
-    [bin, '-c', dir],
-    { YES_REALLY_DO_DISCARD: '1' },
-    port,
-  );
-  cleanups.push(() => haraka.stop());
+  const listener = await L.startListener(name, args(port), env(port), port);
+  cleanups.push(() => listener.stop());
   await warmUp(port, 'support+x@desk.localhost');
   const r = await L.runLoad(
     {
@@ -219,56 +210,50 @@ async function harakaRun() {
       concurrency: CONCURRENCY,
       size: MSG_BYTES,
       seconds: 120,
-      run: `haraka${id}`,
+      run: `${name}${id}`,
     },
-    progressPrinter('accept/haraka', ACCEPT_COUNT),
+    progressPrinter(`accept/${name}`, ACCEPT_COUNT),
   );
-  await haraka.stop();
-  const result = { msgPerS: acceptRate(r), ok: r.ok, failed: r.temp + r.perm + r.dropped };
-  log(`accept/haraka: ${result.msgPerS} msg/s`);
-  return result;
-}
-
-// 1. accept rate: desk (smtp role only) against a bare smtp-server sink
-async function acceptRun() {
-  const run = { messages: ACCEPT_COUNT, concurrency: CONCURRENCY, messageBytes: MSG_BYTES };
-  // the bare sink
-  const port = await L.freePort();
-  const bare = await L.startListener(
-    'bare-sink',
-    [path.join(__dirname, 'bare-sink.js')],
-    { PORT: String(port) },
-    port,
-  );
-  cleanups.push(() => bare.stop());
-  await warmUp(port, 'support+x@desk.localhost');
-  let r = await L.runLoad(
-    {
-      port,
-      to: 'support+x@desk.localhost',
-      mode: 'closed',
-      count: ACCEPT_COUNT,
-      concurrency: CONCURRENCY,
-      size: MSG_BYTES,
-      seconds: 120,
-      run: `bare${id}`,
-    },
-    progressPrinter('accept/bare', ACCEPT_COUNT),
-  );
-  await bare.stop();
-  run.bare = {
+  await listener.stop();
+  const result = {
     msgPerS: acceptRate(r),
     ok: r.ok,
     failed: r.temp + r.perm + r.dropped,
     seconds: (r.lastOk - r.startedAt) / 1000,
   };
-  log(`accept/bare: ${run.bare.msgPerS} msg/s`);
+  log(`accept/${name}: ${result.msgPerS} msg/s`);
+  return result;
+}
+
+/** Haraka (one process, queue/discard), when it is installed. */
+async function harakaRun() {
+  const bin = findHaraka();
+  if (!bin) return 'not installed';
+  return baselineRun(
+    'haraka',
+    (port) => {
+      const dir = harakaConfig(bin, port, 'desk.localhost', 25 * 1024 * 1024);
+      cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+      return [bin, '-c', dir];
+    },
+    () => ({ YES_REALLY_DO_DISCARD: '1' }),
+  );
+}
+
+// 1. accept rate: desk (smtp role only) against a bare smtp-server sink (and Haraka)
+async function acceptRun() {
+  const run = { messages: ACCEPT_COUNT, concurrency: CONCURRENCY, messageBytes: MSG_BYTES };
+  run.bare = await baselineRun(
+    'bare',
+    () => [path.join(__dirname, 'bare-sink.js')],
+    (port) => ({ PORT: String(port) }),
+  );
   run.haraka = await harakaRun();
 
   // desk, durable accept only
   const d = await freshDesk('accept', { DESK_ROLES: 'smtp' }, { contacts: 0, cpuProf: PROFILE });
   await warmUp(d.desk.port, d.seed.address);
-  r = await L.runLoad(
+  const r = await L.runLoad(
     {
       port: d.desk.port,
       to: d.seed.address,
