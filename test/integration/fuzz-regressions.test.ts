@@ -2,7 +2,7 @@ import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { MessageReceiver } from '../../src/smtp/receive-message';
 import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne } from '../support/inbound';
+import { storeOne, ingestDeps } from '../support/inbound';
 
 // Crashes the ingest fuzzer (test/integration/ingest-fuzz.test.ts) found, one test per bug.
 
@@ -19,13 +19,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-  maxContactsPerEmail: 25,
-  parseTimeoutMs: 500,
-});
+const deps = () => ingestDeps(db.store, { parseTimeoutMs: 500 });
 
 async function ingest(text: string) {
   const raw = Buffer.from(text, 'latin1');

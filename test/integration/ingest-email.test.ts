@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne } from '../support/inbound';
+import { storeOne, ingestDeps } from '../support/inbound';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'emails');
 let db: TestDb;
@@ -24,12 +24,7 @@ async function store(
   return row!;
 }
 
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-  maxContactsPerEmail: 25,
-});
+const deps = () => ingestDeps(db.store);
 
 describe('ingestEmail', () => {
   it('creates one ticket and one contact link when the same job runs twice', async () => {

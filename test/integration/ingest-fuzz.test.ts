@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
 import { corpusIndex, readCorpusMessage } from '../support/corpus';
 import { fuzzSeed, mutateMessage, Rng } from '../support/fuzz-mutator';
-import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne } from '../support/inbound';
+import { storeOne, ingestDeps } from '../support/inbound';
 
 // `npm test` runs a seeded slice; `npm run test:fuzz` runs FUZZ_COUNT=10000
 const COUNT = Number(process.env.FUZZ_COUNT ?? 300);
@@ -34,13 +34,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-  maxContactsPerEmail: 25,
-  parseTimeoutMs: 10_000,
-});
+const deps = () => ingestDeps(db.store, { parseTimeoutMs: 10_000 });
 
 /** Message `index` of a run depends only on the seed and the index, whatever the concurrency. */
 const rngFor = (index: number) => new Rng((SEED + Math.imul(index + 1, 0x9e3779b9)) >>> 0);

@@ -6,6 +6,7 @@ import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { MessageReceiver } from '../../src/smtp/receive-message';
 import { chunksOf, largeMessage } from '../support/large-message';
 import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
+import { ingestDeps } from '../support/inbound';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -34,12 +35,7 @@ const envelope = (projectIds: number[]) => ({
   projectIds,
 });
 
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-  maxContactsPerEmail: 25,
-});
+const deps = () => ingestDeps(db.store);
 
 describe('large messages, streamed through COPY instead of one buffer', () => {
   it('stores a chunked message byte-exact once per project, each copy with its outbox row', async () => {

@@ -1,8 +1,8 @@
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
 import { JOBS } from '../../src/queue/jobs';
-import { storeOne } from '../support/inbound';
-import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { storeOne, ingestDeps } from '../support/inbound';
+import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -14,12 +14,7 @@ afterAll(async () => {
 });
 
 const MAX_LINKS = 2;
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-  maxContactsPerEmail: MAX_LINKS,
-});
+const deps = () => ingestDeps(db.store, { maxContactsPerEmail: MAX_LINKS });
 
 async function ingest(projectId: number, lines: string[], rcpt = 'support+x@desk.localhost') {
   const row = await storeOne(db.store, projectId, Buffer.from(lines.join('\r\n')), {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
-import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
+import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne } from '../support/inbound';
+import { storeOne, ingestDeps } from '../support/inbound';
 
 /**
  * Each case replays, in arrival order, a minimal message that shows a bug peers shipped
@@ -31,18 +31,7 @@ async function replay(files: string[]) {
       rcptTo: [/^To:.*?(support\+[^\s<>]+)/im.exec(text)?.[1] ?? address],
       mailFrom: from,
     });
-    outcomes.push(
-      await ingestEmail(
-        {
-          store: db.store,
-          addressing: ADDRESSING,
-          attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
-          maxContactsPerEmail: 25,
-        },
-        row!.inboundEmailId,
-        row!.outboxId,
-      ),
-    );
+    outcomes.push(await ingestEmail(ingestDeps(db.store), row!.inboundEmailId, row!.outboxId));
   }
   return outcomes;
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { extractMessageId } from '../../src/domain/mail/message-id';
 import type { AcceptedRow } from '../../src/repositories/inbound-email.repository';
 import type { Store } from '../../src/repositories/store';
+import type { IngestDeps } from '../../src/domain/tickets/ingest-email.service';
+import { ADDRESSING } from './seed';
 import { JOBS } from '../../src/queue/jobs';
 
 /** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
@@ -34,4 +36,15 @@ export async function storeOne(
   const [row] = await storeInbound(store, { projectIds: [projectId], raw, ...options });
   if (!row) throw new Error('nothing stored');
   return row;
+}
+
+/** What the ingest worker gives `ingestEmail`, with the default limits; tests override a few. */
+export function ingestDeps(store: Store, overrides: Partial<IngestDeps> = {}): IngestDeps {
+  return {
+    store,
+    addressing: ADDRESSING,
+    attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
+    maxContactsPerEmail: 25,
+    ...overrides,
+  };
 }
