@@ -3,6 +3,7 @@ import { extractMessageId, HEADER_SCAN_LIMIT } from '../domain/mail/message-id';
 import { JOBS } from '../queue/jobs';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
+import { outboxRowsOf, storedEnvelope } from './stored-envelope';
 
 /** From this size on the listener hands over its chunks and they are streamed into PostgreSQL. */
 export const CHUNKED_MESSAGE_BYTES = 1024 * 1024;
@@ -18,9 +19,6 @@ export interface ChunkedIncomingMessage {
   projectIds: number[];
 }
 
-const clip = (value: string | null, max: number): string | null =>
-  value === null ? null : value.slice(0, max);
-
 /**
  * MessageReceiver.accept for a large message: the same rows and the same guarantee (nothing is
  * acknowledged before the bytes and the outbox rows are committed together), but the chunks
@@ -35,23 +33,17 @@ export async function acceptChunked(
   const rows = await deps.store.transaction((repos) =>
     repos.inboundEmails.acceptChunked(
       {
-        remoteAddress: clip(message.remoteAddress, 64),
-        helo: clip(message.helo, 255),
-        mailFrom: clip(message.mailFrom, 512),
-        rcptTo: message.rcptTo,
+        ...storedEnvelope(message),
         chunks: message.chunks,
         size: message.size,
         sha256: hash.digest('hex'),
         messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
-        projectIds: [...new Set(message.projectIds)],
       },
       JOBS.ingestEmail,
       JOBS.ingestEmail,
     ),
   );
-  deps.publish(
-    rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })),
-  );
+  deps.publish(outboxRowsOf(rows));
   return rows.map((r) => r.inboundEmailId);
 }
 

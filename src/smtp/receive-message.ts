@@ -12,9 +12,7 @@ import { JOBS } from '../queue/jobs';
 import { AcceptBatcher, type BatchLimits } from './accept-batcher';
 import { acceptChunked, type ChunkedIncomingMessage } from './accept-chunked';
 import { RecipientCache } from './recipient-cache';
-
-const clip = (value: string | null, max: number): string | null =>
-  value === null ? null : value.slice(0, max);
+import { outboxRowsOf, storedEnvelope } from './stored-envelope';
 
 export interface ReceiverDeps {
   store: Store;
@@ -76,21 +74,14 @@ export class MessageReceiver {
     if ('chunks' in message) return acceptChunked(this.deps, message);
     const rows = await this.batcher.submit(
       {
-        // envelope fields are the client's words: clip them to their columns rather than fail
-        remoteAddress: clip(message.remoteAddress, 64),
-        helo: clip(message.helo, 255),
-        mailFrom: clip(message.mailFrom, 512),
-        rcptTo: message.rcptTo,
+        ...storedEnvelope(message),
         raw: message.raw,
         sha256: createHash('sha256').update(message.raw).digest('hex'),
         messageId: extractMessageId(message.raw),
-        projectIds: [...new Set(message.projectIds)],
       },
       message.raw.length,
     );
-    this.deps.publish(
-      rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload })),
-    );
+    this.deps.publish(outboxRowsOf(rows));
     return rows.map((r) => r.inboundEmailId);
   }
 }
