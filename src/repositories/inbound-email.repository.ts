@@ -58,12 +58,6 @@ const STREAMED_RAW_BYTES = 1024 * 1024;
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** One message, as `acceptMany` stores it. */
-  async accept(msg: AcceptedMessage, queue: string, jobName: string): Promise<AcceptedRow[]> {
-    const [rows] = await this.acceptMany([msg], queue, jobName);
-    return rows as AcceptedRow[];
-  }
-
   /**
    * Stores each message once per target project together with its ingest outbox row, all in one
    * statement (so one implicit transaction and one WAL flush): either everything is there, or

@@ -11,20 +11,23 @@ export async function storeInbound(
   store: Store,
   input: { projectIds: number[]; raw: Buffer; rcptTo?: string[]; mailFrom?: string | null },
 ): Promise<AcceptedRow[]> {
-  return store.repos.inboundEmails.accept(
-    {
-      remoteAddress: '127.0.0.1',
-      helo: 'test.example',
-      mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
-      rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
-      raw: input.raw,
-      sha256: createHash('sha256').update(input.raw).digest('hex'),
-      messageId: extractMessageId(input.raw),
-      projectIds: input.projectIds,
-    },
+  const [rows] = await store.repos.inboundEmails.acceptMany(
+    [
+      {
+        remoteAddress: '127.0.0.1',
+        helo: 'test.example',
+        mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
+        rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
+        raw: input.raw,
+        sha256: createHash('sha256').update(input.raw).digest('hex'),
+        messageId: extractMessageId(input.raw),
+        projectIds: input.projectIds,
+      },
+    ],
     JOBS.ingestEmail,
     JOBS.ingestEmail,
   );
+  return rows ?? [];
 }
 
 export async function storeOne(
