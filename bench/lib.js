@@ -54,7 +54,8 @@ async function startListener(name, args, env, port) {
   const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH || '', ...env },
+    // PGOPTIONS lets a profiling run set server options for desk's sessions only
+    env: { PATH: process.env.PATH || '', PGOPTIONS: process.env.PGOPTIONS || '', ...env },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);

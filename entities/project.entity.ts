@@ -20,10 +20,6 @@ export class Project {
   @Column({ name: 'service_desk_key', type: 'varchar', length: 64 })
   serviceDeskKey: string;
 
-  /** Last iid handed out; bumped under the row lock so iids have no gaps. */
-  @Column({ name: 'last_work_item_iid', type: 'integer', default: 0 })
-  lastWorkItemIid: number;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -4,12 +4,14 @@ import { InitialSchema1795651200000 } from './migrations/1795651200000-InitialSc
 import { InboundDedupeKey1795651300000 } from './migrations/1795651300000-InboundDedupeKey';
 import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795651400000-DeferrableContactOrganizationKey';
 import { InboundThreadRoot1795651500000 } from './migrations/1795651500000-InboundThreadRoot';
+import { WorkItemIidSequences1795651600000 } from './migrations/1795651600000-WorkItemIidSequences';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
   InboundDedupeKey1795651300000,
   DeferrableContactOrganizationKey1795651400000,
   InboundThreadRoot1795651500000,
+  WorkItemIidSequences1795651600000,
 ];
 
 export interface DataSourceOptions {

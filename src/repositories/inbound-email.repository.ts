@@ -53,7 +53,7 @@ export const reasonText = (reason: string | null | undefined): string | null =>
 
 const RAW_SLICE_BYTES = 4 * 1024 * 1024;
 /** Above this a message is streamed to its reader: as hex text it would cost 2× its size in strings. */
-const STREAMED_RAW_BYTES = 1024 * 1024;
+export const STREAMED_RAW_BYTES = 1024 * 1024;
 
 export class InboundEmailRepository {
   constructor(private readonly em: EntityManager) {}

@@ -1,8 +1,8 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { withClient } from './pg-client';
 
 /**
  * PostgreSQL's binary COPY format. A bytea field goes as its own chunks, one after another, so a
@@ -61,20 +61,6 @@ export function* binaryCopyOf(rows: CopyField[][]): Generator<Buffer> {
     for (const field of row) yield* fieldParts(field);
   }
   yield TRAILER;
-}
-
-/**
- * The pg client behind an EntityManager: the transaction's own when there is one, else a pool
- * connection for the duration of `use`.
- */
-async function withClient<T>(em: EntityManager, use: (client: PoolClient) => Promise<T>) {
-  if (em.queryRunner) return use((await em.queryRunner.connect()) as PoolClient);
-  const runner = em.connection.createQueryRunner();
-  try {
-    return await use((await runner.connect()) as PoolClient);
-  } finally {
-    await runner.release();
-  }
 }
 
 /** `COPY … FROM STDIN (FORMAT binary)` of these rows; resolves once the server has them all. */

@@ -50,15 +50,11 @@ export class ProjectRepository {
     await this.em.update(Project, { id }, { serviceDeskEnabled: enabled });
   }
 
-  /** Hands out the next iid; the row lock held until commit keeps iids gap-free and unique. */
+  /** Hands out the next iid from the project's sequence (never twice; a failed attempt skips one). */
   async nextWorkItemIid(projectId: number): Promise<number> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
-    const [rows]: [{ last_work_item_iid: number }[], number] = await this.em.query(
-      'UPDATE projects SET last_work_item_iid = last_work_item_iid + 1 WHERE id = $1 RETURNING last_work_item_iid',
-      [projectId],
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`project ${projectId} does not exist`);
-    return row.last_work_item_iid;
+    const rows: { iid: number }[] = await this.em.query('SELECT next_work_item_iid($1) AS iid', [
+      projectId,
+    ]);
+    return rows[0]!.iid;
   }
 }

@@ -35,10 +35,11 @@ export class WorkItemRepository {
   /** Locks the work items of projects in these groups (id order, so lockers never deadlock). */
   async lockInGroups(groupIds: number[]): Promise<number[]> {
     if (groupIds.length === 0) return [];
-    // projects first: a ticket being created in the subtree (it bumps its project's iid) waits,
-    // and then resolves the new contact source; the same order as every other path
+    // projects first: a ticket being written in the subtree holds its project FOR SHARE, so this
+    // waits for it, and a ticket after it resolves the new contact source; the same order as
+    // every other path
     await this.em.query(
-      'SELECT id FROM projects WHERE group_id = ANY($1::int[]) ORDER BY id FOR SHARE',
+      'SELECT id FROM projects WHERE group_id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
       [groupIds],
     );
     const rows: { id: number }[] = await this.em.query(
@@ -101,14 +102,14 @@ export class WorkItemRepository {
     );
   }
 
-  /** One page of a project's work items, newest first. */
-  async list(projectId: number, beforeId: number | null, limit: number): Promise<WorkItem[]> {
+  /** One page of a project's work items, highest iid (newest) first. */
+  async list(projectId: number, beforeIid: number | null, limit: number): Promise<WorkItem[]> {
     const q = this.em
       .createQueryBuilder(WorkItem, 'w')
       .where('w.project_id = :projectId', { projectId })
-      .orderBy('w.id', 'DESC')
+      .orderBy('w.iid', 'DESC')
       .limit(limit);
-    if (beforeId !== null) q.andWhere('w.id < :beforeId', { beforeId });
+    if (beforeIid !== null) q.andWhere('w.iid < :beforeIid', { beforeIid });
     return q.getMany();
   }
 

@@ -72,7 +72,7 @@ async function snapshot() {
   const q = (sql: string) => api.db.dataSource.query(sql);
   return {
     groups: await q('SELECT id, parent_id, traversal_ids FROM groups ORDER BY id'),
-    projects: await q('SELECT id, group_id, last_work_item_iid FROM projects ORDER BY id'),
+    projects: await q('SELECT id, group_id FROM projects ORDER BY id'),
     workItems: await q('SELECT id, project_id, iid FROM work_items ORDER BY id'),
     contacts: await q('SELECT id, group_id, organization_id, email FROM contacts ORDER BY id'),
     organizations: await q('SELECT id, group_id, name FROM organizations ORDER BY id'),

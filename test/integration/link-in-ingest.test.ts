@@ -1,6 +1,7 @@
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
 import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
 import { JOBS } from '../../src/queue/jobs';
+import type { IngestWrite } from '../../src/repositories/inbound-ingest.repository';
 import { storeOne, ingestDeps } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -163,7 +164,116 @@ describe('linking contacts inside ingest', () => {
   });
 });
 
+function ticketWrite(
+  row: { inboundEmailId: string; outboxId: string },
+  projectId: number,
+  chainVersion: string,
+): IngestWrite {
+  return {
+    inboundEmailId: row.inboundEmailId,
+    outboxId: row.outboxId,
+    keys: { dedupeKey: `mid:${row.inboundEmailId}`, threadRoot: null },
+    reason: null,
+    target: {
+      kind: 'ticket',
+      projectId,
+      chainVersion,
+      title: 't',
+      description: '',
+      authorEmail: 'a@b.example',
+      replyKey: `key${row.inboundEmailId}`,
+    },
+    newParticipants: [{ email: 'a@b.example', role: 'from', outcome: 'unknown', contactId: null }],
+    decidedExisting: [],
+    linkContactIds: [],
+  };
+}
+
+/** A ticket written in a transaction that stays open until `commit` is called. */
+async function openTicket(projectId: number) {
+  const row = await storeOne(db.store, projectId, Buffer.from('From: a@b.example\r\n\r\nx'));
+  let commit!: () => void;
+  const gate = new Promise<void>((resolve) => (commit = resolve));
+  let written!: (iid: number | null) => void;
+  const wrote = new Promise<number | null>((resolve) => (written = resolve));
+  const done = db.store.transaction(async (repos) => {
+    const crm = await repos.ingest.linkContext({ projectId }, ['a@b.example']);
+    const result = await repos.ingest.write(ticketWrite(row, projectId, crm!.chainVersion));
+    written(result.kind === 'written' ? result.iid : null);
+    await gate;
+  });
+  return { wrote, commit, done };
+}
+
+/** Resolves once some other session waits for a lock. */
+async function someoneWaitsForALock(): Promise<void> {
+  for (;;) {
+    const [row] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (row.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const settled = <T>(p: Promise<T>) =>
+  Promise.race([p.then(() => 'settled'), new Promise((r) => setImmediate(() => r('pending')))]);
+
 describe('writing a ticket', () => {
+  it('does not wait for another ticket of the same project still being written', async () => {
+    const root = await seedGroup(db.store, 'lii-parallel');
+    const { project } = await seedProject(db.store, root.id);
+    const first = await openTicket(project.id);
+    expect(await first.wrote).toBe(1);
+    const second = await openTicket(project.id); // would wait for the first behind a row lock
+    expect(await second.wrote).toBe(2);
+    second.commit();
+    first.commit();
+    await Promise.all([first.done, second.done]);
+  });
+
+  it('makes a project transfer wait until it commits, and waits for one in progress', async () => {
+    const root = await seedGroup(db.store, 'lii-move');
+    const other = await seedGroup(db.store, 'lii-move-other');
+    const { project } = await seedProject(db.store, root.id);
+    const ticket = await openTicket(project.id);
+    await ticket.wrote;
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const moved = db.store.transaction(async (repos) => {
+      await repos.projects.moveToGroup(project, other.id);
+      await hold;
+    });
+    await someoneWaitsForALock();
+    expect(await settled(moved)).toBe('pending');
+    ticket.commit();
+    await ticket.done;
+
+    // the move now holds the project: the next ticket waits for it, then reads the new chain
+    const next = await openTicket(project.id);
+    await someoneWaitsForALock();
+    expect(await settled(next.wrote)).toBe('pending');
+    release();
+    await moved;
+    expect(await next.wrote).toBeNull(); // stale: it read the chain before the move
+    next.commit();
+    await next.done;
+  });
+
+  it('makes a group transfer wait for it', async () => {
+    const root = await seedGroup(db.store, 'lii-gmove');
+    const { project } = await seedProject(db.store, root.id);
+    const ticket = await openTicket(project.id);
+    await ticket.wrote;
+    const locked = db.store.transaction((repos) => repos.workItems.lockInGroups([root.id]));
+    await someoneWaitsForALock();
+    expect(await settled(locked)).toBe('pending');
+    ticket.commit();
+    await ticket.done;
+    await locked;
+  });
+
   it('writes nothing and says stale when the contact source changed after it was read', async () => {
     const root = await seedGroup(db.store, 'lii-stale');
     const other = await seedGroup(db.store, 'lii-stale-other');
@@ -173,26 +283,7 @@ describe('writing a ticket', () => {
       .transaction(async (repos) => {
         const crm = await repos.ingest.linkContext({ projectId: project.id }, ['a@b.example']);
         await db.store.repos.groups.setCrmSettings(root.id, true, other.id); // another connection
-        const written = await repos.ingest.write({
-          inboundEmailId: row.inboundEmailId,
-          outboxId: row.outboxId,
-          keys: { dedupeKey: 'mid:stale', threadRoot: null },
-          reason: null,
-          target: {
-            kind: 'ticket',
-            projectId: project.id,
-            chainVersion: crm!.chainVersion,
-            title: 't',
-            description: '',
-            authorEmail: 'a@b.example',
-            replyKey: 'stalekey',
-          },
-          newParticipants: [
-            { email: 'a@b.example', role: 'from', outcome: 'unknown', contactId: null },
-          ],
-          decidedExisting: [],
-          linkContactIds: [],
-        });
+        const written = await repos.ingest.write(ticketWrite(row, project.id, crm!.chainVersion));
         if (written.kind === 'stale') throw new Error('stale');
         return written;
       })
@@ -203,12 +294,9 @@ describe('writing a ticket', () => {
       [row.inboundEmailId],
     );
     expect(email).toEqual({ status: 'received', work_item_id: null });
-    const [p] = await db.dataSource.query('SELECT last_work_item_iid FROM projects WHERE id = $1', [
-      project.id,
-    ]);
-    expect(p.last_work_item_iid).toBe(0);
 
-    // the job runs again, reads the new source and creates the ticket
+    // the job runs again, reads the new source and creates the ticket: as iid 1, so the stale
+    // attempt used up no number
     const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
     expect(outcome).toMatchObject({
       kind: 'ticket_created',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type {
   ParticipantInput,
   PendingParticipant,
@@ -73,7 +74,7 @@ export async function ingestEmail(
   inboundEmailId: string,
   outboxId: string,
 ): Promise<IngestOutcome> {
-  const stored = await deps.store.run((repos) => repos.inboundEmails.findEnvelope(inboundEmailId));
+  const stored = await deps.store.run((repos) => repos.ingest.load(inboundEmailId));
   if (!stored || stored.status !== 'received') {
     await deps.store.run((repos) => repos.outbox.markProcessed(outboxId));
     return {
@@ -88,11 +89,10 @@ export async function ingestEmail(
     rcptTo: stored.rcptTo,
     messageId: stored.messageId,
   };
-  const parsed = await deps.store.run((repos) =>
-    repos.inboundEmails.withRaw(stored.id, stored.size, (raw) =>
-      parseEmail(raw, { timeoutMs: deps.parseTimeoutMs }),
-    ),
-  );
+  const parse = (raw: Buffer | Readable) => parseEmail(raw, { timeoutMs: deps.parseTimeoutMs });
+  const parsed = stored.raw
+    ? await parse(stored.raw)
+    : await deps.store.run((repos) => repos.inboundEmails.withRaw(stored.id, stored.size, parse));
   if (parsed.kind === 'unparseable')
     return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
   const email = parsed.email;

@@ -14,7 +14,6 @@ export async function createWorkItem(
 ): Promise<WorkItem> {
   return store.transaction(async (repos) => {
     await requireProjectRole(repos, actor, projectId, ACCESS_LEVELS.guest);
-    // the iid comes from the project row lock, as for tickets made from email
     const iid = await repos.projects.nextWorkItemIid(projectId);
     return repos.workItems.createByUser({
       projectId,
@@ -34,7 +33,8 @@ export async function listWorkItems(
 ): Promise<Page<WorkItem>> {
   return store.run(async (repos) => {
     await requireProjectRole(repos, actor, projectId, ACCESS_LEVELS.guest);
-    return toPage(await repos.workItems.list(projectId, page.cursor, page.limit + 1), page.limit);
+    const rows = await repos.workItems.list(projectId, page.cursor, page.limit + 1);
+    return toPage(rows, page.limit, (w) => w.iid);
   });
 }
 
