@@ -5,7 +5,7 @@ import type { CrmState } from '../../entities/organization.entity';
 import type { ContactMatch } from './contact.repository';
 import type { GroupCrmChain } from './group.repository';
 import { reasonText, STREAMED_RAW_BYTES } from './inbound-email.repository';
-import { queryPrepared, runPrepared, withClient } from './pg-client';
+import { runPrepared } from './pg-client';
 
 /** The CRM settings of every group from the top down to the project's group, as JSON. */
 const chainOfProject = (project: string): string => `(
@@ -39,6 +39,8 @@ export interface ThreadCandidates {
   /** An earlier email named by the references, stored but not processed yet. */
   pendingParent: string | null;
   byThreadRoot: number | null;
+  /** What linking a new ticket of the project to `ThreadLookup.emails` needs. */
+  ticketLinkContext: LinkContext | null;
 }
 
 export interface ThreadLookup {
@@ -49,6 +51,8 @@ export interface ThreadLookup {
   replyAddresses: { projectKey: string; replyKey: string }[];
   messageIds: string[];
   threadRoot: string | null;
+  /** The addresses a new ticket would link. */
+  emails: string[];
 }
 
 export interface ExistingParticipant {
@@ -118,10 +122,56 @@ export type WriteResult =
   | { kind: 'written'; workItemId: number; noteId: number | null; iid: number | null }
   | { kind: 'stale' };
 
-const LOCK_PROJECT = {
-  name: 'ingest_lock_project',
-  text: 'SELECT 1 FROM projects WHERE id = $1 FOR SHARE',
-};
+interface LinkContextRow {
+  chain: { groupId: number; sourceGroupId: number | null; enabled: boolean | null }[] | null;
+  contacts: { id: number; groupId: number; email: string; state: CrmState }[] | null;
+  participants: ExistingParticipant[] | null;
+}
+
+/**
+ * One row of LinkContextRow for the project (or, the project NULL, the work item's project), the
+ * emails and the work item's participants; the arguments are SQL expressions.
+ */
+const linkContextSql = (
+  project: string,
+  workItem: string,
+  emails: string,
+): string => `WITH chain AS (
+         SELECT t.gid AS group_id, t.depth, s.source_group_id, s.enabled
+           FROM projects p
+           JOIN groups g ON g.id = p.group_id
+          CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
+           LEFT JOIN group_crm_settings s ON s.group_id = t.gid
+          WHERE p.id = coalesce(${project}, (SELECT project_id FROM work_items WHERE id = ${workItem}))
+       )
+       SELECT
+         (SELECT json_agg(json_build_object('groupId', group_id, 'sourceGroupId', source_group_id,
+                                            'enabled', enabled) ORDER BY depth)
+            FROM chain) AS chain,
+         (SELECT json_agg(json_build_object('id', c.id, 'groupId', c.group_id,
+                                            'email', lower(c.email), 'state', c.state))
+            FROM contacts c
+           -- = ANY(ARRAY(…)), not IN (…): as a semi-join the planner seq-scanned 1M contacts
+           WHERE c.group_id = ANY(ARRAY(SELECT group_id FROM chain WHERE depth = 1
+                                        UNION SELECT source_group_id FROM chain))
+             AND lower(c.email) = ANY(array_cat(${emails}::text[], ARRAY(
+                   SELECT email::text FROM email_participants
+                    WHERE work_item_id = ${workItem} AND link_outcome IS NULL)))) AS contacts,
+         (SELECT json_agg(json_build_object('id', id, 'email', email, 'role', role,
+                                            'linkOutcome', link_outcome) ORDER BY id)
+            FROM email_participants WHERE work_item_id = ${workItem}) AS participants`;
+
+function toLinkContext(row: LinkContextRow | undefined): LinkContext | null {
+  const chain = row?.chain;
+  if (!chain || chain.length === 0) return null;
+  return {
+    chain: chain.map((c) => ({ groupId: c.groupId, sourceGroupId: c.sourceGroupId })),
+    crmEnabled: chain[chain.length - 1]!.enabled ?? true,
+    contacts: row.contacts ?? [],
+    participants: row.participants ?? [],
+    chainVersion: JSON.stringify(chain),
+  };
+}
 
 /** See InboundIngestRepository.write. */
 const WRITE = {
@@ -195,19 +245,27 @@ export class InboundIngestRepository {
   }
 
   /**
-   * Takes the conversation's advisory locks (sorted, so lockers never deadlock), then the email's
-   * row lock; returns its status (null when gone).
+   * Takes the project FOR SHARE (a project or group move waits for this email's ticket, and a
+   * ticket for a move in progress, while tickets never wait for each other), then the
+   * conversation's advisory locks (sorted, so lockers never deadlock), then the email's row lock;
+   * returns its status (null when gone). Every statement after this one sees a move wholly
+   * before or after this email.
    */
   async claim(id: string, projectId: number, lockKeys: string[]): Promise<InboundStatus | null> {
     const rows = await runPrepared<{ status: InboundStatus }>(
       this.em,
       {
         name: 'ingest_claim',
-        text: `SELECT status FROM inbound_emails
-        WHERE id = $1
-          AND (SELECT count(pg_advisory_xact_lock($2, h))
-                 FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($3::text[]) AS k ORDER BY 1) AS s) >= 0
-          FOR UPDATE`,
+        text: `WITH project AS (
+           SELECT id FROM projects WHERE id = $2 FOR SHARE
+         ), conversation AS (
+           SELECT count(pg_advisory_xact_lock($2, h)) AS n
+             FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($3::text[]) AS k ORDER BY 1) AS s
+            WHERE EXISTS (SELECT 1 FROM project)
+         )
+         SELECT status FROM inbound_emails
+          WHERE id = $1 AND (SELECT n FROM conversation) >= 0
+            FOR UPDATE`,
       },
       [id, projectId, lockKeys],
     );
@@ -221,6 +279,7 @@ export class InboundIngestRepository {
       by_message_ids: number | null;
       pending_parent: string | null;
       by_thread_root: number | null;
+      ticket_link_context: LinkContextRow | null;
     }>(
       this.em,
       {
@@ -243,7 +302,9 @@ export class InboundIngestRepository {
            ORDER BY id LIMIT 1) AS pending_parent,
          (SELECT work_item_id FROM inbound_emails
            WHERE project_id = $1 AND thread_root = $7 AND work_item_id IS NOT NULL
-           ORDER BY id LIMIT 1) AS by_thread_root`,
+           ORDER BY id LIMIT 1) AS by_thread_root,
+         (SELECT row_to_json(lc) FROM (${linkContextSql('$1', 'NULL::int', '$8')}) AS lc)
+           AS ticket_link_context`,
       },
       [
         q.projectId,
@@ -253,6 +314,7 @@ export class InboundIngestRepository {
         q.replyAddresses.map((r) => r.replyKey),
         q.messageIds,
         q.threadRoot,
+        q.emails,
       ],
     );
     const row = rows[0]!;
@@ -262,6 +324,7 @@ export class InboundIngestRepository {
       byMessageIds: row.by_message_ids,
       pendingParent: row.pending_parent,
       byThreadRoot: row.by_thread_root,
+      ticketLinkContext: toLinkContext(row.ticket_link_context ?? undefined),
     };
   }
 
@@ -277,51 +340,13 @@ export class InboundIngestRepository {
   ): Promise<LinkContext | null> {
     const projectId = 'projectId' in of ? of.projectId : null;
     const workItemId = 'workItemId' in of ? of.workItemId : null;
-    const rows = await runPrepared<{
-      chain: { groupId: number; sourceGroupId: number | null; enabled: boolean | null }[] | null;
-      contacts: { id: number; groupId: number; email: string; state: CrmState }[] | null;
-      participants: ExistingParticipant[] | null;
-    }>(
+    // planned per call: which contact index pays depends on how many groups and addresses
+    const rows = await runPrepared<LinkContextRow>(
       this.em,
-      {
-        // planned per call: which contact index pays depends on how many groups and addresses
-        text: `WITH chain AS (
-         SELECT t.gid AS group_id, t.depth, s.source_group_id, s.enabled
-           FROM projects p
-           JOIN groups g ON g.id = p.group_id
-          CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-           LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-          WHERE p.id = coalesce($1, (SELECT project_id FROM work_items WHERE id = $2))
-       )
-       SELECT
-         (SELECT json_agg(json_build_object('groupId', group_id, 'sourceGroupId', source_group_id,
-                                            'enabled', enabled) ORDER BY depth)
-            FROM chain) AS chain,
-         (SELECT json_agg(json_build_object('id', c.id, 'groupId', c.group_id,
-                                            'email', lower(c.email), 'state', c.state))
-            FROM contacts c
-           -- = ANY(ARRAY(…)), not IN (…): as a semi-join the planner seq-scanned 1M contacts
-           WHERE c.group_id = ANY(ARRAY(SELECT group_id FROM chain WHERE depth = 1
-                                        UNION SELECT source_group_id FROM chain))
-             AND lower(c.email) = ANY(array_cat($3::text[], ARRAY(
-                   SELECT email::text FROM email_participants
-                    WHERE work_item_id = $2 AND link_outcome IS NULL)))) AS contacts,
-         (SELECT json_agg(json_build_object('id', id, 'email', email, 'role', role,
-                                            'linkOutcome', link_outcome) ORDER BY id)
-            FROM email_participants WHERE work_item_id = $2) AS participants`,
-      },
+      { text: linkContextSql('$1', '$2', '$3') },
       [projectId, workItemId, emails],
     );
-    const row = rows[0];
-    const chain = row?.chain;
-    if (!chain || chain.length === 0) return null;
-    return {
-      chain: chain.map((c) => ({ groupId: c.groupId, sourceGroupId: c.sourceGroupId })),
-      crmEnabled: chain[chain.length - 1]!.enabled ?? true,
-      contacts: row.contacts ?? [],
-      participants: row.participants ?? [],
-      chainVersion: JSON.stringify(chain),
-    };
+    return toLinkContext(rows[0]);
   }
 
   /**
@@ -332,47 +357,39 @@ export class InboundIngestRepository {
   async write(w: IngestWrite): Promise<WriteResult> {
     const ticket = w.target.kind === 'ticket' ? w.target : null;
     const note = w.target.kind === 'note' ? w.target : null;
-    // a ticket holds its project FOR SHARE: tickets do not wait for each other, a project or
-    // group move waits for them and they for it. The write is sent right behind the lock (pg
-    // runs a client's queries in call order), so its chain check reads a snapshot taken under
-    // the lock: a move is wholly before or after this ticket
-    return withClient(this.em, async (client) => {
-      const locked = ticket
-        ? queryPrepared(client, LOCK_PROJECT, [ticket.projectId])
-        : Promise.resolve([]);
-      const written = queryPrepared<WriteRow>(client, WRITE, [
-        ticket?.projectId ?? null,
-        ticket?.chainVersion ?? null,
-        ticket?.title ?? null,
-        ticket?.description ?? null,
-        ticket?.authorEmail ?? null,
-        ticket?.replyKey ?? null,
-        note?.workItemId ?? null,
-        note?.body ?? null,
-        note?.authorEmail ?? null,
-        w.inboundEmailId,
-        w.newParticipants.map((p) => p.email),
-        w.newParticipants.map((p) => p.role),
-        w.newParticipants.map((p) => p.outcome),
-        w.newParticipants.map((p) => p.contactId),
-        w.decidedExisting.map((p) => p.id),
-        w.decidedExisting.map((p) => p.outcome),
-        w.decidedExisting.map((p) => p.contactId),
-        w.linkContactIds,
-        ticket ? 'ticket_created' : 'note_added',
-        reasonText(w.reason),
-        w.keys.dedupeKey,
-        w.keys.threadRoot,
-        w.outboxId,
-      ]);
-      const [, rows] = await Promise.all([locked, written]);
-      const row = rows[0]!;
-      if (row.work_item_id === null) {
-        if (!row.ok) return { kind: 'stale' };
-        throw new Error(`project ${ticket?.projectId} or work item ${note?.workItemId} is gone`);
-      }
-      return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
-    });
+    // the project is held FOR SHARE since `claim`, so the chain can only have changed through
+    // the CRM settings of a group, which this statement checks in a snapshot of its own
+    const rows = await runPrepared<WriteRow>(this.em, WRITE, [
+      ticket?.projectId ?? null,
+      ticket?.chainVersion ?? null,
+      ticket?.title ?? null,
+      ticket?.description ?? null,
+      ticket?.authorEmail ?? null,
+      ticket?.replyKey ?? null,
+      note?.workItemId ?? null,
+      note?.body ?? null,
+      note?.authorEmail ?? null,
+      w.inboundEmailId,
+      w.newParticipants.map((p) => p.email),
+      w.newParticipants.map((p) => p.role),
+      w.newParticipants.map((p) => p.outcome),
+      w.newParticipants.map((p) => p.contactId),
+      w.decidedExisting.map((p) => p.id),
+      w.decidedExisting.map((p) => p.outcome),
+      w.decidedExisting.map((p) => p.contactId),
+      w.linkContactIds,
+      ticket ? 'ticket_created' : 'note_added',
+      reasonText(w.reason),
+      w.keys.dedupeKey,
+      w.keys.threadRoot,
+      w.outboxId,
+    ]);
+    const row = rows[0]!;
+    if (row.work_item_id === null) {
+      if (!row.ok) return { kind: 'stale' };
+      throw new Error(`project ${ticket?.projectId} or work item ${note?.workItemId} is gone`);
+    }
+    return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
   }
 
   /**

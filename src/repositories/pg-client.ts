@@ -28,21 +28,14 @@ export interface PreparedStatement {
   text: string;
 }
 
-/** Runs a named prepared statement on this client; its rows. */
-export async function queryPrepared<R extends QueryResultRow>(
-  client: PoolClient,
-  statement: PreparedStatement,
-  values: unknown[],
-): Promise<R[]> {
-  const result = await client.query<R>({ name: statement.name, text: statement.text, values });
-  return result.rows;
-}
-
-/** Runs a named prepared statement on the EntityManager's connection; its rows. */
-export function runPrepared<R extends QueryResultRow>(
+/** Runs the statement on the EntityManager's connection; its rows. */
+export async function runPrepared<R extends QueryResultRow>(
   em: EntityManager,
   statement: PreparedStatement,
   values: unknown[],
 ): Promise<R[]> {
-  return withClient(em, (client) => queryPrepared<R>(client, statement, values));
+  const result = await withClient(em, (client) =>
+    client.query<R>({ name: statement.name, text: statement.text, values }),
+  );
+  return result.rows;
 }

@@ -189,7 +189,7 @@ function ticketWrite(
   };
 }
 
-/** A ticket written in a transaction that stays open until `commit` is called. */
+/** A ticket claimed and written, as ingest does, in a transaction left open until `commit`. */
 async function openTicket(projectId: number) {
   const row = await storeOne(db.store, projectId, Buffer.from('From: a@b.example\r\n\r\nx'));
   let commit!: () => void;
@@ -197,6 +197,7 @@ async function openTicket(projectId: number) {
   let written!: (iid: number | null) => void;
   const wrote = new Promise<number | null>((resolve) => (written = resolve));
   const done = db.store.transaction(async (repos) => {
+    await repos.ingest.claim(row.inboundEmailId, projectId, [`mid:${row.inboundEmailId}`]);
     const crm = await repos.ingest.linkContext({ projectId }, ['a@b.example']);
     const result = await repos.ingest.write(ticketWrite(row, projectId, crm!.chainVersion));
     written(result.kind === 'written' ? result.iid : null);
@@ -250,13 +251,14 @@ describe('writing a ticket', () => {
     ticket.commit();
     await ticket.done;
 
-    // the move now holds the project: the next ticket waits for it, then reads the new chain
+    // the move now holds the project: the next ticket waits for it at its claim, then reads the
+    // new chain (had it read the old one, its write would come back stale)
     const next = await openTicket(project.id);
     await someoneWaitsForALock();
     expect(await settled(next.wrote)).toBe('pending');
     release();
     await moved;
-    expect(await next.wrote).toBeNull(); // stale: it read the chain before the move
+    expect(await next.wrote).toBe(2);
     next.commit();
     await next.done;
   });

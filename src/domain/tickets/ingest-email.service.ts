@@ -4,7 +4,11 @@ import type {
   ParticipantInput,
   PendingParticipant,
 } from '../../repositories/email-participant.repository';
-import type { EmailKeys, ExistingParticipant } from '../../repositories/inbound-ingest.repository';
+import type {
+  EmailKeys,
+  ExistingParticipant,
+  LinkContext,
+} from '../../repositories/inbound-ingest.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import {
   decideWorkItemLinks,
@@ -104,6 +108,7 @@ export async function ingestEmail(
     dedupeKey: dedupeKeyOf(email, envelope.messageId),
     threadRoot: threadRootOf(envelope, email),
   };
+  const addresses = participantsOf(email, envelope);
   return deps.store.transaction(async (repos) => {
     const status = await repos.ingest.claim(envelope.id, envelope.projectId, [
       keys.dedupeKey,
@@ -121,6 +126,7 @@ export async function ingestEmail(
       replyAddresses: replyAddressesOf(deps.addressing, envelope.rcptTo),
       messageIds: parentIds(envelope, email),
       threadRoot: keys.threadRoot,
+      emails: addresses.map((a) => a.email),
     });
     if (found.earlier) {
       const outcome: IngestOutcome = {
@@ -136,47 +142,63 @@ export async function ingestEmail(
       });
       return outcome;
     }
+    const threadId = pickThread(envelope, found);
     return persist(
       repos,
       deps,
-      envelope,
-      outboxId,
-      keys,
-      email,
+      { envelope, outboxId, keys, email, addresses },
       classification.flags,
-      pickThread(envelope, found),
+      {
+        threadId,
+        ticketContext: found.ticketLinkContext,
+      },
     );
   });
+}
+
+/**
+ * The customer is Reply-To, else From, else Sender; only an envelope sender is left for
+ * header-less mail. From addresses that are not the customer are neither participants nor linked.
+ */
+function participantsOf(email: ParsedEmail, envelope: Envelope): ParticipantInput[] {
+  const sender = email.sender ?? normalizeAddress(envelope.mailFrom);
+  return [
+    ...(sender ? [{ email: sender, role: 'from' as const }] : []),
+    ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
+  ];
+}
+
+interface Claimed {
+  envelope: Envelope;
+  outboxId: string;
+  keys: EmailKeys;
+  email: ParsedEmail;
+  addresses: ParticipantInput[];
 }
 
 async function persist(
   repos: Repositories,
   deps: IngestDeps,
-  envelope: Envelope,
-  outboxId: string,
-  keys: EmailKeys,
-  email: ParsedEmail,
+  { envelope, outboxId, keys, email, addresses }: Claimed,
   flags: string[],
-  threadId: number | null,
+  target: { threadId: number | null; ticketContext: LinkContext | null },
 ): Promise<IngestOutcome> {
-  // the customer is Reply-To, else From, else Sender; only an envelope sender is left for
-  // header-less mail. From addresses that are not the customer are neither participants nor linked.
-  const sender = email.sender ?? normalizeAddress(envelope.mailFrom);
-  const addresses: ParticipantInput[] = [
-    ...(sender ? [{ email: sender, role: 'from' as const }] : []),
-    ...email.cc.map((address) => ({ email: address, role: 'cc' as const })),
-  ];
+  const { threadId } = target;
+  const sender = addresses.find((a) => a.role === 'from')?.email ?? null;
   const { kept, dropped } = applyAttachmentLimits(email.attachments, deps.attachmentLimits);
   const allFlags =
     dropped.length > 0 ? [...flags, `${dropped.length} attachment(s) dropped`] : flags;
 
   // a reply's work item is locked before its source is read, as link-contacts does; a new
-  // ticket's project only inside `write`, which checks the source read here still holds
+  // ticket's project has been held since the claim, and its source read with the candidates
   if (threadId !== null) await repos.workItemContacts.lockWorkItem(threadId);
-  const crm = await repos.ingest.linkContext(
-    threadId === null ? { projectId: envelope.projectId } : { workItemId: threadId },
-    addresses.map((a) => a.email),
-  );
+  const crm =
+    threadId === null
+      ? target.ticketContext
+      : await repos.ingest.linkContext(
+          { workItemId: threadId },
+          addresses.map((a) => a.email),
+        );
   if (!crm) throw new Error(`project ${envelope.projectId} or work item ${threadId} is gone`);
   const plan = planParticipants(crm.participants, addresses);
   const links = decideWorkItemLinks(
