@@ -1,6 +1,10 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
-import { abandonLinkContacts, linkContacts } from '../src/domain/crm/link-contacts.service';
+import {
+  abandonLinkContacts,
+  linkContacts,
+  linkedContactIds,
+} from '../src/domain/crm/link-contacts.service';
 import { JOBS, linkContactsPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
@@ -24,7 +28,7 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
       logLinkOutcomes(logger, workItemId, outcome.addresses);
       return {
         kind: outcome.kind,
-        linked: outcome.addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId),
+        linked: linkedContactIds(outcome),
       };
     },
     async giveUp(job: Job, reason: string) {

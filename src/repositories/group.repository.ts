@@ -13,7 +13,7 @@ export interface GroupCrmChain {
   crmEnabled: boolean;
 }
 
-interface ChainRow {
+export interface ChainRow {
   group_id: number;
   source_group_id: number | null;
   enabled: boolean | null;
@@ -155,9 +155,12 @@ export class GroupRepository {
   }
 }
 
-/** Settings of every group on the path root → g (ancestors from traversal_ids), root first. */
-function chainQuery(from: string, where: string): string {
-  return `SELECT t.gid AS group_id, s.source_group_id, s.enabled
+/**
+ * Settings of every group on the path root → g (ancestors from traversal_ids), root first, as
+ * ChainRow and its depth (1 for the top-level group).
+ */
+export function chainQuery(from: string, where: string): string {
+  return `SELECT t.gid AS group_id, s.source_group_id, s.enabled, t.depth
             FROM ${from}
             CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
             LEFT JOIN group_crm_settings s ON s.group_id = t.gid
@@ -165,7 +168,7 @@ function chainQuery(from: string, where: string): string {
            ORDER BY t.depth`;
 }
 
-function toChain(rows: ChainRow[]): GroupCrmChain | null {
+export function toChain(rows: ChainRow[]): GroupCrmChain | null {
   const own = rows[rows.length - 1];
   if (!own) return null;
   return {

@@ -250,14 +250,16 @@ export class InboundEmailRepository {
   }
 
   /**
-   * Hands the raw bytes to `use`: a small message as one buffer (one query), a large one as a
-   * stream through COPY, so it is never whole in memory.
+   * Hands the raw bytes to `use`: the ones already read (see InboundIngestRepository.load) or a
+   * small message as one buffer, a large one as a stream through COPY, so it is never whole in
+   * memory.
    */
   async withRaw<T>(
-    id: string,
-    size: number,
+    email: { id: string; size: number; raw?: Buffer | null },
     use: (raw: Buffer | Readable) => Promise<T>,
   ): Promise<T> {
+    const { id, size } = email;
+    if (email.raw) return use(email.raw);
     if (size <= STREAMED_RAW_BYTES) return use(await this.readRaw(id, size));
     if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
     return withByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`, use);

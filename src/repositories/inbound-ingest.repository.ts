@@ -3,19 +3,15 @@ import type { InboundStatus } from '../../entities/inbound-email.entity';
 import type { LinkOutcome, ParticipantRole } from '../../entities/email-participant.entity';
 import type { CrmState } from '../../entities/organization.entity';
 import type { ContactMatch } from './contact.repository';
-import type { GroupCrmChain } from './group.repository';
+import { chainQuery, toChain, type ChainRow, type GroupCrmChain } from './group.repository';
 import { reasonText, STREAMED_RAW_BYTES } from './inbound-email.repository';
 import { runPrepared } from './pg-client';
 
-/** The CRM settings of every group from the top down to the project's group, as JSON. */
-const chainOfProject = (project: string): string => `(
-  SELECT json_agg(json_build_object('groupId', t.gid, 'sourceGroupId', s.source_group_id,
-                                    'enabled', s.enabled) ORDER BY t.depth)
-    FROM projects p
-    JOIN groups g ON g.id = p.group_id
-   CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-    LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-   WHERE p.id = ${project})`;
+const PROJECT_GROUP = 'projects p JOIN groups g ON g.id = p.group_id';
+
+/** The project's CRM chain (chainQuery's rows, root first) as one JSON array. */
+const chainJson = (project: string): string =>
+  `(SELECT json_agg(c ORDER BY c.depth) FROM (${chainQuery(PROJECT_GROUP, `p.id = ${project}`)}) AS c)`;
 
 export interface IngestSubject {
   id: string;
@@ -25,7 +21,7 @@ export interface IngestSubject {
   rcptTo: string[];
   messageId: string | null;
   size: number;
-  /** Null above STREAMED_RAW_BYTES: read those with InboundEmailRepository.withRaw. */
+  /** Null above STREAMED_RAW_BYTES: InboundEmailRepository.withRaw streams those. */
   raw: Buffer | null;
 }
 
@@ -123,7 +119,7 @@ export type WriteResult =
   | { kind: 'stale' };
 
 interface LinkContextRow {
-  chain: { groupId: number; sourceGroupId: number | null; enabled: boolean | null }[] | null;
+  chain: ChainRow[] | null;
   contacts: { id: number; groupId: number; email: string; state: CrmState }[] | null;
   participants: ExistingParticipant[] | null;
 }
@@ -137,17 +133,10 @@ const linkContextSql = (
   workItem: string,
   emails: string,
 ): string => `WITH chain AS (
-         SELECT t.gid AS group_id, t.depth, s.source_group_id, s.enabled
-           FROM projects p
-           JOIN groups g ON g.id = p.group_id
-          CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-           LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-          WHERE p.id = coalesce(${project}, (SELECT project_id FROM work_items WHERE id = ${workItem}))
+         ${chainQuery(PROJECT_GROUP, `p.id = coalesce(${project}, (SELECT project_id FROM work_items WHERE id = ${workItem}))`)}
        )
        SELECT
-         (SELECT json_agg(json_build_object('groupId', group_id, 'sourceGroupId', source_group_id,
-                                            'enabled', enabled) ORDER BY depth)
-            FROM chain) AS chain,
+         (SELECT json_agg(c ORDER BY c.depth) FROM chain AS c) AS chain,
          (SELECT json_agg(json_build_object('id', c.id, 'groupId', c.group_id,
                                             'email', lower(c.email), 'state', c.state))
             FROM contacts c
@@ -162,14 +151,13 @@ const linkContextSql = (
             FROM email_participants WHERE work_item_id = ${workItem}) AS participants`;
 
 function toLinkContext(row: LinkContextRow | undefined): LinkContext | null {
-  const chain = row?.chain;
-  if (!chain || chain.length === 0) return null;
+  const crm = toChain(row?.chain ?? []);
+  if (!row || !crm) return null;
   return {
-    chain: chain.map((c) => ({ groupId: c.groupId, sourceGroupId: c.sourceGroupId })),
-    crmEnabled: chain[chain.length - 1]!.enabled ?? true,
+    ...crm,
     contacts: row.contacts ?? [],
     participants: row.participants ?? [],
-    chainVersion: JSON.stringify(chain),
+    chainVersion: JSON.stringify(row.chain),
   };
 }
 
@@ -177,7 +165,7 @@ function toLinkContext(row: LinkContextRow | undefined): LinkContext | null {
 const WRITE = {
   name: 'ingest_write',
   text: `WITH ok AS (
-         SELECT $2::jsonb IS NULL OR ${chainOfProject('$1')}::jsonb = $2::jsonb AS ok
+         SELECT $2::jsonb IS NULL OR ${chainJson('$1')}::jsonb = $2::jsonb AS ok
        ), w AS (
          INSERT INTO work_items
            (project_id, iid, title, description, author_email, service_desk, reply_key, state)

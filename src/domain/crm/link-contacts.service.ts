@@ -50,13 +50,13 @@ export type LinkDecision =
  * The outcome of every pending participant: `crm_disabled` for all when the work item's group
  * has CRM off, else decided against the contacts found in the resolved contact source.
  */
-export function decideWorkItemLinks(
+export async function decideWorkItemLinks(
   crm: { chain: AncestorSetting[]; crmEnabled: boolean },
   pending: PendingParticipant[],
-  contactsIn: (sourceGroupId: number) => ContactMatch[],
+  contactsIn: (sourceGroupId: number) => ContactMatch[] | Promise<ContactMatch[]>,
   addressing: ServiceDeskAddressing,
   maxLinks: number,
-): LinkDecision {
+): Promise<LinkDecision> {
   if (!crm.crmEnabled) {
     return {
       kind: 'crm_disabled',
@@ -64,7 +64,7 @@ export function decideWorkItemLinks(
     };
   }
   const sourceGroupId = resolveContactSource(crm.chain);
-  const contacts = contactsIn(sourceGroupId);
+  const contacts = await contactsIn(sourceGroupId);
   return {
     kind: 'linked',
     sourceGroupId,
@@ -97,14 +97,14 @@ export async function linkContacts(
       return { kind: 'skipped', reason: `work item ${workItemId} no longer exists` };
     }
     const pending = await repos.participants.listPending(workItemId);
-    const emails = pending.map((p) => p.email);
-    const contacts = crm.crmEnabled
-      ? await repos.contacts.findByEmails(resolveContactSource(crm.chain), emails)
-      : [];
-    const decision = decideWorkItemLinks(
+    const decision = await decideWorkItemLinks(
       crm,
       pending,
-      () => contacts,
+      (source) =>
+        repos.contacts.findByEmails(
+          source,
+          pending.map((p) => p.email),
+        ),
       deps.addressing,
       deps.maxContactsPerEmail,
     );

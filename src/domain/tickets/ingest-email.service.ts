@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type {
   ParticipantInput,
   PendingParticipant,
@@ -93,10 +92,11 @@ export async function ingestEmail(
     rcptTo: stored.rcptTo,
     messageId: stored.messageId,
   };
-  const parse = (raw: Buffer | Readable) => parseEmail(raw, { timeoutMs: deps.parseTimeoutMs });
-  const parsed = stored.raw
-    ? await parse(stored.raw)
-    : await deps.store.run((repos) => repos.inboundEmails.withRaw(stored.id, stored.size, parse));
+  const parsed = await deps.store.run((repos) =>
+    repos.inboundEmails.withRaw(stored, (raw) =>
+      parseEmail(raw, { timeoutMs: deps.parseTimeoutMs }),
+    ),
+  );
   if (parsed.kind === 'unparseable')
     return finish(deps, envelope, outboxId, { kind: 'failed', reason: parsed.reason });
   const email = parsed.email;
@@ -201,7 +201,7 @@ async function persist(
         );
   if (!crm) throw new Error(`project ${envelope.projectId} or work item ${threadId} is gone`);
   const plan = planParticipants(crm.participants, addresses);
-  const links = decideWorkItemLinks(
+  const links = await decideWorkItemLinks(
     crm,
     plan.pending,
     (source) => crm.contacts.filter((c) => c.groupId === source),
