@@ -37,6 +37,20 @@ const envelope = (projectIds: number[]) => ({
 
 const deps = () => ingestDeps(db.store);
 
+/** A message with an attachment of this size, accepted in `chunk`-byte pieces by a new project. */
+async function acceptLarge(path: string, attachmentBytes: number, chunk: number) {
+  const group = await seedGroup(db.store, path);
+  const { project } = await seedProject(db.store, group.id);
+  const big = largeMessage(attachmentBytes, `${path}-1@customer.example`);
+  const published: OutboxRow[] = [];
+  const [id] = await receiver(published).accept({
+    ...envelope([project.id]),
+    chunks: chunksOf(big.raw, chunk),
+    size: big.raw.length,
+  });
+  return { id: id!, outboxId: published[0]!.id, big };
+}
+
 describe('large messages, streamed through COPY instead of one buffer', () => {
   it('stores a chunked message byte-exact once per project, each copy with its outbox row', async () => {
     const group = await seedGroup(db.store, 'chunked');
@@ -123,20 +137,9 @@ describe('large messages, streamed through COPY instead of one buffer', () => {
   });
 
   it('ingests a large message read back as a stream: the attachment is stored byte-exact', async () => {
-    const group = await seedGroup(db.store, 'streamed');
-    const { project } = await seedProject(db.store, group.id);
-    const big = largeMessage(5 * 1024 * 1024, 'streamed-1@customer.example');
-    const [id] = await receiver().accept({
-      ...envelope([project.id]),
-      chunks: chunksOf(big.raw, 16_384),
-      size: big.raw.length,
-    });
-    const [outbox] = await db.dataSource.query(
-      "SELECT id::text FROM outbox WHERE payload->>'inboundEmailId' = $1",
-      [id],
-    );
+    const { id, outboxId, big } = await acceptLarge('streamed', 5 * 1024 * 1024, 16_384);
 
-    const outcome = await ingestEmail(deps(), id!, outbox.id);
+    const outcome = await ingestEmail(deps(), id, outboxId);
 
     expect(outcome.kind).toBe('ticket_created');
     const rows = await db.dataSource.query(
@@ -159,32 +162,25 @@ describe('large messages, streamed through COPY instead of one buffer', () => {
   });
 
   it('gives the connection back when a reader stops early or the parse deadline passes', async () => {
-    const group = await seedGroup(db.store, 'early');
-    const { project } = await seedProject(db.store, group.id);
-    const big = largeMessage(6 * 1024 * 1024, 'early-1@customer.example');
-    const [id] = await receiver().accept({
-      ...envelope([project.id]),
-      chunks: chunksOf(big.raw, 65_536),
-      size: big.raw.length,
-    });
+    const { id, big } = await acceptLarge('early', 6 * 1024 * 1024, 65_536);
     const repo = db.store.repos.inboundEmails;
 
     // more runs than the pool (4) has connections: a stuck COPY would hang the last ones
     for (let i = 0; i < 6; i++) {
-      const kind = await repo.withRaw(id!, big.raw.length, async (raw) => {
+      const kind = await repo.withRaw({ id, size: big.raw.length }, async (raw) => {
         expect(raw).toBeInstanceOf(Readable);
         return 'gave up';
       });
       expect(kind).toBe('gave up');
     }
-    const late = await repo.withRaw(id!, big.raw.length, (raw) =>
+    const late = await repo.withRaw({ id, size: big.raw.length }, (raw) =>
       parseEmail(raw, { timeoutMs: 1 }),
     );
     expect(late).toEqual({
       kind: 'unparseable',
       reason: 'cannot parse message: parser did not finish within 1 ms',
     });
-    const whole = await repo.withRaw(id!, big.raw.length, async (raw) => {
+    const whole = await repo.withRaw({ id, size: big.raw.length }, async (raw) => {
       const chunks: Buffer[] = [];
       for await (const chunk of raw) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);

@@ -48,7 +48,7 @@ async function relinkWithJob(workItemId: number) {
     workItemId,
     inboundEmailId: null,
   });
-  return linkContacts({ ...deps(), maxContactsPerEmail: MAX_LINKS }, workItemId, row.id);
+  return linkContacts(deps(), workItemId, row.id);
 }
 
 async function expectSameAsJob(outcome: Extract<IngestOutcome, { links: unknown }>) {
@@ -56,6 +56,14 @@ async function expectSameAsJob(outcome: Extract<IngestOutcome, { links: unknown 
   const byJob = await relinkWithJob(outcome.workItemId);
   expect(byJob).toEqual(outcome.links);
   expect(await linkState(outcome.workItemId)).toEqual(inIngest);
+  // and the job is idempotent: run again, it finds nothing open
+  const again = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
+    workItemId: outcome.workItemId,
+    inboundEmailId: null,
+  });
+  expect(await linkContacts(deps(), outcome.workItemId, again.id)).toMatchObject({
+    addresses: [],
+  });
   return inIngest;
 }
 
@@ -206,9 +214,9 @@ async function openTicket(projectId: number) {
   return { wrote, commit, done };
 }
 
-/** Resolves once some other session waits for a lock. */
+/** Resolves once some other session waits for a lock; fails after 10 s. */
 async function someoneWaitsForALock(): Promise<void> {
-  for (;;) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     const [row] = await db.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
@@ -216,6 +224,7 @@ async function someoneWaitsForALock(): Promise<void> {
     if (row.n > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  throw new Error('no session waited for a lock within 10 s');
 }
 
 const settled = <T>(p: Promise<T>) =>

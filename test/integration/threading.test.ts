@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed';
+import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeInbound, storeOne } from '../support/inbound';
+import { ingestDeps, storeInbound, storeOne } from '../support/inbound';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ afterAll(async () => {
 });
 
 const limits = { maxCount: 2, maxTotalBytes: 1000 };
-const deps = () => ({
-  store: db.store,
-  addressing: ADDRESSING,
-  attachmentLimits: limits,
-  maxContactsPerEmail: 25,
-});
+const deps = () => ingestDeps(db.store, { attachmentLimits: limits });
 
 async function store(projectId: number, rcpt: string, lines: string[]) {
   const raw = Buffer.from(lines.join('\r\n'));
