@@ -37,6 +37,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       // a dead server must not leave queries hanging until the OS gives up on the socket
       keepAlive: true,
       query_timeout: 60_000,
+      // JIT compiles any plan estimated past jit_above_cost on every execution: tens of ms for
+      // desk's statements, which run in a fraction of one (PGOPTIONS, which this replaces, kept)
+      options: [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' '),
     },
   });
 }
