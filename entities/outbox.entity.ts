@@ -20,6 +20,10 @@ export class Outbox {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 
+  /** The BullMQ job it was last published in; one job may carry several rows. */
+  @Column({ name: 'job_id', type: 'varchar', length: 64, nullable: true })
+  jobId: string | null;
+
   /** Set in the same transaction as the job's effect: the sweeper never republishes done work. */
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;

@@ -1,14 +1,25 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
 import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
-import { ingestEmail, markIngestFailed } from '../src/domain/tickets/ingest-email.service';
-import { ingestEmailPayload, JOBS } from '../src/queue/jobs';
+import { DeskError } from '../src/domain/errors';
+import {
+  ingestEmail,
+  markIngestFailed,
+  type IngestDeps,
+} from '../src/domain/tickets/ingest-email.service';
+import type { Logger } from '../src/logger';
+import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
 
+/**
+ * Ingests a job's emails one after another (so two of one conversation keep their order). An
+ * email that cannot be ingested is recorded at once; one that may succeed later makes the job
+ * retry, and the emails already done are then skipped.
+ */
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
-  const deps = {
+  const deps: IngestDeps = {
     store: ctx.store,
     addressing: ctx.addressing,
     attachmentLimits: {
@@ -20,29 +31,73 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: JOBS.ingestEmail,
     async process(job: Job) {
-      const { inboundEmailId, outboxId } = ingestEmailPayload.parse(job.data);
-      const outcome = await ingestEmail(deps, inboundEmailId, outboxId);
-      if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added') {
-        logger.info(
-          { inboundEmailId, ...outcome },
-          `inbound email ${inboundEmailId}: ${outcome.kind}`,
-        );
-        return outcome;
+      const { emails } = ingestEmailJob.parse(job.data);
+      const results: unknown[] = [];
+      const retry: { inboundEmailId: string; err: unknown }[] = [];
+      for (const email of emails) {
+        try {
+          results.push(await ingestOne(deps, logger, email));
+        } catch (err) {
+          if (!(err instanceof DeskError) || err.temporary) {
+            retry.push({ inboundEmailId: email.inboundEmailId, err });
+            continue;
+          }
+          const attempts = job.attemptsMade + 1;
+          await markIngestFailed(
+            ctx.store,
+            { ...email, attempts },
+            `${err.message} (after ${attempts} attempts)`,
+          );
+          logger.error(
+            { inboundEmailId: email.inboundEmailId, reason: err.message },
+            'inbound email failed',
+          );
+          results.push({ inboundEmailId: email.inboundEmailId, kind: 'failed' });
+        }
       }
-      const { links, ...done } = outcome;
-      const linked = linkedContactIds(links);
-      logger.info(
-        { inboundEmailId, ...done, linked },
-        `inbound email ${inboundEmailId}: ${outcome.kind}`,
-      );
-      logLinkOutcomes(logger, outcome.workItemId, links.addresses);
-      return { ...done, links: links.kind, linked };
+      if (retry.length > 0) throw retryError(retry);
+      return results;
     },
     async giveUp(job: Job, reason: string) {
-      const payload = ingestEmailPayload.safeParse(job.data);
+      const payload = ingestEmailJob.safeParse(job.data);
       if (!payload.success) return;
-      await markIngestFailed(ctx.store, { ...payload.data, attempts: job.attemptsMade }, reason);
-      logger.error({ inboundEmailId: payload.data.inboundEmailId, reason }, 'inbound email failed');
+      for (const email of payload.data.emails) {
+        const marked = await markIngestFailed(
+          ctx.store,
+          { ...email, attempts: job.attemptsMade },
+          reason,
+        );
+        if (marked)
+          logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
+      }
     },
   };
+}
+
+async function ingestOne(deps: IngestDeps, logger: Logger, email: IngestEmailPayload) {
+  const { inboundEmailId } = email;
+  const outcome = await ingestEmail(deps, inboundEmailId, email.outboxId);
+  if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added') {
+    logger.info({ inboundEmailId, ...outcome }, `inbound email ${inboundEmailId}: ${outcome.kind}`);
+    return { inboundEmailId, kind: outcome.kind };
+  }
+  const { links, ...done } = outcome;
+  const linked = linkedContactIds(links);
+  logger.info(
+    { inboundEmailId, ...done, linked },
+    `inbound email ${inboundEmailId}: ${outcome.kind}`,
+  );
+  logLinkOutcomes(logger, outcome.workItemId, links.addresses);
+  return { inboundEmailId, kind: outcome.kind, workItemId: outcome.workItemId, linked };
+}
+
+/** Only an outage leaves the emails to the sweeper when retries run out; anything else is recorded. */
+function retryError(retry: { inboundEmailId: string; err: unknown }[]): unknown {
+  const first = retry[0]!.err;
+  if (retry.every((r) => r.err instanceof DeskError && r.err.temporary)) return first;
+  if (retry.length === 1) return first;
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  return new Error(
+    retry.map((r) => `inbound email ${r.inboundEmailId}: ${message(r.err)}`).join('; '),
+  );
 }

@@ -5,6 +5,7 @@ import { InboundDedupeKey1795651300000 } from './migrations/1795651300000-Inboun
 import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795651400000-DeferrableContactOrganizationKey';
 import { InboundThreadRoot1795651500000 } from './migrations/1795651500000-InboundThreadRoot';
 import { WorkItemIidSequences1795651600000 } from './migrations/1795651600000-WorkItemIidSequences';
+import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   DeferrableContactOrganizationKey1795651400000,
   InboundThreadRoot1795651500000,
   WorkItemIidSequences1795651600000,
+  OutboxJobId1795651700000,
 ];
 
 export interface DataSourceOptions {

@@ -16,6 +16,12 @@ export const ingestEmailPayload = z.object({
 });
 export type IngestEmailPayload = z.infer<typeof ingestEmailPayload>;
 
+/** One ingest job carries the emails published together; earlier desks queued one per job. */
+export const ingestEmailJob = z.union([
+  z.object({ emails: z.array(ingestEmailPayload).min(1) }),
+  ingestEmailPayload.transform((email) => ({ emails: [email] })),
+]);
+
 export const linkContactsPayload = z.object({
   outboxId,
   workItemId: z.number().int().positive(),
@@ -23,5 +29,51 @@ export const linkContactsPayload = z.object({
 });
 export type LinkContactsPayload = z.infer<typeof linkContactsPayload>;
 
-/** BullMQ refuses integer job ids; the prefix also tells an operator where a job came from. */
-export const jobIdOf = (outboxRowId: string): string => `outbox-${outboxRowId}`;
+/**
+ * BullMQ refuses integer job ids; the prefix also tells an operator where a job came from. A job
+ * of several rows is named by its first and last.
+ */
+export const jobIdOf = (outboxRowIds: string[]): string => {
+  const first = outboxRowIds[0];
+  const last = outboxRowIds[outboxRowIds.length - 1];
+  if (first === undefined) throw new Error('a job needs at least one outbox row');
+  return first === last ? `outbox-${first}` : `outbox-${first}-${last}`;
+};
+
+export interface PlannedJob {
+  name: string;
+  jobId: string;
+  data: Record<string, unknown>;
+  outboxIds: string[];
+}
+
+/**
+ * The jobs for committed outbox rows of one queue: ingest rows in order, up to `ingestBatch` per
+ * job (one job's Redis round trips then serve them all); any other job, one per row.
+ */
+export function planJobs(
+  queue: JobName,
+  rows: { id: string; jobName: string; payload: Record<string, unknown> }[],
+  ingestBatch: number,
+): PlannedJob[] {
+  if (queue !== JOBS.ingestEmail) {
+    return rows.map((r) => ({
+      name: r.jobName,
+      jobId: jobIdOf([r.id]),
+      data: { ...r.payload, outboxId: r.id },
+      outboxIds: [r.id],
+    }));
+  }
+  const jobs: PlannedJob[] = [];
+  for (let i = 0; i < rows.length; i += ingestBatch) {
+    const batch = rows.slice(i, i + ingestBatch);
+    const outboxIds = batch.map((r) => r.id);
+    jobs.push({
+      name: batch[0]!.jobName,
+      jobId: jobIdOf(outboxIds),
+      data: { emails: batch.map((r) => ({ ...r.payload, outboxId: r.id })) },
+      outboxIds,
+    });
+  }
+  return jobs;
+}

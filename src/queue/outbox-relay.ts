@@ -4,13 +4,15 @@ import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import type { QueueSet } from './connection';
-import { jobIdOf, type JobName } from './jobs';
+import { jobIdOf, planJobs, type JobName } from './jobs';
 
 export interface RelaySettings {
   prefix: string;
   sweepIntervalMs: number;
   /** A published job still unprocessed after this long is offered to BullMQ again. */
   republishAfterMs: number;
+  /** Most emails in one ingest job (INGEST_JOB_BATCH_MAX). */
+  ingestBatch: number;
 }
 
 const BATCH = 500;
@@ -20,7 +22,8 @@ const UNPUBLISHED_GRACE_MS = 1000;
 /**
  * Moves committed outbox rows into BullMQ. `publish` runs right after a commit; the sweeper
  * republishes what was missed, and everything unfinished when Redis lost its data (detected by a
- * marker key that only a data loss removes). Job ids are outbox ids, so a repeat add is a no-op.
+ * marker key that only a data loss removes). Job ids are made of outbox ids, so a repeat add is a
+ * no-op, and each row records its job's id for the sweeper.
  */
 export class OutboxRelay {
   private pending: OutboxRow[] = [];
@@ -60,35 +63,43 @@ export class OutboxRelay {
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
-    const sent: string[] = [];
+    const sent: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
+      const jobs = planJobs(queue.name as JobName, group, this.settings.ingestBatch);
       await queue.addBulk(
-        group.map((r) => ({
-          name: r.jobName,
-          data: { ...r.payload, outboxId: r.id },
-          opts: { jobId: jobIdOf(r.id) },
-        })),
+        jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })),
       );
-      sent.push(...group.map((r) => r.id));
+      for (const j of jobs) sent.push(...j.outboxIds.map((id) => ({ id, jobId: j.jobId })));
     }
     await this.store.run((repos) => repos.outbox.markPublished(sent));
   }
 
   /**
    * For rows published long ago and still unfinished: a job that used up its retries (a long
-   * database outage) is retried, one that is gone is added again, one still queued is left alone.
+   * database outage) is retried; rows whose job is gone, or finished without them, are published
+   * again; a job still queued or running is left alone.
    */
   private async resend(rows: OutboxRow[]): Promise<void> {
     const missing: OutboxRow[] = [];
+    const waiting: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
+      const byJob = new Map<string, OutboxRow[]>();
       for (const row of group) {
-        const job = await queue.getJob(jobIdOf(row.id));
-        if (!job) missing.push(row);
-        else if (await job.isFailed()) await job.retry('failed');
+        const jobId = row.jobId ?? jobIdOf([row.id]);
+        byJob.set(jobId, [...(byJob.get(jobId) ?? []), row]);
+      }
+      for (const [jobId, members] of byJob) {
+        const state = await queue.getJobState(jobId);
+        if (state === 'unknown' || state === 'completed') {
+          missing.push(...members);
+          continue;
+        }
+        if (state === 'failed') await (await queue.getJob(jobId))?.retry('failed');
+        waiting.push(...members.map((r) => ({ id: r.id, jobId })));
       }
     }
     await this.send(missing);
-    await this.store.run((repos) => repos.outbox.markPublished(rows.map((r) => r.id)));
+    await this.store.run((repos) => repos.outbox.markPublished(waiting));
   }
 
   private byQueue(rows: OutboxRow[]): Map<Queue, OutboxRow[]> {

@@ -5,6 +5,8 @@ export interface OutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
+  /** The job it was last published in (several rows may share one); null before that. */
+  jobId: string | null;
 }
 
 interface RawRow {
@@ -12,6 +14,7 @@ interface RawRow {
   queue: string;
   job_name: string;
   payload: Record<string, unknown>;
+  job_id: string | null;
 }
 
 const toRow = (r: RawRow): OutboxRow => ({
@@ -19,24 +22,29 @@ const toRow = (r: RawRow): OutboxRow => ({
   queue: r.queue,
   jobName: r.job_name,
   payload: r.payload,
+  jobId: r.job_id ?? null,
 });
+
+const COLUMNS = 'id, queue, job_name, payload, job_id';
 
 export class OutboxRepository {
   constructor(private readonly em: EntityManager) {}
 
   async add(queue: string, jobName: string, payload: Record<string, unknown>): Promise<OutboxRow> {
     const rows: RawRow[] = await this.em.query(
-      'INSERT INTO outbox (queue, job_name, payload) VALUES ($1, $2, $3) RETURNING id, queue, job_name, payload',
+      `INSERT INTO outbox (queue, job_name, payload) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
       [queue, jobName, payload],
     );
     return toRow(rows[0] as RawRow);
   }
 
-  async markPublished(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.em.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
-      ids,
-    ]);
+  async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.em.query(
+      `UPDATE outbox o SET published_at = now(), job_id = p.job_id
+         FROM unnest($1::bigint[], $2::text[]) AS p (id, job_id) WHERE o.id = p.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.jobId)],
+    );
   }
 
   async markProcessed(id: string): Promise<void> {
@@ -56,7 +64,7 @@ export class OutboxRepository {
     limit: number,
   ): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
-      `SELECT id, queue, job_name, payload FROM outbox
+      `SELECT ${COLUMNS} FROM outbox
         WHERE processed_at IS NULL
           AND ((published_at IS NULL AND created_at < now() - make_interval(secs => $1 / 1000.0))
             OR ($2::int IS NOT NULL AND published_at < now() - make_interval(secs => $2 / 1000.0)))
@@ -68,7 +76,7 @@ export class OutboxRepository {
 
   async findUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
-      `SELECT id, queue, job_name, payload FROM outbox
+      `SELECT ${COLUMNS} FROM outbox
         WHERE processed_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
       [afterId, limit],
     );

@@ -25,4 +25,10 @@ export function storedEnvelope(message: Envelope): Envelope {
 
 /** The committed ingest jobs of an accepted message, for the relay. */
 export const outboxRowsOf = (rows: AcceptedRow[]): OutboxRow[] =>
-  rows.map((r) => ({ id: r.outboxId, queue: r.queue, jobName: r.jobName, payload: r.payload }));
+  rows.map((r) => ({
+    id: r.outboxId,
+    queue: r.queue,
+    jobName: r.jobName,
+    payload: r.payload,
+    jobId: null,
+  }));

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'bullmq';
 import { createRootLogger } from '../../src/logger';
-import { createProducerRedis, createQueues } from '../../src/queue/connection';
+import { createProducerRedis, createQueues, createWorkerRedis } from '../../src/queue/connection';
 import { jobIdOf, JOBS } from '../../src/queue/jobs';
 import { OutboxRelay } from '../../src/queue/outbox-relay';
 import { Store, type Repositories } from '../../src/repositories/store';
 import { REDIS_URL } from '../support/services';
-import { clearQueuePrefix } from '../support/test-desk';
+import { clearQueuePrefix, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -31,8 +32,8 @@ class FlushAfterPublish extends Store {
     return super.run((repos) => {
       const outbox = repos.outbox;
       const wrapped = Object.create(outbox) as typeof outbox;
-      wrapped.markPublished = async (ids: string[]) => {
-        await outbox.markPublished(ids);
+      wrapped.markPublished = async (rows) => {
+        await outbox.markPublished(rows);
         if (this.armed) {
           this.armed = false;
           await clearQueuePrefix(prefix);
@@ -50,6 +51,7 @@ describe('outbox relay', () => {
       prefix,
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 300_000,
+      ingestBatch: 8,
     });
     const row = await store.repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, {
       inboundEmailId: '1',
@@ -58,13 +60,100 @@ describe('outbox relay', () => {
 
     store.armed = true; // the first sweep republishes the row, then Redis is wiped
     await relay.sweep();
-    expect(await queue.getJob(jobIdOf(row.id))).toBeUndefined();
+    expect(await queue.getJob(jobIdOf([row.id]))).toBeUndefined();
 
     await relay.sweep(); // must notice the loss again instead of trusting a stale marker
-    expect((await queue.getJob(jobIdOf(row.id)))?.data).toEqual({
-      inboundEmailId: '1',
-      outboxId: row.id,
+    expect((await queue.getJob(jobIdOf([row.id])))?.data).toEqual({
+      emails: [{ inboundEmailId: '1', outboxId: row.id }],
     });
     await relay.stop();
+  });
+});
+
+describe('outbox relay jobs', () => {
+  const relayWith = (store: Store) =>
+    new OutboxRelay(store, queues, redis, createRootLogger('silent'), {
+      prefix,
+      sweepIntervalMs: 1_000_000,
+      republishAfterMs: 100,
+      ingestBatch: 4,
+    });
+  const addIngest = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        db.store.repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, {
+          inboundEmailId: String(1000 + i),
+        }),
+      ),
+    ).then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
+  const jobIdsOf = async (ids: string[]) =>
+    (
+      await db.dataSource.query('SELECT job_id FROM outbox WHERE id = ANY($1) ORDER BY id', [ids])
+    ).map((r: { job_id: string | null }) => r.job_id);
+
+  it('publishes ingest rows in jobs of up to the batch size and records each row’s job', async () => {
+    const relay = relayWith(db.store);
+    const rows = await addIngest(6);
+    const link = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
+      workItemId: 1,
+      inboundEmailId: null,
+    });
+    relay.publish([...rows, link]);
+    await relay.stop();
+
+    const ids = rows.map((r) => r.id);
+    const first = jobIdOf(ids.slice(0, 4));
+    const second = jobIdOf(ids.slice(4));
+    expect(first).toBe(`outbox-${ids[0]}-${ids[3]}`);
+    expect(await jobIdsOf(ids)).toEqual([first, first, first, first, second, second]);
+    const job = await queues.get(JOBS.ingestEmail)!.getJob(first);
+    expect(job?.data).toEqual({
+      emails: rows
+        .slice(0, 4)
+        .map((r) => ({ inboundEmailId: r.payload.inboundEmailId, outboxId: r.id })),
+    });
+    expect((await queues.get(JOBS.linkContacts)!.getJob(jobIdOf([link.id])))?.data).toEqual({
+      workItemId: 1,
+      inboundEmailId: null,
+      outboxId: link.id,
+    });
+    expect(await jobIdsOf([link.id])).toEqual([jobIdOf([link.id])]);
+  });
+
+  it('republishes rows whose job is gone or finished without them, and leaves a queued job alone', async () => {
+    const relay = relayWith(db.store);
+    const queue = queues.get(JOBS.ingestEmail)!;
+    const [gone, finished, queued] = await addIngest(3);
+    // a job that completed (for other rows) still holds the id this row was published under
+    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-finished' });
+    const connection = createWorkerRedis(REDIS_URL);
+    const worker = new Worker(JOBS.ingestEmail, async () => 'ok', { connection, prefix });
+    await waitFor('the other job to complete', async () =>
+      (await queue.getJobState('outbox-finished')) === 'completed' ? true : null,
+    );
+    await worker.close();
+    connection.disconnect();
+    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-queued' });
+    await db.dataSource.query(
+      `UPDATE outbox SET published_at = now() - interval '1 minute',
+              job_id = CASE id WHEN $1 THEN 'outbox-gone' WHEN $2 THEN 'outbox-finished' ELSE 'outbox-queued' END
+        WHERE id = ANY($3)`,
+      [gone!.id, finished!.id, [gone!.id, finished!.id, queued!.id]],
+    );
+
+    // the earlier tests' rows are not this test's business
+    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id <> ALL($1)', [
+      [gone!.id, finished!.id, queued!.id],
+    ]);
+    expect(await relay.sweep()).toBe(3);
+    await relay.stop();
+    const again = jobIdOf([gone!.id, finished!.id]);
+    expect(await jobIdsOf([gone!.id, finished!.id, queued!.id])).toEqual([
+      again,
+      again,
+      'outbox-queued',
+    ]);
+    expect((await queue.getJob(again))?.data.emails).toHaveLength(2);
+    expect(await queue.getJobState('outbox-queued')).toBe('waiting');
   });
 });

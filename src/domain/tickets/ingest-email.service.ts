@@ -292,18 +292,22 @@ async function finish(
   return outcome;
 }
 
-/** Marks an email failed once a job has used up its retries, so it is visible and reprocessable. */
+/**
+ * Marks an email failed once a job has used up its retries, so it is visible and reprocessable;
+ * false when it had been dealt with already.
+ */
 export async function markIngestFailed(
   store: Store,
   job: { inboundEmailId: string; outboxId: string; attempts: number },
   reason: string,
-): Promise<void> {
-  await store.transaction(async (repos) => {
-    await repos.inboundEmails.setOutcome(job.inboundEmailId, {
+): Promise<boolean> {
+  return store.transaction(async (repos) => {
+    const marked = await repos.inboundEmails.setOutcome(job.inboundEmailId, {
       status: 'failed',
       reason,
       attempts: job.attempts,
     });
     await repos.outbox.markProcessed(job.outboxId);
+    return marked;
   });
 }

@@ -1,0 +1,152 @@
+import type { Job } from 'bullmq';
+import type { AppContext } from '../../src/app/context';
+import { DatabaseUnavailableError, UnprocessableError } from '../../src/domain/errors';
+import { createRootLogger } from '../../src/logger';
+import { Store, type Repositories } from '../../src/repositories/store';
+import { ingestEmailWorker } from '../../workers/ingest-email.worker';
+import { storeOne } from '../support/inbound';
+import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
+import { testConfig } from '../support/test-desk';
+import { createTestDb, type TestDb } from '../support/test-db';
+
+/** A Store whose load of a chosen email throws, as long as `failures` holds it. */
+class FailingLoads extends Store {
+  readonly failures = new Map<string, () => Error>();
+
+  override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return super.run((repos) => {
+      const ingest = Object.create(repos.ingest) as typeof repos.ingest;
+      ingest.load = async (id) => {
+        const fail = this.failures.get(id);
+        if (fail) throw fail();
+        return repos.ingest.load(id);
+      };
+      return fn({ ...repos, ingest });
+    });
+  }
+}
+
+let db: TestDb;
+let store: FailingLoads;
+let worker: ReturnType<typeof ingestEmailWorker>;
+let projectId: number;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  store = new FailingLoads(db.dataSource);
+  const ctx = {
+    store,
+    addressing: ADDRESSING,
+    config: testConfig(db.url),
+    logger: createRootLogger('silent'),
+  } as unknown as AppContext;
+  worker = ingestEmailWorker(ctx);
+  const group = await seedGroup(db.store, 'batch');
+  projectId = (await seedProject(db.store, group.id)).project.id;
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function stored(lines: string[]) {
+  const row = await storeOne(db.store, projectId, Buffer.from(lines.join('\r\n')));
+  return { inboundEmailId: row.inboundEmailId, outboxId: row.outboxId };
+}
+
+const jobOf = (emails: { inboundEmailId: string; outboxId: string }[], attemptsMade = 0) =>
+  ({ id: 'test', data: { emails }, attemptsMade }) as unknown as Job;
+
+async function statusOf(ids: string[]) {
+  const rows: { id: string; status: string; reason: string | null }[] = await db.dataSource.query(
+    'SELECT id::text, status, reason FROM inbound_emails WHERE id = ANY($1) ORDER BY id',
+    [ids],
+  );
+  return rows.map((r) => [r.status, r.reason]);
+}
+
+const openOutbox = async (ids: string[]) =>
+  Number(
+    (
+      await db.dataSource.query(
+        'SELECT count(*) AS n FROM outbox WHERE id = ANY($1) AND processed_at IS NULL',
+        [ids],
+      )
+    )[0].n,
+  );
+
+describe('an ingest job of several emails', () => {
+  it('runs them in order, so a reply in the same job lands on the ticket just made', async () => {
+    const first = await stored([
+      'From: ann@customer.example',
+      'Message-ID: <batch-1@customer.example>',
+      'Subject: printer',
+      '',
+      'it jams',
+    ]);
+    const reply = await stored([
+      'From: ann@customer.example',
+      'Message-ID: <batch-2@customer.example>',
+      'In-Reply-To: <batch-1@customer.example>',
+      'Subject: Re: printer',
+      '',
+      'still jams',
+    ]);
+    const results = (await worker.process(jobOf([first, reply]))) as { kind: string }[];
+    expect(results.map((r) => r.kind)).toEqual(['ticket_created', 'note_added']);
+    expect(await openOutbox([first.outboxId, reply.outboxId])).toBe(0);
+  });
+
+  it('records an email that cannot be ingested at once and goes on with the others', async () => {
+    const bad = await stored(['From: a@x.example', 'Subject: one', '', 'x']);
+    const good = await stored(['From: b@x.example', 'Subject: two', '', 'y']);
+    store.failures.set(bad.inboundEmailId, () => new UnprocessableError('refused by a rule'));
+    try {
+      const results = (await worker.process(jobOf([bad, good]))) as { kind: string }[];
+      expect(results.map((r) => r.kind)).toEqual(['failed', 'ticket_created']);
+    } finally {
+      store.failures.clear();
+    }
+    expect(await statusOf([bad.inboundEmailId, good.inboundEmailId])).toEqual([
+      ['failed', 'refused by a rule (after 1 attempts)'],
+      ['ticket_created', null],
+    ]);
+    expect(await openOutbox([bad.outboxId, good.outboxId])).toBe(0);
+  });
+
+  it('retries the job for an email that may succeed later, skipping the ones done', async () => {
+    const done = await stored(['From: c@x.example', 'Subject: three', '', 'z']);
+    const later = await stored(['From: d@x.example', 'Subject: four', '', 'w']);
+    store.failures.set(later.inboundEmailId, () => new DatabaseUnavailableError());
+    await expect(worker.process(jobOf([done, later]))).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+    expect(await statusOf([done.inboundEmailId, later.inboundEmailId])).toEqual([
+      ['ticket_created', null],
+      ['received', null],
+    ]);
+    store.failures.clear();
+    const retried = (await worker.process(jobOf([done, later], 1))) as { kind: string }[];
+    expect(retried.map((r) => r.kind)).toEqual(['skipped', 'ticket_created']);
+    expect(await openOutbox([done.outboxId, later.outboxId])).toBe(0);
+  });
+
+  it('when it gives up, marks failed only the emails still waiting', async () => {
+    const done = await stored(['From: e@x.example', 'Subject: five', '', 'v']);
+    const stuck = await stored(['From: f@x.example', 'Subject: six', '', 'u']);
+    store.failures.set(stuck.inboundEmailId, () => new Error('bug: boom'));
+    await expect(worker.process(jobOf([done, stuck]))).rejects.toThrow('bug: boom');
+    store.failures.clear();
+    await worker.giveUp(jobOf([done, stuck], 4), 'bug: boom (after 4 attempts)');
+    expect(await statusOf([done.inboundEmailId, stuck.inboundEmailId])).toEqual([
+      ['ticket_created', null],
+      ['failed', 'bug: boom (after 4 attempts)'],
+    ]);
+    expect(await openOutbox([done.outboxId, stuck.outboxId])).toBe(0);
+  });
+
+  it('still takes a job queued by an earlier desk, one email without a list', async () => {
+    const single = await stored(['From: g@x.example', 'Subject: seven', '', 't']);
+    const job = { id: 'old', data: single, attemptsMade: 0 } as unknown as Job;
+    expect(((await worker.process(job)) as { kind: string }[])[0]?.kind).toBe('ticket_created');
+  });
+});
