@@ -5,6 +5,8 @@ import { DeskError } from '../src/domain/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
 import { createWorkerRedis } from '../src/queue/connection';
+import { JOBS } from '../src/queue/jobs';
+import { scaleWithBacklog } from './backlog-scaler';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
 import type { WorkerDefinition } from './worker-definition';
@@ -78,12 +80,19 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
   };
-  const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
+  const [ingest, link] = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
     runWorker(d, settings),
+  ) as [Worker, Worker];
+  const scaler = scaleWithBacklog(
+    ingest,
+    ctx.queues.get(JOBS.ingestEmail)!,
+    { idle: ctx.config.WORKER_CONCURRENCY_IDLE, busy: ctx.config.WORKER_CONCURRENCY, everyMs: 250 },
+    ctx.logger.child({ module: JOBS.ingestEmail }),
   );
   return {
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      scaler.stop();
+      await Promise.all([ingest, link].map((w) => w.close()));
       await connection.quit().catch(() => connection.disconnect());
     },
   };
