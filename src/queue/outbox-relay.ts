@@ -79,7 +79,7 @@ export class OutboxRelay {
    * database outage) is retried; rows whose job is gone, or finished without them, are published
    * again; a job still queued or running is left alone.
    */
-  private async resend(rows: OutboxRow[]): Promise<void> {
+  private async resend(rows: OutboxRow[]): Promise<number> {
     const missing: OutboxRow[] = [];
     const waiting: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
@@ -100,6 +100,7 @@ export class OutboxRelay {
     }
     await this.send(missing);
     await this.store.run((repos) => repos.outbox.markPublished(waiting));
+    return missing.length;
   }
 
   private byQueue(rows: OutboxRow[]): Map<Queue, OutboxRow[]> {
@@ -159,10 +160,13 @@ export class OutboxRelay {
     let after = '0';
     try {
       for (;;) {
-        const rows = await this.store.run((repos) => repos.outbox.findUnprocessed(after, BATCH));
+        // rows not published yet are the relay's (and after a second, the sweep's); of the
+        // published ones, those whose job is still in Redis (published since the loss) stay
+        const rows = await this.store.run((repos) =>
+          repos.outbox.findPublishedUnprocessed(after, BATCH),
+        );
         if (rows.length === 0) break;
-        await this.send(rows);
-        total += rows.length;
+        total += await this.resend(rows);
         after = rows[rows.length - 1]?.id ?? after;
       }
     } catch (err) {

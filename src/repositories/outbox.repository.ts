@@ -74,10 +74,11 @@ export class OutboxRepository {
     return rows.map(toRow);
   }
 
-  async findUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
+  /** Published rows not processed yet, in id order after `afterId`. */
+  async findPublishedUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
       `SELECT ${COLUMNS} FROM outbox
-        WHERE processed_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
+        WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
     return rows.map(toRow);

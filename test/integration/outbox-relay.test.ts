@@ -57,6 +57,8 @@ describe('outbox relay', () => {
       inboundEmailId: '1',
     });
     const queue = queues.get(JOBS.ingestEmail)!;
+    // published once, and then Redis lost it
+    await store.repos.outbox.markPublished([{ id: row.id, jobId: jobIdOf([row.id]) }]);
 
     store.armed = true; // the first sweep republishes the row, then Redis is wiped
     await relay.sweep();
@@ -155,5 +157,40 @@ describe('outbox relay jobs', () => {
     ]);
     expect((await queue.getJob(again))?.data.emails).toHaveLength(2);
     expect(await queue.getJobState('outbox-queued')).toBe('waiting');
+  });
+});
+
+describe('outbox relay after a start without its Redis marker', () => {
+  it('republishes only the rows whose job is not in Redis', async () => {
+    await db.dataSource.query('UPDATE outbox SET processed_at = now()');
+    const relay = new OutboxRelay(db.store, queues, redis, createRootLogger('silent'), {
+      prefix,
+      sweepIntervalMs: 1_000_000,
+      republishAfterMs: 300_000,
+      ingestBatch: 8,
+    });
+    const queue = queues.get(JOBS.ingestEmail)!;
+    const add = (i: number) =>
+      db.store.repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, {
+        inboundEmailId: String(2000 + i),
+      });
+    const live = [await add(1), await add(2)];
+    relay.publish(live);
+    await relay.stop();
+    const lost = await add(3);
+    relay.publish([lost]);
+    await relay.stop();
+    await queue.remove(jobIdOf([lost.id])); // its job went with Redis's data
+    const unpublished = await add(4); // the relay's, or after a second the sweep's
+    const waitingBefore = await queue.getWaitingCount();
+
+    await redis.del(`${prefix}:desk:redis-epoch`);
+    expect(await relay.sweep()).toBe(1);
+    await relay.stop();
+    expect(await queue.getWaitingCount()).toBe(waitingBefore + 1);
+    expect((await queue.getJob(jobIdOf([lost.id])))?.data).toEqual({
+      emails: [{ inboundEmailId: '2003', outboxId: lost.id }],
+    });
+    expect(await queue.getJob(jobIdOf([unpublished.id]))).toBeUndefined();
   });
 });
