@@ -4,9 +4,11 @@ import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
 import { DeskError } from '../src/domain/errors';
 import {
   ingestEmail,
+  loadForIngest,
   markIngestFailed,
   type IngestDeps,
 } from '../src/domain/tickets/ingest-email.service';
+import type { IngestSubject } from '../src/repositories/inbound-ingest.repository';
 import type { Logger } from '../src/logger';
 import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
@@ -32,11 +34,18 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
     queue: JOBS.ingestEmail,
     async process(job: Job) {
       const { emails } = ingestEmailJob.parse(job.data);
+      const loaded = await loadForIngest(
+        deps.store,
+        emails.map((e) => e.inboundEmailId),
+      );
+      const byId = new Map(loaded.map((e) => [e.id, e]));
       const results: unknown[] = [];
       const retry: { inboundEmailId: string; err: unknown }[] = [];
       for (const email of emails) {
         try {
-          results.push(await ingestOne(deps, logger, email));
+          results.push(
+            await ingestOne(deps, logger, email, byId.get(email.inboundEmailId) ?? null),
+          );
         } catch (err) {
           if (!(err instanceof DeskError) || err.temporary) {
             retry.push({ inboundEmailId: email.inboundEmailId, err });
@@ -74,9 +83,14 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   };
 }
 
-async function ingestOne(deps: IngestDeps, logger: Logger, email: IngestEmailPayload) {
+async function ingestOne(
+  deps: IngestDeps,
+  logger: Logger,
+  email: IngestEmailPayload,
+  loaded: IngestSubject | null,
+) {
   const { inboundEmailId } = email;
-  const outcome = await ingestEmail(deps, inboundEmailId, email.outboxId);
+  const outcome = await ingestEmail(deps, inboundEmailId, email.outboxId, loaded);
   if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added') {
     logger.info({ inboundEmailId, ...outcome }, `inbound email ${inboundEmailId}: ${outcome.kind}`);
     return { inboundEmailId, kind: outcome.kind };

@@ -4,7 +4,7 @@ import type { LinkOutcome, ParticipantRole } from '../../entities/email-particip
 import type { CrmState } from '../../entities/organization.entity';
 import type { ContactMatch } from './contact.repository';
 import { chainQuery, toChain, type ChainRow, type GroupCrmChain } from './group.repository';
-import { reasonText, STREAMED_RAW_BYTES } from './inbound-email.repository';
+import { reasonText } from './inbound-email.repository';
 import { runPrepared } from './pg-client';
 
 const PROJECT_GROUP = 'projects p JOIN groups g ON g.id = p.group_id';
@@ -12,6 +12,9 @@ const PROJECT_GROUP = 'projects p JOIN groups g ON g.id = p.group_id';
 /** The project's CRM chain (chainQuery's rows, root first) as one JSON array. */
 const chainJson = (project: string): string =>
   `(SELECT json_agg(c ORDER BY c.depth) FROM (${chainQuery(PROJECT_GROUP, `p.id = ${project}`)}) AS c)`;
+
+/** A job's emails are read together, raw bytes included up to this size each. */
+const PRELOADED_RAW_BYTES = 256 * 1024;
 
 export interface IngestSubject {
   id: string;
@@ -21,7 +24,7 @@ export interface IngestSubject {
   rcptTo: string[];
   messageId: string | null;
   size: number;
-  /** Null above STREAMED_RAW_BYTES: InboundEmailRepository.withRaw streams those. */
+  /** Null above PRELOADED_RAW_BYTES: InboundEmailRepository.withRaw reads those when used. */
   raw: Buffer | null;
 }
 
@@ -219,20 +222,22 @@ const WRITE = {
 export class InboundIngestRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** What ingest starts from: the envelope, and the raw bytes when they are small enough to hold. */
-  async load(id: string): Promise<IngestSubject | null> {
-    const rows = await runPrepared<IngestSubject>(
+  /**
+   * What ingest starts from, for the emails of one job at once: the envelopes, and the raw bytes
+   * of those small enough to hold (`withRaw` reads the others when their turn comes).
+   */
+  async loadMany(ids: string[]): Promise<IngestSubject[]> {
+    return runPrepared<IngestSubject>(
       this.em,
       {
-        name: 'ingest_load',
+        name: 'ingest_load_many',
         text: `SELECT id::text AS id, status, project_id AS "projectId", mail_from AS "mailFrom",
                     rcpt_to AS "rcptTo", message_id AS "messageId", size,
                     CASE WHEN size <= $2 THEN raw END AS raw
-               FROM inbound_emails WHERE id = $1`,
+               FROM inbound_emails WHERE id = ANY($1::bigint[])`,
       },
-      [id, STREAMED_RAW_BYTES],
+      [ids, PRELOADED_RAW_BYTES],
     );
-    return rows[0] ?? null;
   }
 
   /**

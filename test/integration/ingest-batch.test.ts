@@ -9,31 +9,31 @@ import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
 import { testConfig } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
 
-/** A Store whose load of a chosen email throws, as long as `failures` holds it. */
-class FailingLoads extends Store {
+/** A Store that throws when a chosen email's raw bytes are read, as long as `failures` holds it. */
+class FailingReads extends Store {
   readonly failures = new Map<string, () => Error>();
 
   override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return super.run((repos) => {
-      const ingest = Object.create(repos.ingest) as typeof repos.ingest;
-      ingest.load = async (id) => {
-        const fail = this.failures.get(id);
+      const inboundEmails = Object.create(repos.inboundEmails) as typeof repos.inboundEmails;
+      inboundEmails.withRaw = async (email, use) => {
+        const fail = this.failures.get(email.id);
         if (fail) throw fail();
-        return repos.ingest.load(id);
+        return repos.inboundEmails.withRaw(email, use);
       };
-      return fn({ ...repos, ingest });
+      return fn({ ...repos, inboundEmails });
     });
   }
 }
 
 let db: TestDb;
-let store: FailingLoads;
+let store: FailingReads;
 let worker: ReturnType<typeof ingestEmailWorker>;
 let projectId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
-  store = new FailingLoads(db.dataSource);
+  store = new FailingReads(db.dataSource);
   const ctx = {
     store,
     addressing: ADDRESSING,

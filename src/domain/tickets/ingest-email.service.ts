@@ -6,6 +6,7 @@ import type {
 import type {
   EmailKeys,
   ExistingParticipant,
+  IngestSubject,
   LinkContext,
 } from '../../repositories/inbound-ingest.repository';
 import type { Repositories, Store } from '../../repositories/store';
@@ -76,8 +77,12 @@ export async function ingestEmail(
   deps: IngestDeps,
   inboundEmailId: string,
   outboxId: string,
+  loaded?: IngestSubject | null,
 ): Promise<IngestOutcome> {
-  const stored = await deps.store.run((repos) => repos.ingest.load(inboundEmailId));
+  const stored =
+    loaded !== undefined
+      ? loaded
+      : ((await loadForIngest(deps.store, [inboundEmailId]))[0] ?? null);
   if (!stored || stored.status !== 'received') {
     await deps.store.run((repos) => repos.outbox.markProcessed(outboxId));
     return {
@@ -154,6 +159,11 @@ export async function ingestEmail(
       },
     );
   });
+}
+
+/** The stored emails `ingestEmail` starts from, read in one statement for a job's emails. */
+export async function loadForIngest(store: Store, ids: string[]): Promise<IngestSubject[]> {
+  return store.run((repos) => repos.ingest.loadMany(ids));
 }
 
 /**
