@@ -17,7 +17,8 @@ import type { WorkerDefinition } from './worker-definition';
 /**
  * Ingests a job's emails one after another (so two of one conversation keep their order). An
  * email that cannot be ingested is recorded at once; one that may succeed later makes the job
- * retry, and the emails already done are then skipped.
+ * retry, and the emails already done are then skipped. On the last attempt an email that still
+ * fails is recorded, unless an outage is the reason: that one stays for the outbox sweeper.
  */
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
@@ -39,32 +40,33 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
         emails.map((e) => e.inboundEmailId),
       );
       const byId = new Map(loaded.map((e) => [e.id, e]));
+      const attempts = job.attemptsMade + 1;
+      const lastAttempt = attempts >= (job.opts?.attempts ?? 1);
       const results: unknown[] = [];
-      const retry: { inboundEmailId: string; err: unknown }[] = [];
+      const retry: { email: IngestEmailPayload; err: unknown }[] = [];
+      const fail = async (email: IngestEmailPayload, err: unknown) => {
+        const reason = `${err instanceof Error ? err.message : String(err)} (after ${attempts} attempts)`;
+        if (await markIngestFailed(ctx.store, { ...email, attempts }, reason)) {
+          logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
+        }
+        results.push({ inboundEmailId: email.inboundEmailId, kind: 'failed' });
+      };
       for (const email of emails) {
         try {
           results.push(
             await ingestOne(deps, logger, email, byId.get(email.inboundEmailId) ?? null),
           );
         } catch (err) {
-          if (!(err instanceof DeskError) || err.temporary) {
-            retry.push({ inboundEmailId: email.inboundEmailId, err });
-            continue;
-          }
-          const attempts = job.attemptsMade + 1;
-          await markIngestFailed(
-            ctx.store,
-            { ...email, attempts },
-            `${err.message} (after ${attempts} attempts)`,
-          );
-          logger.error(
-            { inboundEmailId: email.inboundEmailId, reason: err.message },
-            'inbound email failed',
-          );
-          results.push({ inboundEmailId: email.inboundEmailId, kind: 'failed' });
+          if (err instanceof DeskError && !err.temporary) await fail(email, err);
+          else retry.push({ email, err });
         }
       }
-      if (retry.length > 0) throw retryError(retry);
+      if (retry.length === 0) return results;
+      if (!lastAttempt) throw retryError(retry);
+      // out of attempts: what keeps failing is recorded; an outage leaves its emails to the sweeper
+      const outage = retry.filter((r) => r.err instanceof DeskError && r.err.temporary);
+      for (const r of retry) if (!outage.includes(r)) await fail(r.email, r.err);
+      if (outage.length > 0) throw outage[0]!.err;
       return results;
     },
     async giveUp(job: Job, reason: string) {
@@ -105,13 +107,13 @@ async function ingestOne(
   return { inboundEmailId, kind: outcome.kind, workItemId: outcome.workItemId, linked };
 }
 
-/** Only an outage leaves the emails to the sweeper when retries run out; anything else is recorded. */
-function retryError(retry: { inboundEmailId: string; err: unknown }[]): unknown {
+/** The error that makes the job retry: the outage itself when that is all there was. */
+function retryError(retry: { email: IngestEmailPayload; err: unknown }[]): unknown {
   const first = retry[0]!.err;
-  if (retry.every((r) => r.err instanceof DeskError && r.err.temporary)) return first;
-  if (retry.length === 1) return first;
+  if (retry.length === 1 || retry.every((r) => r.err instanceof DeskError && r.err.temporary))
+    return first;
   const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
   return new Error(
-    retry.map((r) => `inbound email ${r.inboundEmailId}: ${message(r.err)}`).join('; '),
+    retry.map((r) => `inbound email ${r.email.inboundEmailId}: ${message(r.err)}`).join('; '),
   );
 }

@@ -53,8 +53,9 @@ async function stored(lines: string[]) {
   return { inboundEmailId: row.inboundEmailId, outboxId: row.outboxId };
 }
 
+const ATTEMPTS = 4;
 const jobOf = (emails: { inboundEmailId: string; outboxId: string }[], attemptsMade = 0) =>
-  ({ id: 'test', data: { emails }, attemptsMade }) as unknown as Job;
+  ({ id: 'test', data: { emails }, attemptsMade, opts: { attempts: ATTEMPTS } }) as unknown as Job;
 
 async function statusOf(ids: string[]) {
   const rows: { id: string; status: string; reason: string | null }[] = await db.dataSource.query(
@@ -130,23 +131,51 @@ describe('an ingest job of several emails', () => {
     expect(await openOutbox([done.outboxId, later.outboxId])).toBe(0);
   });
 
-  it('when it gives up, marks failed only the emails still waiting', async () => {
+  it('on its last attempt records what keeps failing and leaves an outage to the sweeper', async () => {
     const done = await stored(['From: e@x.example', 'Subject: five', '', 'v']);
-    const stuck = await stored(['From: f@x.example', 'Subject: six', '', 'u']);
-    store.failures.set(stuck.inboundEmailId, () => new Error('bug: boom'));
-    await expect(worker.process(jobOf([done, stuck]))).rejects.toThrow('bug: boom');
-    store.failures.clear();
-    await worker.giveUp(jobOf([done, stuck], 4), 'bug: boom (after 4 attempts)');
+    const broken = await stored(['From: f@x.example', 'Subject: six', '', 'u']);
+    const waiting = await stored(['From: h@x.example', 'Subject: eight', '', 's']);
+    store.failures.set(broken.inboundEmailId, () => new Error('bug: boom'));
+    store.failures.set(waiting.inboundEmailId, () => new DatabaseUnavailableError());
+    try {
+      // earlier attempts retry all of it
+      await expect(worker.process(jobOf([done, broken, waiting]))).rejects.toThrow('bug: boom');
+      expect(await statusOf([broken.inboundEmailId, waiting.inboundEmailId])).toEqual([
+        ['received', null],
+        ['received', null],
+      ]);
+      await expect(
+        worker.process(jobOf([done, broken, waiting], ATTEMPTS - 1)),
+      ).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      store.failures.clear();
+    }
+    expect(
+      await statusOf([done.inboundEmailId, broken.inboundEmailId, waiting.inboundEmailId]),
+    ).toEqual([
+      ['ticket_created', null],
+      ['failed', `bug: boom (after ${ATTEMPTS} attempts)`],
+      ['received', null],
+    ]);
+    expect(await openOutbox([done.outboxId, broken.outboxId])).toBe(0);
+    expect(await openOutbox([waiting.outboxId])).toBe(1);
+  });
+
+  it('when the job is given up, marks failed only the emails still waiting', async () => {
+    const done = await stored(['From: i@x.example', 'Subject: nine', '', 'r']);
+    const stuck = await stored(['From: j@x.example', 'Subject: ten', '', 'q']);
+    await worker.process(jobOf([done]));
+    await worker.giveUp(jobOf([done, stuck], ATTEMPTS), 'invalid job (after 4 attempts)');
     expect(await statusOf([done.inboundEmailId, stuck.inboundEmailId])).toEqual([
       ['ticket_created', null],
-      ['failed', 'bug: boom (after 4 attempts)'],
+      ['failed', 'invalid job (after 4 attempts)'],
     ]);
     expect(await openOutbox([done.outboxId, stuck.outboxId])).toBe(0);
   });
 
   it('still takes a job queued by an earlier desk, one email without a list', async () => {
     const single = await stored(['From: g@x.example', 'Subject: seven', '', 't']);
-    const job = { id: 'old', data: single, attemptsMade: 0 } as unknown as Job;
+    const job = { id: 'old', data: single, attemptsMade: 0, opts: {} } as unknown as Job;
     expect(((await worker.process(job)) as { kind: string }[])[0]?.kind).toBe('ticket_created');
   });
 });
