@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Every job desk runs: one queue each, named like the job. */
@@ -31,14 +32,20 @@ export type LinkContactsPayload = z.infer<typeof linkContactsPayload>;
 
 /**
  * BullMQ refuses integer job ids; the prefix also tells an operator where a job came from. A job
- * of several rows is named by its first and last.
+ * of several rows is named by its first and last and a digest of all of them, so that two jobs
+ * of different rows never share an id (a second add under a taken id is dropped).
  */
 export const jobIdOf = (outboxRowIds: string[]): string => {
   const first = outboxRowIds[0];
   const last = outboxRowIds[outboxRowIds.length - 1];
   if (first === undefined) throw new Error('a job needs at least one outbox row');
-  return first === last ? `outbox-${first}` : `outbox-${first}-${last}`;
+  if (outboxRowIds.length === 1) return `outbox-${first}`;
+  const digest = createHash('sha1').update(outboxRowIds.join(',')).digest('hex').slice(0, 8);
+  return `outbox-${first}-${last}-${digest}`;
 };
+
+const byId = (a: { id: string }, b: { id: string }) =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export interface PlannedJob {
   name: string;
@@ -48,7 +55,7 @@ export interface PlannedJob {
 }
 
 /**
- * The jobs for committed outbox rows of one queue: ingest rows in order, up to `ingestBatch` per
+ * The jobs for committed outbox rows of one queue: ingest rows in id order, up to `ingestBatch` per
  * job (one job's Redis round trips then serve them all); any other job, one per row.
  */
 export function planJobs(
@@ -65,8 +72,10 @@ export function planJobs(
     }));
   }
   const jobs: PlannedJob[] = [];
-  for (let i = 0; i < rows.length; i += ingestBatch) {
-    const batch = rows.slice(i, i + ingestBatch);
+  // in id order, the order the emails were accepted in (rows arrive in commit order)
+  const ordered = [...rows].sort(byId);
+  for (let i = 0; i < ordered.length; i += ingestBatch) {
+    const batch = ordered.slice(i, i + ingestBatch);
     const outboxIds = batch.map((r) => r.id);
     jobs.push({
       name: batch[0]!.jobName,

@@ -100,13 +100,14 @@ describe('outbox relay jobs', () => {
       workItemId: 1,
       inboundEmailId: null,
     });
-    relay.publish([...rows, link]);
+    relay.publish([link, ...rows].reverse()); // in commit order, which need not be id order
     await relay.stop();
 
     const ids = rows.map((r) => r.id);
     const first = jobIdOf(ids.slice(0, 4));
     const second = jobIdOf(ids.slice(4));
-    expect(first).toBe(`outbox-${ids[0]}-${ids[3]}`);
+    expect(first).toMatch(new RegExp(`^outbox-${ids[0]}-${ids[3]}-[0-9a-f]{8}$`));
+    expect(first).not.toBe(jobIdOf([ids[0]!, ids[2]!, ids[3]!])); // other rows, other job
     expect(await jobIdsOf(ids)).toEqual([first, first, first, first, second, second]);
     const job = await queues.get(JOBS.ingestEmail)!.getJob(first);
     expect(job?.data).toEqual({
