@@ -26,15 +26,12 @@ export function scaleWithBacklog(
   settings: ScalerSettings,
   logger: Logger,
 ): BacklogScaler {
-  worker.concurrency = Math.min(settings.idle, settings.busy);
+  const idle = Math.min(settings.idle, settings.busy);
+  worker.concurrency = idle;
   const check = async () => {
     const waiting = await queue.getWaitingCount();
     const target =
-      waiting >= settings.busy
-        ? settings.busy
-        : waiting < settings.idle
-          ? settings.idle
-          : worker.concurrency;
+      waiting >= settings.busy ? settings.busy : waiting < idle ? idle : worker.concurrency;
     if (target !== worker.concurrency) {
       logger.debug(
         { queue: queue.name, waiting, concurrency: target },

@@ -39,3 +39,19 @@ test('a worker runs narrow while its queue keeps up and wide once a backlog buil
     scaler.stop();
   }
 });
+
+test('never runs wider than its busy width, whatever the idle one says', async () => {
+  await queue.drain();
+  const scaler = scaleWithBacklog(
+    worker,
+    queue,
+    { idle: 4, busy: 2, everyMs: 1_000_000 },
+    createRootLogger('silent'),
+  );
+  try {
+    expect(worker.concurrency).toBe(2);
+    expect(await scaler.check()).toBe(2);
+  } finally {
+    scaler.stop();
+  }
+});
