@@ -250,7 +250,7 @@ export class InboundEmailRepository {
   }
 
   /**
-   * Hands the raw bytes to `use`: the ones already read (see InboundIngestRepository.load) or a
+   * Hands the raw bytes to `use`: the ones already read (see InboundIngestRepository.loadMany) or a
    * small message as one buffer, a large one as a stream through COPY, so it is never whole in
    * memory.
    */

@@ -352,7 +352,7 @@ export class InboundIngestRepository {
   ): Promise<LinkContext | null> {
     const projectId = 'projectId' in of ? of.projectId : null;
     const workItemId = 'workItemId' in of ? of.workItemId : null;
-    // planned per call: which contact index pays depends on how many groups and addresses
+    // planned per call: only replies read it here (a new ticket's comes with its thread lookup)
     const rows = await runPrepared<LinkContextRow>(
       this.em,
       { text: linkContextSql('$1', '$2', '$3') },
