@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { createRootLogger } from '../../src/logger';
 import { createWorkerRedis } from '../../src/queue/connection';
-import { scaleWithBacklog } from '../../workers/backlog-scaler';
+import { scaleWithBacklog, type BacklogScaler } from '../../workers/backlog-scaler';
 import { REDIS_URL } from '../support/services';
 import { clearQueuePrefix } from '../support/test-desk';
 
@@ -19,14 +19,23 @@ afterAll(async () => {
   connection.disconnect();
 });
 
-test('a worker runs narrow while its queue keeps up and wide once a backlog builds', async () => {
+/** A scaler that only looks when asked (`check`), stopped after `use`. */
+async function withScaler(idle: number, busy: number, use: (s: BacklogScaler) => Promise<void>) {
   const scaler = scaleWithBacklog(
     worker,
     queue,
-    { idle: 2, busy: 6, everyMs: 1_000_000 },
+    { idle, busy, everyMs: 1_000_000 },
     createRootLogger('silent'),
   );
   try {
+    await use(scaler);
+  } finally {
+    scaler.stop();
+  }
+}
+
+test('a worker runs narrow while its queue keeps up and wide once a backlog builds', () =>
+  withScaler(2, 6, async (scaler) => {
     expect(worker.concurrency).toBe(2);
     await queue.addBulk(Array.from({ length: 4 }, (_, i) => ({ name: 'j', data: { i } })));
     expect(await scaler.check()).toBe(2); // 4 waiting: fewer than a wide round
@@ -35,23 +44,12 @@ test('a worker runs narrow while its queue keeps up and wide once a backlog buil
     await queue.drain();
     await queue.add('j', {});
     expect(await scaler.check()).toBe(2); // 1 waiting: fewer than even the narrow round
-  } finally {
-    scaler.stop();
-  }
-});
+  }));
 
 test('never runs wider than its busy width, whatever the idle one says', async () => {
   await queue.drain();
-  const scaler = scaleWithBacklog(
-    worker,
-    queue,
-    { idle: 4, busy: 2, everyMs: 1_000_000 },
-    createRootLogger('silent'),
-  );
-  try {
+  await withScaler(4, 2, async (scaler) => {
     expect(worker.concurrency).toBe(2);
     expect(await scaler.check()).toBe(2);
-  } finally {
-    scaler.stop();
-  }
+  });
 });
