@@ -83,12 +83,7 @@ export class OutboxRelay {
     const missing: OutboxRow[] = [];
     const waiting: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
-      const byJob = new Map<string, OutboxRow[]>();
-      for (const row of group) {
-        const jobId = row.jobId ?? jobIdOf([row.id]);
-        byJob.set(jobId, [...(byJob.get(jobId) ?? []), row]);
-      }
-      for (const [jobId, members] of byJob) {
+      for (const [jobId, members] of groupBy(group, (r) => r.jobId ?? jobIdOf([r.id]))) {
         const state = await queue.getJobState(jobId);
         if (state === 'unknown' || state === 'completed') {
           missing.push(...members);
@@ -104,19 +99,15 @@ export class OutboxRelay {
   }
 
   private byQueue(rows: OutboxRow[]): Map<Queue, OutboxRow[]> {
-    const groups = new Map<Queue, OutboxRow[]>();
-    for (const row of rows) {
-      const queue = this.queues.get(row.queue as JobName);
-      if (!queue) {
-        this.logger.error(
-          { queue: row.queue, outboxId: row.id },
-          'outbox row names an unknown queue',
-        );
-        continue;
-      }
-      groups.set(queue, [...(groups.get(queue) ?? []), row]);
-    }
-    return groups;
+    const known = rows.filter((row) => {
+      if (this.queues.has(row.queue as JobName)) return true;
+      this.logger.error(
+        { queue: row.queue, outboxId: row.id },
+        'outbox row names an unknown queue',
+      );
+      return false;
+    });
+    return groupBy(known, (row) => this.queues.get(row.queue as JobName)!);
   }
 
   start(): void {
@@ -188,4 +179,16 @@ export class OutboxRelay {
     await this.sweeping?.catch(() => undefined);
     await this.flushing;
   }
+}
+
+/** Items by key, in their order within each group. */
+function groupBy<K, T>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
