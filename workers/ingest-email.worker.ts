@@ -3,22 +3,27 @@ import type { AppContext } from '../src/app/context';
 import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
 import { DeskError } from '../src/domain/errors';
 import {
-  ingestEmail,
+  ingestPrepared,
+  ingestTogether,
   loadForIngest,
   markIngestFailed,
+  prepareIngest,
   type IngestDeps,
+  type IngestOutcome,
+  type ReadyEmail,
 } from '../src/domain/tickets/ingest-email.service';
-import type { IngestSubject } from '../src/repositories/inbound-ingest.repository';
 import type { Logger } from '../src/logger';
 import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
 
 /**
- * Ingests a job's emails one after another (so two of one conversation keep their order). An
- * email that cannot be ingested is recorded at once; one that may succeed later makes the job
- * retry, and the emails already done are then skipped. On the last attempt an email that still
- * fails is recorded, unless an outage is the reason: that one stays for the outbox sweeper.
+ * Ingests a job's emails in order (so two of one conversation keep it): all are parsed first,
+ * then those still to be written share one transaction, and any that could not be written there
+ * get one each. An email that cannot be ingested is recorded at once; one that may succeed later
+ * makes the job retry, and the emails already done are then skipped. On the last attempt an email
+ * that still fails is recorded, unless an outage is the reason: that one stays for the outbox
+ * sweeper.
  */
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
@@ -42,25 +47,60 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       const byId = new Map(loaded.map((e) => [e.id, e]));
       const attempts = job.attemptsMade + 1;
       const lastAttempt = attempts >= (job.opts?.attempts ?? 1);
+      // in the job's order, whichever way each email went
       const results: unknown[] = [];
+      const at = new Map(emails.map((e, i) => [e, i]));
       const retry: { email: IngestEmailPayload; err: unknown }[] = [];
       const fail = async (email: IngestEmailPayload, err: unknown) => {
         const reason = `${err instanceof Error ? err.message : String(err)} (after ${attempts} attempts)`;
         if (await markIngestFailed(ctx.store, { ...email, attempts }, reason)) {
           logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
         }
-        results.push({ inboundEmailId: email.inboundEmailId, kind: 'failed' });
+        results[at.get(email)!] = { inboundEmailId: email.inboundEmailId, kind: 'failed' };
       };
-      for (const email of emails) {
+      const attempt = async (
+        email: IngestEmailPayload,
+        run: () => Promise<IngestOutcome | null>,
+      ) => {
         try {
-          results.push(
-            await ingestOne(deps, logger, email, byId.get(email.inboundEmailId) ?? null),
-          );
+          const outcome = await run();
+          if (outcome) results[at.get(email)!] = report(logger, email.inboundEmailId, outcome);
         } catch (err) {
           if (err instanceof DeskError && !err.temporary) await fail(email, err);
           else retry.push({ email, err });
         }
+      };
+      const pending: { email: IngestEmailPayload; ready: ReadyEmail }[] = [];
+      for (const email of emails) {
+        await attempt(email, async () => {
+          const prepared = await prepareIngest(
+            deps,
+            byId.get(email.inboundEmailId) ?? null,
+            email.outboxId,
+          );
+          if (prepared.kind === 'done') return prepared.outcome;
+          pending.push({ email, ready: prepared.ready });
+          return null;
+        });
       }
+      let left = pending;
+      if (pending.length > 1) {
+        const together = await ingestTogether(
+          deps,
+          pending.map((p) => p.ready),
+        );
+        together.done.forEach((outcome, i) => {
+          const { email } = pending[i]!;
+          results[at.get(email)!] = report(logger, email.inboundEmailId, outcome);
+        });
+        left = pending.slice(together.done.length);
+        if (left.length > 0)
+          logger.info(
+            { jobId: job.id, emails: left.length, reason: together.reason },
+            `ingesting ${left.length} email(s) of the job one at a time: ${together.reason}`,
+          );
+      }
+      for (const p of left) await attempt(p.email, () => ingestPrepared(deps, p.ready));
       if (retry.length === 0) return results;
       if (!lastAttempt) throw retryError(retry);
       // out of attempts: what keeps failing is recorded; an outage leaves its emails to the sweeper
@@ -85,14 +125,8 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   };
 }
 
-async function ingestOne(
-  deps: IngestDeps,
-  logger: Logger,
-  email: IngestEmailPayload,
-  loaded: IngestSubject | null,
-) {
-  const { inboundEmailId } = email;
-  const outcome = await ingestEmail(deps, inboundEmailId, email.outboxId, loaded);
+/** Logs one email's outcome (and its link decisions); what the job returns for it. */
+function report(logger: Logger, inboundEmailId: string, outcome: IngestOutcome) {
   if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added') {
     logger.info({ inboundEmailId, ...outcome }, `inbound email ${inboundEmailId}: ${outcome.kind}`);
     return { inboundEmailId, kind: outcome.kind };

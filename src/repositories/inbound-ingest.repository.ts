@@ -274,6 +274,51 @@ export class InboundIngestRepository {
     return rows[0]?.status ?? null;
   }
 
+  /**
+   * `claim` for several emails in one statement, each kind of lock taken in one sorted order
+   * (projects, then conversations by project, then emails, then their outbox rows, which the
+   * relay may be marking): two claimers, or a claimer and a move, cannot deadlock. Planned per
+   * call, as it runs once for a whole job. The statuses by email id (absent when gone).
+   */
+  async claimMany(
+    emails: { id: string; projectId: number; lockKeys: string[]; outboxId: string }[],
+  ): Promise<Map<string, InboundStatus>> {
+    const pairs = emails.flatMap((e) => e.lockKeys.map((k) => [e.projectId, k] as const));
+    const rows = await runPrepared<{ id: string; status: InboundStatus }>(
+      this.em,
+      {
+        text: `WITH projects AS (
+           SELECT id FROM projects WHERE id = ANY($1::int[]) ORDER BY id FOR SHARE
+         ), conversations AS (
+           SELECT count(pg_advisory_xact_lock(p, h)) AS n
+             FROM (SELECT DISTINCT p, hashtext(k) AS h
+                     FROM unnest($2::int[], $3::text[]) AS x (p, k) ORDER BY 1, 2) AS s
+            WHERE (SELECT count(*) FROM projects) >= 0
+         ), index_plans AS (
+           SELECT set_config('enable_seqscan', 'off', true) AS v
+         ), emails AS (
+           SELECT id, status FROM inbound_emails
+            WHERE id = ANY($4::bigint[]) AND (SELECT n FROM conversations) >= 0
+              AND (SELECT v FROM index_plans) = 'off'
+            ORDER BY id FOR UPDATE
+         ), outbox_rows AS (
+           SELECT id FROM outbox
+            WHERE id = ANY($5::bigint[]) AND (SELECT count(*) FROM emails) >= 0
+            ORDER BY id FOR UPDATE
+         )
+         SELECT id::text AS id, status FROM emails WHERE (SELECT count(*) FROM outbox_rows) >= 0`,
+      },
+      [
+        [...new Set(emails.map((e) => e.projectId))],
+        pairs.map(([p]) => p),
+        pairs.map(([, k]) => k),
+        emails.map((e) => e.id),
+        emails.map((e) => e.outboxId),
+      ],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   async findCandidates(q: ThreadLookup): Promise<ThreadCandidates> {
     const rows = await runPrepared<{
       earlier: { id: string; workItemId: number | null } | null;

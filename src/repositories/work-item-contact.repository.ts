@@ -18,6 +18,15 @@ export class WorkItemContactRepository {
     await this.em.query('SELECT id FROM work_items WHERE id = $1 FOR UPDATE', [workItemId]);
   }
 
+  /** lockWorkItem without waiting: false when another transaction holds it (or it is gone). */
+  async tryLockWorkItem(workItemId: number): Promise<boolean> {
+    const rows: unknown[] = await this.em.query(
+      'SELECT id FROM work_items WHERE id = $1 FOR UPDATE SKIP LOCKED',
+      [workItemId],
+    );
+    return rows.length > 0;
+  }
+
   async list(workItemId: number): Promise<ContactOnWorkItem[]> {
     const rows: (Parameters<typeof toSummary>[0] & { added_via: string; added_at: Date })[] =
       await this.em.query(

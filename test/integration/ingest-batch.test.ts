@@ -9,9 +9,25 @@ import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
 import { testConfig } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
 
-/** A Store that throws when a chosen email's raw bytes are read, as long as `failures` holds it. */
+/**
+ * A Store that throws when a chosen email's raw bytes are read (`failures`), or when a chosen
+ * email is written in a transaction (`writeFailures`), as long as the map holds it.
+ */
 class FailingReads extends Store {
   readonly failures = new Map<string, () => Error>();
+  readonly writeFailures = new Map<string, () => Error>();
+
+  override async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return super.transaction((repos) => {
+      const ingest = Object.create(repos.ingest) as typeof repos.ingest;
+      ingest.write = async (w) => {
+        const fail = this.writeFailures.get(w.inboundEmailId);
+        if (fail) throw fail();
+        return repos.ingest.write(w);
+      };
+      return fn({ ...repos, ingest });
+    });
+  }
 
   override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return super.run((repos) => {
@@ -177,5 +193,131 @@ describe('an ingest job of several emails', () => {
     const single = await stored(['From: g@x.example', 'Subject: seven', '', 't']);
     const job = { id: 'old', data: single, attemptsMade: 0, opts: {} } as unknown as Job;
     expect(((await worker.process(job)) as { kind: string }[])[0]?.kind).toBe('ticket_created');
+  });
+});
+
+/** Each email's status, the transaction that wrote it, and its ticket's iid. */
+async function writtenBy(ids: string[]) {
+  const rows: { status: string; xmin: string; iid: number | null }[] = await db.dataSource.query(
+    `SELECT e.status, e.xmin::text AS xmin, w.iid
+       FROM inbound_emails e LEFT JOIN work_items w ON w.id = e.work_item_id AND e.note_id IS NULL
+      WHERE e.id = ANY($1) ORDER BY e.id`,
+    [ids],
+  );
+  return rows;
+}
+
+const ids = (emails: { inboundEmailId: string }[]) => emails.map((e) => e.inboundEmailId);
+
+const lastIid = async () =>
+  Number(
+    (
+      await db.dataSource.query('SELECT max(iid) AS n FROM work_items WHERE project_id = $1', [
+        projectId,
+      ])
+    )[0].n,
+  );
+
+describe('the emails of a job that are still to be written', () => {
+  it('are written in one transaction, a reply and a copy in it included', async () => {
+    const first = await stored(['From: k@x.example', 'Message-ID: <tx-1@x.example>', '', 'a']);
+    const second = await stored(['From: l@x.example', 'Message-ID: <tx-2@x.example>', '', 'b']);
+    const reply = await stored([
+      'From: k@x.example',
+      'Message-ID: <tx-3@x.example>',
+      'In-Reply-To: <tx-1@x.example>',
+      '',
+      'c',
+    ]);
+    const copy = await stored(['From: k@x.example', 'Message-ID: <tx-1@x.example>', '', 'a']);
+    const emails = [first, second, reply, copy];
+    const results = (await worker.process(jobOf(emails))) as { kind: string }[];
+    expect(results.map((r) => r.kind)).toEqual([
+      'ticket_created',
+      'ticket_created',
+      'note_added',
+      'duplicate',
+    ]);
+    const rows = await writtenBy(ids(emails));
+    expect(new Set(rows.map((r) => r.xmin)).size).toBe(1);
+    expect(rows[1]!.iid).toBe(rows[0]!.iid! + 1);
+    expect(await openOutbox(emails.map((e) => e.outboxId))).toBe(0);
+  });
+
+  it('commit before one that must wait for its parent; it waits and the rest go one by one', async () => {
+    const parent = await stored(['From: m@x.example', 'Message-ID: <wait-p@x.example>', '', 'p']);
+    const before = await stored(['From: n@x.example', 'Subject: before', '', 'b']);
+    const reply = await stored([
+      'From: m@x.example',
+      'Message-ID: <wait-r@x.example>',
+      'In-Reply-To: <wait-p@x.example>',
+      '',
+      'r',
+    ]);
+    const after = await stored(['From: o@x.example', 'Subject: after', '', 'a']);
+    const job = [before, reply, after];
+    const iid = await lastIid();
+    await expect(worker.process(jobOf(job))).rejects.toThrow('not processed yet');
+    const rows = await writtenBy(ids(job));
+    expect(rows.map((r) => r.status)).toEqual(['ticket_created', 'received', 'ticket_created']);
+    // no iid was drawn for the reply, or rolled back: the two tickets are the next two
+    expect([rows[0]!.iid, rows[2]!.iid]).toEqual([iid + 1, iid + 2]);
+    expect(rows[2]!.xmin).not.toBe(rows[0]!.xmin);
+
+    await worker.process(jobOf([parent]));
+    const retried = (await worker.process(jobOf(job, 1))) as { kind: string }[];
+    expect(retried.map((r) => r.kind)).toEqual(['skipped', 'note_added', 'skipped']);
+  });
+
+  it('do not wait for a work item held elsewhere while holding the others', async () => {
+    const root = await stored(['From: q@x.example', 'Message-ID: <held-1@x.example>', '', 'q']);
+    await worker.process(jobOf([root]));
+    const [{ work_item_id: workItemId }] = await db.dataSource.query(
+      'SELECT work_item_id FROM inbound_emails WHERE id = $1',
+      [root.inboundEmailId],
+    );
+    const fresh = await stored(['From: s@x.example', 'Subject: fresh', '', 'f']);
+    const reply = await stored([
+      'From: q@x.example',
+      'Message-ID: <held-2@x.example>',
+      'In-Reply-To: <held-1@x.example>',
+      '',
+      'r',
+    ]);
+    const holder = db.dataSource.createQueryRunner();
+    await holder.startTransaction();
+    await holder.query('SELECT id FROM work_items WHERE id = $1 FOR UPDATE', [workItemId]);
+    const iid = await lastIid();
+    let released = false;
+    const release = setTimeout(() => {
+      released = true;
+      void holder.commitTransaction().then(() => holder.release());
+    }, 300);
+    try {
+      const results = (await worker.process(jobOf([fresh, reply]))) as { kind: string }[];
+      expect(results.map((r) => r.kind)).toEqual(['ticket_created', 'note_added']);
+      expect(released).toBe(true);
+    } finally {
+      clearTimeout(release);
+      if (!released) await holder.rollbackTransaction().then(() => holder.release());
+    }
+    const rows = await writtenBy(ids([fresh, reply]));
+    expect(rows[1]!.xmin).not.toBe(rows[0]!.xmin);
+    expect(rows[0]!.iid).toBe(iid + 1);
+  });
+
+  it('are written one by one when their transaction fails, so one broken email holds none back', async () => {
+    const a = await stored(['From: t@x.example', 'Subject: a', '', 'a']);
+    const broken = await stored(['From: u@x.example', 'Subject: broken', '', 'b']);
+    const c = await stored(['From: v@x.example', 'Subject: c', '', 'c']);
+    store.writeFailures.set(broken.inboundEmailId, () => new Error('bug: cannot write'));
+    try {
+      await expect(worker.process(jobOf([a, broken, c]))).rejects.toThrow('bug: cannot write');
+    } finally {
+      store.writeFailures.clear();
+    }
+    const rows = await writtenBy(ids([a, broken, c]));
+    expect(rows.map((r) => r.status)).toEqual(['ticket_created', 'received', 'ticket_created']);
+    expect(rows[2]!.xmin).not.toBe(rows[0]!.xmin);
   });
 });

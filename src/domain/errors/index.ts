@@ -14,3 +14,4 @@ export { UnauthorizedError } from './unauthorized.error';
 export { UnprocessableError } from './unprocessable.error';
 export { ThreadParentPendingError } from './thread-parent-pending.error';
 export { ContactSourceChangedError } from './contact-source-changed.error';
+export { WorkItemBusyError } from './work-item-busy.error';
