@@ -26,6 +26,17 @@ let firstOk = null;
 let lastOk = null;
 const fullLat = [];
 const dataLat = [];
+// how late the generator itself started each due message (its own scheduling on a busy machine)
+const lateness = [];
+// each command's round trip, to see which part of a transaction its tail comes from
+const commandLat = { MAIL: [], RCPT: [], DATA: [] };
+
+async function timed(s, verb, line) {
+  const t = now();
+  const code = await s.cmd(line);
+  commandLat[verb].push(now() - t);
+  return code;
+}
 const retry = [];
 
 function message(i) {
@@ -61,11 +72,12 @@ function message(i) {
 }
 
 async function transaction(s, i, due) {
-  const mail = await s.cmd(`MAIL FROM:<customer${i % 50}@load.example> SIZE=${size}`);
+  if (due !== null) lateness.push(now() - due);
+  const mail = await timed(s, 'MAIL', `MAIL FROM:<customer${i % 50}@load.example> SIZE=${size}`);
   if (mail !== 250) return mail;
-  const rcpt = await s.cmd(`RCPT TO:<${opts.to}>`);
+  const rcpt = await timed(s, 'RCPT', `RCPT TO:<${opts.to}>`);
   if (rcpt !== 250) return rcpt;
-  const data = await s.cmd('DATA');
+  const data = await timed(s, 'DATA', 'DATA');
   if (data !== 354) return data;
   const body = message(i) + '.\r\n';
   s.socket.write(body);
@@ -155,6 +167,16 @@ Promise.all(Array.from({ length: concurrency }, connection)).then(() => {
       lastOk,
       fullLat: Array.from(sort(fullLat)),
       dataLat: Array.from(sort(dataLat)),
+      lateness: Array.from(sort(lateness)),
+      commandP99: Object.fromEntries(
+        Object.entries(commandLat).map(([verb, lat]) => {
+          const sorted = sort(lat);
+          return [
+            verb,
+            sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null,
+          ];
+        }),
+      ),
     },
     () => process.exit(0),
   );
