@@ -214,6 +214,79 @@ const WRITE = {
               (SELECT id FROM n) AS note_id, (SELECT iid FROM w) AS iid`,
 };
 
+interface CandidatesRow {
+  earlier: { id: string; workItemId: number | null } | null;
+  by_reply_key: number | null;
+  by_message_ids: number | null;
+  pending_parent: string | null;
+  by_thread_root: number | null;
+  ticket_link_context: LinkContextRow | null;
+}
+
+/** The one parameter of the `ingest_candidates` statement. */
+export function lookupsJson(lookups: ThreadLookup[]): string {
+  return JSON.stringify(
+    lookups.map((q, n) => ({
+      n,
+      project_id: q.projectId,
+      dedupe_key: q.dedupeKey,
+      id: q.inboundEmailId,
+      project_keys: q.replyAddresses.map((r) => r.projectKey),
+      reply_keys: q.replyAddresses.map((r) => r.replyKey),
+      message_ids: q.messageIds,
+      thread_root: q.threadRoot,
+      emails: q.emails,
+    })),
+  );
+}
+
+/**
+ * See InboundIngestRepository.findCandidates: one row per lookup (`q`, from a JSON array), each
+ * read by the lateral subquery. Prepared: planning it per call cost 2.4 ms of server time per
+ * email, running it 0.4. Its generic plan is made with sequential scans off (see `claim`), and
+ * each lookup is written so that only its own index fits, with both columns in the index
+ * condition: a materialized CTE (a bare `ORDER BY id LIMIT 1` walked the primary key) and one
+ * probe per Message-ID (as `= ANY(…)` on a small table, the plan filtered the whole project).
+ */
+const CANDIDATES = {
+  name: 'ingest_candidates',
+  text: `SELECT c.* FROM jsonb_to_recordset($1::jsonb)
+           AS q (n int, project_id int, dedupe_key text, id bigint, project_keys text[],
+                 reply_keys text[], message_ids text[], thread_root text, emails text[])
+         CROSS JOIN LATERAL (
+         WITH same_content AS MATERIALIZED (
+           SELECT id, work_item_id FROM inbound_emails
+            WHERE project_id = q.project_id AND dedupe_key = q.dedupe_key AND id <> q.id
+              AND status IN ('ticket_created', 'note_added', 'duplicate')
+         ), parents AS MATERIALIZED (
+           SELECT e.* FROM unnest(q.message_ids) AS m (message_id)
+            CROSS JOIN LATERAL (SELECT id, work_item_id, status FROM inbound_emails
+                                 WHERE project_id = q.project_id AND message_id = m.message_id
+                                OFFSET 0) AS e
+         ), same_root AS MATERIALIZED (
+           SELECT id, work_item_id FROM inbound_emails
+            WHERE project_id = q.project_id AND thread_root = q.thread_root
+              AND work_item_id IS NOT NULL
+         )
+         SELECT
+         (SELECT json_build_object('id', id::text, 'workItemId', work_item_id) FROM same_content
+           ORDER BY id LIMIT 1) AS earlier,
+         (SELECT w.id FROM unnest(q.project_keys, q.reply_keys) WITH ORDINALITY
+                             AS r (project_key, reply_key, n)
+            JOIN projects p ON p.id = q.project_id AND p.service_desk_key = r.project_key
+            JOIN work_items w ON w.reply_key = r.reply_key
+           ORDER BY r.n LIMIT 1) AS by_reply_key,
+         (SELECT work_item_id FROM parents WHERE work_item_id IS NOT NULL
+           ORDER BY id LIMIT 1) AS by_message_ids,
+         (SELECT id::text FROM parents WHERE id < q.id AND status = 'received'
+           ORDER BY id LIMIT 1) AS pending_parent,
+         (SELECT work_item_id FROM same_root ORDER BY id LIMIT 1) AS by_thread_root,
+         (SELECT row_to_json(lc) FROM (${linkContextSql('q.project_id', 'NULL::int', 'q.emails')}) AS lc)
+           AS ticket_link_context
+         ) AS c
+         ORDER BY q.n`,
+};
+
 /**
  * The ingest hot path in as few statements as its locks allow: each statement that must see
  * what a lock waited for starts after that lock is held (READ COMMITTED takes one snapshot per
@@ -319,70 +392,22 @@ export class InboundIngestRepository {
     return new Map(rows.map((r) => [r.id, r.status]));
   }
 
-  async findCandidates(q: ThreadLookup): Promise<ThreadCandidates> {
-    const rows = await runPrepared<{
-      earlier: { id: string; workItemId: number | null } | null;
-      by_reply_key: number | null;
-      by_message_ids: number | null;
-      pending_parent: string | null;
-      by_thread_root: number | null;
-      ticket_link_context: LinkContextRow | null;
-    }>(
-      this.em,
-      {
-        // prepared: planning it per call cost 2.4 ms of server time per email, running it 0.4.
-        // Its generic plan is made with sequential scans off (see `claim`), and each lookup is
-        // written so that only its own index fits, with both columns in the index condition: a
-        // materialized CTE (a bare `ORDER BY id LIMIT 1` walked the primary key) and one probe
-        // per Message-ID (as `= ANY($6)` on a small table, the plan filtered the whole project).
-        name: 'ingest_candidates',
-        text: `WITH same_content AS MATERIALIZED (
-           SELECT id, work_item_id FROM inbound_emails
-            WHERE project_id = $1 AND dedupe_key = $2 AND id <> $3
-              AND status IN ('ticket_created', 'note_added', 'duplicate')
-         ), parents AS MATERIALIZED (
-           SELECT e.* FROM unnest($6::text[]) AS m (message_id)
-            CROSS JOIN LATERAL (SELECT id, work_item_id, status FROM inbound_emails
-                                 WHERE project_id = $1 AND message_id = m.message_id OFFSET 0) AS e
-         ), same_root AS MATERIALIZED (
-           SELECT id, work_item_id FROM inbound_emails
-            WHERE project_id = $1 AND thread_root = $7 AND work_item_id IS NOT NULL
-         )
-         SELECT
-         (SELECT json_build_object('id', id::text, 'workItemId', work_item_id) FROM same_content
-           ORDER BY id LIMIT 1) AS earlier,
-         (SELECT w.id FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS r(project_key, reply_key, n)
-            JOIN projects p ON p.id = $1 AND p.service_desk_key = r.project_key
-            JOIN work_items w ON w.reply_key = r.reply_key
-           ORDER BY r.n LIMIT 1) AS by_reply_key,
-         (SELECT work_item_id FROM parents WHERE work_item_id IS NOT NULL
-           ORDER BY id LIMIT 1) AS by_message_ids,
-         (SELECT id::text FROM parents WHERE id < $3 AND status = 'received'
-           ORDER BY id LIMIT 1) AS pending_parent,
-         (SELECT work_item_id FROM same_root ORDER BY id LIMIT 1) AS by_thread_root,
-         (SELECT row_to_json(lc) FROM (${linkContextSql('$1', 'NULL::int', '$8')}) AS lc)
-           AS ticket_link_context`,
-      },
-      [
-        q.projectId,
-        q.dedupeKey,
-        q.inboundEmailId,
-        q.replyAddresses.map((r) => r.projectKey),
-        q.replyAddresses.map((r) => r.replyKey),
-        q.messageIds,
-        q.threadRoot,
-        q.emails,
-      ],
-    );
-    const row = rows[0]!;
-    return {
+  /**
+   * The thread candidates of several emails in one statement, in their order. Each is read as of
+   * this statement: an email whose candidates another in the same transaction may change (the
+   * same conversation) must be read after that one is written.
+   */
+  async findCandidates(lookups: ThreadLookup[]): Promise<ThreadCandidates[]> {
+    if (lookups.length === 0) return [];
+    const rows = await runPrepared<CandidatesRow>(this.em, CANDIDATES, [lookupsJson(lookups)]);
+    return rows.map((row) => ({
       earlier: row.earlier,
       byReplyKey: row.by_reply_key,
       byMessageIds: row.by_message_ids,
       pendingParent: row.pending_parent,
       byThreadRoot: row.by_thread_root,
       ticketLinkContext: toLinkContext(row.ticket_link_context ?? undefined),
-    };
+    }));
   }
 
   /**

@@ -1,4 +1,7 @@
-import { InboundIngestRepository } from '../../src/repositories/inbound-ingest.repository';
+import {
+  InboundIngestRepository,
+  lookupsJson,
+} from '../../src/repositories/inbound-ingest.repository';
 import { storeOne } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -47,7 +50,7 @@ test('the generic plan of the thread lookup made on near-empty tables still prob
     // PostgreSQL switches a prepared statement to its generic plan after five custom ones
     for (let i = 0; i < 7; i++) {
       await ingest.claim(row.inboundEmailId, project.id, []);
-      await ingest.findCandidates(lookup);
+      await ingest.findCandidates([lookup]);
     }
     await em.query(
       `INSERT INTO contacts (group_id, first_name, last_name, email, state)
@@ -60,11 +63,10 @@ test('the generic plan of the thread lookup made on near-empty tables still prob
          FROM generate_series(1, 20000) i`,
       [project.id],
     );
-    const [plan] = await em.query(
-      `EXPLAIN (FORMAT JSON) EXECUTE ingest_candidates(
-         ${project.id}, 'mid:<x@example.com>', ${row.inboundEmailId}, '{}', '{}',
-         '{<m5@example.com>}', '<m5@example.com>', '{known@example.com}')`,
-    );
+    const probe = lookupsJson([
+      { ...lookup, messageIds: ['<m5@example.com>'], threadRoot: '<m5@example.com>' },
+    ]);
+    const [plan] = await em.query(`EXPLAIN (FORMAT JSON) EXECUTE ingest_candidates('${probe}')`);
     // nor JIT: a plan estimated past jit_above_cost would be compiled at every execution
     expect((await em.query('SHOW jit'))[0].jit).toBe('off');
     const generic = await em.query(

@@ -9,6 +9,8 @@ import type {
   ExistingParticipant,
   IngestSubject,
   LinkContext,
+  ThreadCandidates,
+  ThreadLookup,
 } from '../../repositories/inbound-ingest.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import {
@@ -206,11 +208,20 @@ export async function ingestTogether(
           outboxId: r.outboxId,
         })),
       );
+      const statusOf = (r: ReadyEmail) => statuses.get(r.envelope.id) ?? null;
+      // one read for all, after the claim; an email that shares a conversation with one before
+      // it in the job reads again once that one is written
+      const open = ready.filter((r) => statusOf(r) === 'received');
+      const candidates = await repos.ingest.findCandidates(open.map((r) => lookupOf(deps, r)));
+      const foundFor = new Map(open.map((r, i) => [r, candidates[i]!]));
+      const conversations = new Set<string>();
       const done: IngestOutcome[] = [];
       for (const [i, r] of ready.entries()) {
+        const keys = r.lockKeys.map((k) => `${r.envelope.projectId} ${k}`);
+        const found = keys.some((k) => conversations.has(k)) ? undefined : foundFor.get(r);
+        for (const k of keys) conversations.add(k);
         try {
-          const status = statuses.get(r.envelope.id) ?? null;
-          done.push(await ingestClaimed(repos, deps, r, status, { wait: false }));
+          done.push(await ingestClaimed(repos, deps, r, statusOf(r), { wait: false }, found));
         } catch (err) {
           if (!mustWait(err)) throw err;
           return { done, left: ready.slice(i), reason: err.message };
@@ -239,22 +250,15 @@ async function ingestClaimed(
   ready: ReadyEmail,
   status: InboundStatus | null,
   lock: { wait: boolean },
+  candidates?: ThreadCandidates,
 ): Promise<IngestOutcome> {
-  const { envelope, outboxId, keys, email, addresses } = ready;
+  const { envelope, outboxId, keys } = ready;
   if (status !== 'received') {
     await repos.outbox.markProcessed(outboxId);
     return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
   }
   // a statement of its own: it must see what the holders of those locks committed
-  const found = await repos.ingest.findCandidates({
-    projectId: envelope.projectId,
-    inboundEmailId: envelope.id,
-    dedupeKey: keys.dedupeKey,
-    replyAddresses: replyAddressesOf(deps.addressing, envelope.rcptTo),
-    messageIds: parentIds(envelope, email),
-    threadRoot: keys.threadRoot,
-    emails: addresses.map((a) => a.email),
-  });
+  const found = candidates ?? (await repos.ingest.findCandidates([lookupOf(deps, ready)]))[0]!;
   if (found.earlier) {
     const outcome: IngestOutcome = {
       kind: 'duplicate',
@@ -274,6 +278,21 @@ async function ingestClaimed(
     ticketContext: found.ticketLinkContext,
     wait: lock.wait,
   });
+}
+
+function lookupOf(
+  deps: IngestDeps,
+  { envelope, keys, email, addresses }: ReadyEmail,
+): ThreadLookup {
+  return {
+    projectId: envelope.projectId,
+    inboundEmailId: envelope.id,
+    dedupeKey: keys.dedupeKey,
+    replyAddresses: replyAddressesOf(deps.addressing, envelope.rcptTo),
+    messageIds: parentIds(envelope, email),
+    threadRoot: keys.threadRoot,
+    emails: addresses.map((a) => a.email),
+  };
 }
 
 /** The stored emails `ingestEmail` starts from, read in one statement for a job's emails. */
