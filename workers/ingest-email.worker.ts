@@ -4,7 +4,6 @@ import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
 import { DeskError } from '../src/domain/errors';
 import {
   ingestPrepared,
-  ingestTogether,
   loadForIngest,
   markIngestFailed,
   prepareIngest,
@@ -12,6 +11,7 @@ import {
   type IngestOutcome,
   type ReadyEmail,
 } from '../src/domain/tickets/ingest-email.service';
+import { ingestTogether } from '../src/domain/tickets/ingest-together.service';
 import type { Logger } from '../src/logger';
 import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
@@ -89,11 +89,11 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
           deps,
           pending.map((p) => p.ready),
         );
-        together.done.forEach((outcome, i) => {
+        together.outcomes.forEach((outcome, i) => {
           const { email } = pending[i]!;
-          results[at.get(email)!] = report(logger, email.inboundEmailId, outcome);
+          if (outcome) results[at.get(email)!] = report(logger, email.inboundEmailId, outcome);
         });
-        left = pending.slice(together.done.length);
+        left = pending.filter((_, i) => !together.outcomes[i]);
         if (left.length > 0)
           logger.info(
             { jobId: job.id, emails: left.length, reason: together.reason },

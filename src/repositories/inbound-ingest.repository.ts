@@ -167,51 +167,80 @@ function toLinkContext(row: LinkContextRow | undefined): LinkContext | null {
   };
 }
 
-/** See InboundIngestRepository.write. */
+/**
+ * See InboundIngestRepository.write: one row per email in `m` ($1), their participants ($2), the
+ * open participants decided ($3) and the contacts to link ($4), each keyed by the email's `n`.
+ */
 const WRITE = {
   name: 'ingest_write',
-  text: `WITH ok AS (
-         SELECT $2::jsonb IS NULL OR ${chainJson('$1')}::jsonb = $2::jsonb AS ok
+  text: `WITH m AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS m (
+           n int, inbound_email_id bigint, outbox_id bigint, project_id int, chain_version text,
+           title text, description text, author_email text, reply_key text,
+           note_work_item_id int, body text, status text, reason text, dedupe_key text,
+           thread_root text)
+       ), ok AS MATERIALIZED (
+         SELECT n FROM m
+          WHERE m.chain_version IS NULL
+             OR ${chainJson('m.project_id')}::jsonb = m.chain_version::jsonb
+       ), tickets AS MATERIALIZED (
+         -- iids are drawn in the emails' order: the subquery hands its rows over sorted
+         SELECT n, project_id, next_work_item_iid(project_id) AS iid
+           FROM (SELECT m.n, p.id AS project_id FROM m JOIN ok USING (n)
+                   JOIN projects p ON p.id = m.project_id
+                  WHERE m.note_work_item_id IS NULL ORDER BY m.n OFFSET 0) AS s
        ), w AS (
          INSERT INTO work_items
            (project_id, iid, title, description, author_email, service_desk, reply_key, state)
-         SELECT p.id, next_work_item_iid(p.id), $3, $4, $5, true, $6, 'open'
-           FROM projects p WHERE p.id = $1 AND (SELECT ok FROM ok)
-         RETURNING id, iid
-       ), n AS (
+         SELECT k.project_id, k.iid, m.title, m.description, m.author_email, true, m.reply_key,
+                'open'
+           FROM tickets k JOIN m USING (n) ORDER BY k.n
+         RETURNING id, iid, reply_key
+       ), nt AS (
          INSERT INTO notes (work_item_id, body, author_email, inbound_email_id)
-         SELECT $7, $8, $9, $10 WHERE $7::int IS NOT NULL
-         RETURNING id, work_item_id
+         SELECT m.note_work_item_id, m.body, m.author_email, m.inbound_email_id
+           FROM m WHERE m.note_work_item_id IS NOT NULL ORDER BY m.n
+         RETURNING id, work_item_id, inbound_email_id
        ), item AS (
-         SELECT id FROM w UNION ALL SELECT work_item_id FROM n
+         SELECT m.n, w.id AS work_item_id, NULL::int AS note_id, w.iid
+           FROM m JOIN w ON w.reply_key = m.reply_key
+         UNION ALL
+         SELECT m.n, nt.work_item_id, nt.id, NULL::int
+           FROM m JOIN nt ON nt.inbound_email_id = m.inbound_email_id
        ), pa AS (
          INSERT INTO email_participants
            (work_item_id, inbound_email_id, email, role, link_outcome, contact_id)
-         SELECT item.id, $10, p.email, p.role, p.outcome, p.contact_id
-           FROM item, unnest($11::text[], $12::text[], $13::text[], $14::int[])
-                WITH ORDINALITY AS p(email, role, outcome, contact_id, n)
-          ORDER BY p.n
+         SELECT item.work_item_id, m.inbound_email_id, p.email, p.role, p.outcome, p.contact_id
+           FROM jsonb_to_recordset($2::jsonb)
+                AS p (n int, k int, email text, role text, outcome text, contact_id int)
+           JOIN item USING (n) JOIN m USING (n)
+          ORDER BY p.n, p.k
          ON CONFLICT (work_item_id, email) DO NOTHING
        ), pu AS (
-         UPDATE email_participants p SET link_outcome = o.outcome, contact_id = o.contact_id
-           FROM unnest($15::int[], $16::text[], $17::int[]) AS o(id, outcome, contact_id)
-          WHERE p.id = o.id AND EXISTS (SELECT 1 FROM item)
+         UPDATE email_participants ep SET link_outcome = o.outcome, contact_id = o.contact_id
+           FROM jsonb_to_recordset($3::jsonb) AS o (n int, id int, outcome text, contact_id int)
+           JOIN item USING (n)
+          WHERE ep.id = o.id
        ), l AS (
          INSERT INTO work_item_contacts (work_item_id, contact_id, added_via)
-         SELECT item.id, c, 'email' FROM item, unnest($18::int[]) AS c
+         SELECT item.work_item_id, c.contact_id, 'email'
+           FROM jsonb_to_recordset($4::jsonb) AS c (n int, contact_id int) JOIN item USING (n)
          ON CONFLICT DO NOTHING
        ), e AS (
-         UPDATE inbound_emails
-            SET status = $19, reason = $20, work_item_id = (SELECT id FROM item),
-                note_id = (SELECT id FROM n), dedupe_key = $21, thread_root = $22,
+         UPDATE inbound_emails e
+            SET status = m.status, reason = m.reason, work_item_id = item.work_item_id,
+                note_id = item.note_id, dedupe_key = m.dedupe_key, thread_root = m.thread_root,
                 processed_at = now()
-          WHERE id = $10 AND status = 'received' AND EXISTS (SELECT 1 FROM item)
+           FROM m JOIN item USING (n)
+          WHERE e.id = m.inbound_email_id AND e.status = 'received'
        ), o AS (
-         UPDATE outbox SET processed_at = now()
-          WHERE id = $23 AND processed_at IS NULL AND EXISTS (SELECT 1 FROM item)
+         UPDATE outbox o SET processed_at = now()
+           FROM m JOIN item USING (n)
+          WHERE o.id = m.outbox_id AND o.processed_at IS NULL
        )
-       SELECT (SELECT ok FROM ok) AS ok, (SELECT id FROM item) AS work_item_id,
-              (SELECT id FROM n) AS note_id, (SELECT iid FROM w) AS iid`,
+       SELECT ok.n IS NOT NULL AS ok, item.work_item_id, item.note_id, item.iid
+         FROM m LEFT JOIN ok USING (n) LEFT JOIN item USING (n)
+        ORDER BY m.n`,
 };
 
 interface CandidatesRow {
@@ -432,46 +461,74 @@ export class InboundIngestRepository {
   }
 
   /**
-   * The ticket (with the project's next iid) or note, its participants with their link outcomes,
-   * the contact links, the email's outcome and its closed outbox row, in one statement. A ticket
-   * is only written while the project's CRM chain is still `chainVersion`; `stale` otherwise.
+   * For each email, in order: the ticket (with the project's next iid) or note, its participants
+   * with their link outcomes, the contact links, the email's outcome and its closed outbox row,
+   * all in one statement. A ticket is only written while its project's CRM chain is still
+   * `chainVersion`; `stale` otherwise (the others are written all the same).
    */
-  async write(w: IngestWrite): Promise<WriteResult> {
-    const ticket = w.target.kind === 'ticket' ? w.target : null;
-    const note = w.target.kind === 'note' ? w.target : null;
-    // the project is held FOR SHARE since `claim`, so the chain can only have changed through
+  async write(writes: IngestWrite[]): Promise<WriteResult[]> {
+    if (writes.length === 0) return [];
+    // the projects are held FOR SHARE since `claim`, so a chain can only have changed through
     // the CRM settings of a group, which this statement checks in a snapshot of its own
     const rows = await runPrepared<WriteRow>(this.em, WRITE, [
-      ticket?.projectId ?? null,
-      ticket?.chainVersion ?? null,
-      ticket?.title ?? null,
-      ticket?.description ?? null,
-      ticket?.authorEmail ?? null,
-      ticket?.replyKey ?? null,
-      note?.workItemId ?? null,
-      note?.body ?? null,
-      note?.authorEmail ?? null,
-      w.inboundEmailId,
-      w.newParticipants.map((p) => p.email),
-      w.newParticipants.map((p) => p.role),
-      w.newParticipants.map((p) => p.outcome),
-      w.newParticipants.map((p) => p.contactId),
-      w.decidedExisting.map((p) => p.id),
-      w.decidedExisting.map((p) => p.outcome),
-      w.decidedExisting.map((p) => p.contactId),
-      w.linkContactIds,
-      ticket ? 'ticket_created' : 'note_added',
-      reasonText(w.reason),
-      w.keys.dedupeKey,
-      w.keys.threadRoot,
-      w.outboxId,
+      JSON.stringify(
+        writes.map((w, n) => {
+          const ticket = w.target.kind === 'ticket' ? w.target : null;
+          const note = w.target.kind === 'note' ? w.target : null;
+          return {
+            n,
+            inbound_email_id: w.inboundEmailId,
+            outbox_id: w.outboxId,
+            project_id: ticket?.projectId ?? null,
+            chain_version: ticket?.chainVersion ?? null,
+            title: ticket?.title ?? null,
+            description: ticket?.description ?? null,
+            author_email: w.target.authorEmail,
+            reply_key: ticket?.replyKey ?? null,
+            note_work_item_id: note?.workItemId ?? null,
+            body: note?.body ?? null,
+            status: ticket ? 'ticket_created' : 'note_added',
+            reason: reasonText(w.reason),
+            dedupe_key: w.keys.dedupeKey,
+            thread_root: w.keys.threadRoot,
+          };
+        }),
+      ),
+      JSON.stringify(
+        writes.flatMap((w, n) =>
+          w.newParticipants.map((p, k) => ({
+            n,
+            k,
+            email: p.email,
+            role: p.role,
+            outcome: p.outcome,
+            contact_id: p.contactId,
+          })),
+        ),
+      ),
+      JSON.stringify(
+        writes.flatMap((w, n) =>
+          w.decidedExisting.map((p) => ({
+            n,
+            id: p.id,
+            outcome: p.outcome,
+            contact_id: p.contactId,
+          })),
+        ),
+      ),
+      JSON.stringify(writes.flatMap((w, n) => w.linkContactIds.map((c) => ({ n, contact_id: c })))),
     ]);
-    const row = rows[0]!;
-    if (row.work_item_id === null) {
+    return writes.map((w, n): WriteResult => {
+      const row = rows[n]!;
+      if (row.work_item_id !== null)
+        return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
       if (!row.ok) return { kind: 'stale' };
-      throw new Error(`project ${ticket?.projectId} or work item ${note?.workItemId} is gone`);
-    }
-    return { kind: 'written', workItemId: row.work_item_id, noteId: row.note_id, iid: row.iid };
+      const what =
+        w.target.kind === 'ticket'
+          ? `project ${w.target.projectId}`
+          : `work item ${w.target.workItemId}`;
+      throw new Error(`${what} is gone`);
+    });
   }
 
   /**

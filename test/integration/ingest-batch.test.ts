@@ -16,14 +16,20 @@ import { createTestDb, type TestDb } from '../support/test-db';
 class FailingReads extends Store {
   readonly failures = new Map<string, () => Error>();
   readonly writeFailures = new Map<string, () => Error>();
+  beforeWrite: (() => Promise<void>) | null = null;
 
   override async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return super.transaction((repos) => {
       const ingest = Object.create(repos.ingest) as typeof repos.ingest;
-      ingest.write = async (w) => {
-        const fail = this.writeFailures.get(w.inboundEmailId);
-        if (fail) throw fail();
-        return repos.ingest.write(w);
+      ingest.write = async (writes) => {
+        const hook = this.beforeWrite;
+        this.beforeWrite = null;
+        await hook?.();
+        for (const w of writes) {
+          const fail = this.writeFailures.get(w.inboundEmailId);
+          if (fail) throw fail();
+        }
+        return repos.ingest.write(writes);
       };
       return fn({ ...repos, ingest });
     });
@@ -304,6 +310,56 @@ describe('the emails of a job that are still to be written', () => {
     const rows = await writtenBy(ids([fresh, reply]));
     expect(rows[1]!.xmin).not.toBe(rows[0]!.xmin);
     expect(rows[0]!.iid).toBe(iid + 1);
+  });
+
+  it('are written together but for a ticket whose contact source changed, which goes alone', async () => {
+    const elsewhere = await seedGroup(db.store, 'batch-stale');
+    const other = (await seedProject(db.store, elsewhere.id)).project.id;
+    const source = await seedGroup(db.store, 'batch-stale-source');
+    const a = await stored(['From: w@x.example', 'Subject: a', '', 'a']);
+    const b = await storeOne(db.store, other, Buffer.from('From: y@x.example\r\n\r\nb'));
+    const c = await stored(['From: z@x.example', 'Subject: c', '', 'c']);
+    const emails = [a, { inboundEmailId: b.inboundEmailId, outboxId: b.outboxId }, c];
+    // after the three were decided, before their write: the other project's source changes
+    store.beforeWrite = () => db.store.repos.groups.setCrmSettings(elsewhere.id, true, source.id);
+    const results = (await worker.process(jobOf(emails))) as { kind: string }[];
+    expect(results.map((r) => r.kind)).toEqual([
+      'ticket_created',
+      'ticket_created',
+      'ticket_created',
+    ]);
+    const rows = await writtenBy(ids(emails));
+    expect(rows[2]!.xmin).toBe(rows[0]!.xmin);
+    expect(rows[1]!.xmin).not.toBe(rows[0]!.xmin);
+    // the stale attempt drew no iid in the other project
+    expect(rows[1]!.iid).toBe(1);
+  });
+
+  it('add two notes to one ticket from two conversations in one job', async () => {
+    const root = await stored(['From: r@x.example', 'Message-ID: <two-1@x.example>', '', 'r']);
+    await worker.process(jobOf([root]));
+    const [{ reply_key: replyKey, service_desk_key: key }] = await db.dataSource.query(
+      `SELECT w.reply_key, p.service_desk_key FROM work_items w
+         JOIN inbound_emails e ON e.work_item_id = w.id JOIN projects p ON p.id = w.project_id
+        WHERE e.id = $1`,
+      [root.inboundEmailId],
+    );
+    const to = `support+${key}-${replyKey}@desk.localhost`;
+    const reply = async (from: string, id: string) => {
+      const raw = Buffer.from(`From: ${from}\r\nMessage-ID: <${id}@x.example>\r\n\r\nhi`);
+      const row = await storeOne(db.store, projectId, raw, { rcptTo: [to] });
+      return { inboundEmailId: row.inboundEmailId, outboxId: row.outboxId };
+    };
+    const first = await reply('s@x.example', 'two-2');
+    const second = await reply('s@x.example', 'two-3');
+    const results = (await worker.process(jobOf([first, second]))) as { kind: string }[];
+    expect(results.map((r) => r.kind)).toEqual(['note_added', 'note_added']);
+    const participants: { email: string }[] = await db.dataSource.query(
+      `SELECT p.email FROM email_participants p JOIN inbound_emails e ON e.work_item_id = p.work_item_id
+        WHERE e.id = $1 ORDER BY p.id`,
+      [root.inboundEmailId],
+    );
+    expect(participants.map((p) => p.email)).toEqual(['r@x.example', 's@x.example']);
   });
 
   it('are written one by one when their transaction fails, so one broken email holds none back', async () => {

@@ -207,8 +207,8 @@ async function openTicket(projectId: number) {
   const done = db.store.transaction(async (repos) => {
     await repos.ingest.claim(row.inboundEmailId, projectId, [`mid:${row.inboundEmailId}`]);
     const crm = await repos.ingest.linkContext({ projectId }, ['a@b.example']);
-    const result = await repos.ingest.write(ticketWrite(row, projectId, crm!.chainVersion));
-    written(result.kind === 'written' ? result.iid : null);
+    const [result] = await repos.ingest.write([ticketWrite(row, projectId, crm!.chainVersion)]);
+    written(result?.kind === 'written' ? result.iid : null);
     await gate;
   });
   return { wrote, commit, done };
@@ -294,8 +294,10 @@ describe('writing a ticket', () => {
       .transaction(async (repos) => {
         const crm = await repos.ingest.linkContext({ projectId: project.id }, ['a@b.example']);
         await db.store.repos.groups.setCrmSettings(root.id, true, other.id); // another connection
-        const written = await repos.ingest.write(ticketWrite(row, project.id, crm!.chainVersion));
-        if (written.kind === 'stale') throw new Error('stale');
+        const [written] = await repos.ingest.write([
+          ticketWrite(row, project.id, crm!.chainVersion),
+        ]);
+        if (written?.kind === 'stale') throw new Error('stale');
         return written;
       })
       .catch((err: Error) => err.message);

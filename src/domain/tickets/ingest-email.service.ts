@@ -8,9 +8,11 @@ import type {
   EmailKeys,
   ExistingParticipant,
   IngestSubject,
+  IngestWrite,
   LinkContext,
   ThreadCandidates,
   ThreadLookup,
+  WriteResult,
 } from '../../repositories/inbound-ingest.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import {
@@ -19,12 +21,7 @@ import {
   type LinkDecision,
 } from '../crm/link-contacts.service';
 import { pendingOrder } from '../crm/pending-order';
-import {
-  ContactSourceChangedError,
-  DeskError,
-  ThreadParentPendingError,
-  WorkItemBusyError,
-} from '../errors';
+import { ContactSourceChangedError, WorkItemBusyError } from '../errors';
 import { normalizeAddress } from '../mail/address';
 import {
   applyAttachmentLimits,
@@ -174,91 +171,46 @@ export async function ingestPrepared(deps: IngestDeps, ready: ReadyEmail): Promi
   return deps.store.transaction(async (repos) => {
     const { envelope, lockKeys } = ready;
     const status = await repos.ingest.claim(envelope.id, envelope.projectId, lockKeys);
-    return ingestClaimed(repos, deps, ready, status, { wait: true });
+    const step = await ingestClaimed(repos, deps, ready, status, { wait: true });
+    if (step.kind === 'done') return step.outcome;
+    const [written] = await repos.ingest.write([step.write]);
+    return step.complete(repos, written!);
   });
 }
 
-export interface TogetherResult {
-  /** Outcomes of the first emails, committed together. */
-  done: IngestOutcome[];
-  /** The rest, in order, for `ingestPrepared`; why they were left. */
-  left: ReadyEmail[];
-  reason: string | null;
+/** What an email still needs once its write is done: attachments, a note of what was dropped. */
+export type Completion = (repos: Repositories, written: WriteResult) => Promise<IngestOutcome>;
+
+/** An email dealt with under its locks, or decided and waiting for its write. */
+export type ClaimedStep =
+  | { kind: 'done'; outcome: IngestOutcome }
+  | { kind: 'write'; write: IngestWrite; complete: Completion };
+
+export interface ClaimOptions {
+  /** Wait for a reply's work item (a transaction of its own), or throw WorkItemBusyError. */
+  wait: boolean;
+  /** Candidates read for it already, under its locks, as nothing it depends on is pending. */
+  candidates?: ThreadCandidates;
+  /** Runs before a reply locks and reads its work item (writes pending there go first). */
+  beforeReply?: (workItemId: number) => Promise<void>;
 }
 
-/**
- * Several emails in one transaction (two round trips fewer each): one claim for all, then each as
- * `ingestPrepared` would, in order. Where one would have to wait or retry (a parent not processed
- * yet, a work item held elsewhere, a contact source that changed), that is known before its own
- * write: what came before commits, and it and the rest are left. Any other error rolls the whole
- * back and leaves them all; the iids of tickets written before it are skipped, as after any
- * failed attempt.
- */
-export async function ingestTogether(
-  deps: IngestDeps,
-  ready: ReadyEmail[],
-): Promise<TogetherResult> {
-  try {
-    return await deps.store.transaction(async (repos) => {
-      const statuses = await repos.ingest.claimMany(
-        ready.map((r) => ({
-          id: r.envelope.id,
-          projectId: r.envelope.projectId,
-          lockKeys: r.lockKeys,
-          outboxId: r.outboxId,
-        })),
-      );
-      const statusOf = (r: ReadyEmail) => statuses.get(r.envelope.id) ?? null;
-      // one read for all, after the claim; an email that shares a conversation with one before
-      // it in the job reads again once that one is written
-      const open = ready.filter((r) => statusOf(r) === 'received');
-      const candidates = await repos.ingest.findCandidates(open.map((r) => lookupOf(deps, r)));
-      const foundFor = new Map(open.map((r, i) => [r, candidates[i]!]));
-      const conversations = new Set<string>();
-      const done: IngestOutcome[] = [];
-      for (const [i, r] of ready.entries()) {
-        const keys = r.lockKeys.map((k) => `${r.envelope.projectId} ${k}`);
-        const found = keys.some((k) => conversations.has(k)) ? undefined : foundFor.get(r);
-        for (const k of keys) conversations.add(k);
-        try {
-          done.push(await ingestClaimed(repos, deps, r, statusOf(r), { wait: false }, found));
-        } catch (err) {
-          if (!mustWait(err)) throw err;
-          return { done, left: ready.slice(i), reason: err.message };
-        }
-      }
-      return { done, left: [], reason: null };
-    });
-  } catch (err) {
-    return { done: [], left: ready, reason: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** The errors an email meets before anything of it is written, and that a retry can cure. */
-function mustWait(err: unknown): err is DeskError {
-  return (
-    err instanceof ThreadParentPendingError ||
-    err instanceof WorkItemBusyError ||
-    err instanceof ContactSourceChangedError
-  );
-}
-
-/** Under the email's locks: dedupe, thread, then the ticket or note. */
-async function ingestClaimed(
+/** Under the email's locks: dedupe, thread, then the ticket or note to write. */
+export async function ingestClaimed(
   repos: Repositories,
   deps: IngestDeps,
   ready: ReadyEmail,
   status: InboundStatus | null,
-  lock: { wait: boolean },
-  candidates?: ThreadCandidates,
-): Promise<IngestOutcome> {
+  options: ClaimOptions,
+): Promise<ClaimedStep> {
   const { envelope, outboxId, keys } = ready;
   if (status !== 'received') {
     await repos.outbox.markProcessed(outboxId);
-    return { kind: 'skipped', reason: `already ${status ?? 'gone'}` };
+    return { kind: 'done', outcome: { kind: 'skipped', reason: `already ${status ?? 'gone'}` } };
   }
   // a statement of its own: it must see what the holders of those locks committed
-  const found = candidates ?? (await repos.ingest.findCandidates([lookupOf(deps, ready)]))[0]!;
+  const found =
+    options.candidates ?? (await repos.ingest.findCandidates([lookupOf(deps, ready)]))[0]!;
   if (found.earlier) {
     const outcome: IngestOutcome = {
       kind: 'duplicate',
@@ -271,16 +223,16 @@ async function ingestClaimed(
       workItemId: outcome.workItemId,
       keys,
     });
-    return outcome;
+    return { kind: 'done', outcome };
   }
-  return persist(repos, deps, ready, {
+  return decide(repos, deps, ready, {
     threadId: pickThread(envelope, found),
     ticketContext: found.ticketLinkContext,
-    wait: lock.wait,
+    options,
   });
 }
 
-function lookupOf(
+export function lookupOf(
   deps: IngestDeps,
   { envelope, keys, email, addresses }: ReadyEmail,
 ): ThreadLookup {
@@ -312,13 +264,13 @@ function participantsOf(email: ParsedEmail, envelope: Envelope): ParticipantInpu
   ];
 }
 
-async function persist(
+async function decide(
   repos: Repositories,
   deps: IngestDeps,
   { envelope, outboxId, keys, email, addresses, flags }: ReadyEmail,
-  target: { threadId: number | null; ticketContext: LinkContext | null; wait: boolean },
-): Promise<IngestOutcome> {
-  const { threadId } = target;
+  target: { threadId: number | null; ticketContext: LinkContext | null; options: ClaimOptions },
+): Promise<ClaimedStep> {
+  const { threadId, options } = target;
   const sender = addresses.find((a) => a.role === 'from')?.email ?? null;
   const { kept, dropped } = applyAttachmentLimits(email.attachments, deps.attachmentLimits);
   const allFlags =
@@ -327,7 +279,8 @@ async function persist(
   // a reply's work item is locked before its source is read, as link-contacts does; a new
   // ticket's project has been held since the claim, and its source read with the candidates
   if (threadId !== null) {
-    if (target.wait) await repos.workItemContacts.lockWorkItem(threadId);
+    await options.beforeReply?.(threadId);
+    if (options.wait) await repos.workItemContacts.lockWorkItem(threadId);
     else if (!(await repos.workItemContacts.tryLockWorkItem(threadId)))
       throw new WorkItemBusyError(threadId);
   }
@@ -349,7 +302,7 @@ async function persist(
   );
   const decided = new Map(links.addresses.map((a) => [a.email, a]));
   const outcomeOf = (address: string) => decided.get(address)!;
-  const written = await repos.ingest.write({
+  const write: IngestWrite = {
     inboundEmailId: envelope.id,
     outboxId,
     keys,
@@ -382,21 +335,24 @@ async function persist(
       contactId: outcomeOf(p.email).contactId,
     })),
     linkContactIds: linkedContactIds(links),
-  });
-  if (written.kind === 'stale') throw new ContactSourceChangedError(envelope.projectId);
-  const { workItemId, noteId, iid } = written;
-  await repos.attachments.addMany({ workItemId, noteId, inboundEmailId: envelope.id }, kept);
-  if (dropped.length > 0) {
-    await repos.workItems.addNote({
-      workItemId,
-      body: describeDropped(dropped),
-      authorEmail: null,
-      inboundEmailId: envelope.id,
-    });
-  }
-  return noteId !== null
-    ? { kind: 'note_added', workItemId, noteId, flags: allFlags, links }
-    : { kind: 'ticket_created', workItemId, iid: iid!, flags: allFlags, links };
+  };
+  const complete: Completion = async (repos, written) => {
+    if (written.kind === 'stale') throw new ContactSourceChangedError(envelope.projectId);
+    const { workItemId, noteId, iid } = written;
+    await repos.attachments.addMany({ workItemId, noteId, inboundEmailId: envelope.id }, kept);
+    if (dropped.length > 0) {
+      await repos.workItems.addNote({
+        workItemId,
+        body: describeDropped(dropped),
+        authorEmail: null,
+        inboundEmailId: envelope.id,
+      });
+    }
+    return noteId !== null
+      ? { kind: 'note_added', workItemId, noteId, flags: allFlags, links }
+      : { kind: 'ticket_created', workItemId, iid: iid!, flags: allFlags, links };
+  };
+  return { kind: 'write', write, complete };
 }
 
 /**

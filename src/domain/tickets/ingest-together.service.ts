@@ -1,0 +1,129 @@
+import type { IngestWrite } from '../../repositories/inbound-ingest.repository';
+import type { Repositories } from '../../repositories/store';
+import {
+  ContactSourceChangedError,
+  DeskError,
+  ThreadParentPendingError,
+  WorkItemBusyError,
+} from '../errors';
+import {
+  ingestClaimed,
+  lookupOf,
+  type Completion,
+  type IngestDeps,
+  type IngestOutcome,
+  type ReadyEmail,
+} from './ingest-email.service';
+
+export interface TogetherResult {
+  /** Per email, in order: its outcome, committed with the others', or null: left to `ingestPrepared`. */
+  outcomes: (IngestOutcome | null)[];
+  /** Why some were left. */
+  reason: string | null;
+}
+
+/**
+ * Several emails in one transaction, a few statements for all of them instead of five each: one
+ * claim of every lock, one thread lookup, then each email decided in order, and the tickets and
+ * notes written together. An email that shares a conversation with one before it (a reply, a
+ * copy) or replies to a work item with a write pending is read again once those are written.
+ * Where one would have to wait or retry (a parent not processed yet, a work item held elsewhere,
+ * a contact source that changed), that is known before its own write: it is left, with the rest
+ * after it when it was found deciding, and the others commit. Any other error rolls the whole
+ * back and leaves them all; the iids of tickets written before it are skipped, as after any
+ * failed attempt.
+ */
+export async function ingestTogether(
+  deps: IngestDeps,
+  ready: ReadyEmail[],
+): Promise<TogetherResult> {
+  const outcomes: (IngestOutcome | null)[] = ready.map(() => null);
+  let reason: string | null = null;
+  try {
+    await deps.store.transaction(async (repos) => {
+      const statuses = await repos.ingest.claimMany(
+        ready.map((r) => ({
+          id: r.envelope.id,
+          projectId: r.envelope.projectId,
+          lockKeys: r.lockKeys,
+          outboxId: r.outboxId,
+        })),
+      );
+      const statusOf = (r: ReadyEmail) => statuses.get(r.envelope.id) ?? null;
+      const open = ready.filter((r) => statusOf(r) === 'received');
+      const candidates = await repos.ingest.findCandidates(open.map((r) => lookupOf(deps, r)));
+      const foundFor = new Map(open.map((r, i) => [r, candidates[i]!]));
+      const writes = new PendingWrites(repos, outcomes, (err) => (reason = err.message));
+      const conversations = new Set<string>();
+      for (const [i, r] of ready.entries()) {
+        const keys = r.lockKeys.map((k) => `${r.envelope.projectId} ${k}`);
+        const shared = keys.some((k) => conversations.has(k));
+        for (const k of keys) conversations.add(k);
+        if (shared) await writes.flush();
+        try {
+          const step = await ingestClaimed(repos, deps, r, statusOf(r), {
+            wait: false,
+            candidates: shared ? undefined : foundFor.get(r),
+            beforeReply: (workItemId) => writes.flushIfNoteOn(workItemId),
+          });
+          if (step.kind === 'done') outcomes[i] = step.outcome;
+          else writes.add(i, step.write, step.complete);
+        } catch (err) {
+          if (!mustWait(err)) throw err;
+          reason = err.message;
+          break;
+        }
+      }
+      await writes.flush();
+    });
+  } catch (err) {
+    return {
+      outcomes: ready.map(() => null),
+      reason: err instanceof Error ? err.message : String(err),
+    };
+  }
+  return { outcomes, reason };
+}
+
+/** The decided emails of a shared transaction, written in one statement when flushed. */
+class PendingWrites {
+  private pending: { i: number; write: IngestWrite; complete: Completion }[] = [];
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly outcomes: (IngestOutcome | null)[],
+    private readonly onLeft: (err: DeskError) => void,
+  ) {}
+
+  add(i: number, write: IngestWrite, complete: Completion): void {
+    this.pending.push({ i, write, complete });
+  }
+
+  async flushIfNoteOn(workItemId: number): Promise<void> {
+    const on = (w: IngestWrite) => w.target.kind === 'note' && w.target.workItemId === workItemId;
+    if (this.pending.some((p) => on(p.write))) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const written = await this.repos.ingest.write(batch.map((b) => b.write));
+    for (const [j, b] of batch.entries()) {
+      try {
+        this.outcomes[b.i] = await b.complete(this.repos, written[j]!);
+      } catch (err) {
+        if (!mustWait(err)) throw err;
+        this.onLeft(err);
+      }
+    }
+  }
+}
+
+/** The errors an email meets before anything of it is written, and that a retry can cure. */
+function mustWait(err: unknown): err is DeskError {
+  return (
+    err instanceof ThreadParentPendingError ||
+    err instanceof WorkItemBusyError ||
+    err instanceof ContactSourceChangedError
+  );
+}
