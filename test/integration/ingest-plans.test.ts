@@ -1,7 +1,5 @@
-import {
-  InboundIngestRepository,
-  lookupsJson,
-} from '../../src/repositories/inbound-ingest.repository';
+import { InboundIngestRepository } from '../../src/repositories/inbound-ingest.repository';
+import { lookupsJson } from '../../src/repositories/ingest-statements';
 import { storeOne } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
