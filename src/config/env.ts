@@ -31,6 +31,8 @@ const schema = z.object({
   // ingest runs this narrow while its queue keeps up, and WORKER_CONCURRENCY wide in a backlog
   WORKER_CONCURRENCY_IDLE: int(2, 1),
   INGEST_JOB_BATCH_MAX: int(8, 1),
+  // how long committed rows wait for more to join them before they are published as jobs
+  OUTBOX_PUBLISH_LINGER_MS: int(50, 0),
   // opt-in: a second V8 heap costs ~70 MB; see bench/README.md
   WORKER_THREAD: z.stringbool().default(false),
   WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),

@@ -13,6 +13,8 @@ export interface RelaySettings {
   republishAfterMs: number;
   /** Most emails in one ingest job (INGEST_JOB_BATCH_MAX). */
   ingestBatch: number;
+  /** Rows wait this long for more to join them, so that jobs carry several emails at any rate. */
+  publishLingerMs: number;
 }
 
 const BATCH = 500;
@@ -28,6 +30,7 @@ const UNPUBLISHED_GRACE_MS = 1000;
 export class OutboxRelay {
   private pending: OutboxRow[] = [];
   private flushing: Promise<void> | null = null;
+  private endLinger: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
   private readonly markerKey: string;
@@ -45,11 +48,30 @@ export class OutboxRelay {
   /** Hands committed rows to BullMQ soon, batched; failures are left to the sweeper. */
   publish(rows: OutboxRow[]): void {
     this.pending.push(...rows);
+    if (this.pending.length >= this.settings.ingestBatch) this.endLinger?.();
     if (!this.flushing) this.flushing = this.flushSoon();
   }
 
+  /**
+   * Up to `publishLingerMs` for more rows to join, so that jobs carry several emails at a steady
+   * rate too, not only in a burst; no longer once a whole job is pending.
+   */
+  private linger(): Promise<void> {
+    const ms = this.settings.publishLingerMs;
+    if (ms === 0 || this.pending.length >= this.settings.ingestBatch)
+      return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endLinger?.(), ms);
+      this.endLinger = () => {
+        this.endLinger = null;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   private async flushSoon(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.linger();
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
       await this.send(batch).catch((err: Error) => {
@@ -177,6 +199,7 @@ export class OutboxRelay {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.sweeping?.catch(() => undefined);
+    this.endLinger?.();
     await this.flushing;
   }
 }

@@ -52,6 +52,7 @@ describe('outbox relay', () => {
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 300_000,
       ingestBatch: 8,
+      publishLingerMs: 0,
     });
     const row = await store.repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, {
       inboundEmailId: '1',
@@ -73,12 +74,13 @@ describe('outbox relay', () => {
 });
 
 describe('outbox relay jobs', () => {
-  const relayWith = (store: Store) =>
+  const relayWith = (store: Store, publishLingerMs = 0) =>
     new OutboxRelay(store, queues, redis, createRootLogger('silent'), {
       prefix,
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 100,
       ingestBatch: 4,
+      publishLingerMs,
     });
   const addIngest = (n: number) =>
     Promise.all(
@@ -121,6 +123,39 @@ describe('outbox relay jobs', () => {
       outboxId: link.id,
     });
     expect(await jobIdsOf([link.id])).toEqual([jobIdOf([link.id])]);
+  });
+
+  it('gathers rows committed one after another within the linger into one job', async () => {
+    const relay = relayWith(db.store, 300);
+    const [first, second] = await addIngest(2);
+    relay.publish([first!]);
+    await new Promise((r) => setTimeout(r, 20));
+    relay.publish([second!]);
+    const ids = [first!.id, second!.id];
+    const jobIds = await waitFor('both rows published', async () => {
+      const published = await jobIdsOf(ids);
+      return published.every(Boolean) && published;
+    });
+    expect(jobIds).toEqual([jobIdOf(ids), jobIdOf(ids)]);
+    await relay.stop();
+  });
+
+  it('publishes a whole job without waiting for the linger to end', async () => {
+    const relay = relayWith(db.store, 600_000);
+    const rows = await addIngest(4);
+    relay.publish(rows.slice(0, 3));
+    relay.publish(rows.slice(3));
+    const ids = rows.map((r) => r.id);
+    const jobIds = await waitFor(
+      'the job published',
+      async () => {
+        const published = await jobIdsOf(ids);
+        return published.every(Boolean) && published;
+      },
+      5_000,
+    );
+    expect(new Set(jobIds)).toEqual(new Set([jobIdOf(ids)]));
+    await relay.stop();
   });
 
   it('republishes rows whose job is gone or finished without them, and leaves a queued job alone', async () => {
@@ -169,6 +204,7 @@ describe('outbox relay after a start without its Redis marker', () => {
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 300_000,
       ingestBatch: 8,
+      publishLingerMs: 0,
     });
     const queue = queues.get(JOBS.ingestEmail)!;
     const add = (i: number) =>
