@@ -7,9 +7,9 @@ import { reasonText } from './inbound-email.repository';
 import {
   CANDIDATES,
   linkContextSql,
-  lookupsJson,
   WRITE,
   type CandidatesRow,
+  type ExistingParticipant,
   type LinkContextRow,
   type WriteRow,
 } from './ingest-statements';
@@ -56,12 +56,7 @@ export interface ThreadLookup {
   emails: string[];
 }
 
-export interface ExistingParticipant {
-  id: number;
-  email: string;
-  role: ParticipantRole;
-  linkOutcome: LinkOutcome | null;
-}
+export type { ExistingParticipant };
 
 /** The CRM settings, candidate contacts and participants a link decision needs. */
 export interface LinkContext extends GroupCrmChain {
@@ -125,6 +120,23 @@ function toLinkContext(row: LinkContextRow | undefined): LinkContext | null {
     participants: row.participants ?? [],
     chainVersion: JSON.stringify(row.chain),
   };
+}
+
+/** The one parameter of the `ingest_candidates` statement. */
+export function lookupsJson(lookups: ThreadLookup[]): string {
+  return JSON.stringify(
+    lookups.map((q, n) => ({
+      n,
+      project_id: q.projectId,
+      dedupe_key: q.dedupeKey,
+      id: q.inboundEmailId,
+      project_keys: q.replyAddresses.map((r) => r.projectKey),
+      reply_keys: q.replyAddresses.map((r) => r.replyKey),
+      message_ids: q.messageIds,
+      thread_root: q.threadRoot,
+      emails: q.emails,
+    })),
+  );
 }
 
 /**

@@ -1,13 +1,21 @@
 /** The SQL of the ingest hot path, apart from InboundIngestRepository that runs it. */
 import type { CrmState } from '../../entities/organization.entity';
 import { chainQuery, type ChainRow } from './group.repository';
-import type { ExistingParticipant, ThreadLookup } from './inbound-ingest.repository';
+import type { LinkOutcome, ParticipantRole } from '../../entities/email-participant.entity';
 
 const PROJECT_GROUP = 'projects p JOIN groups g ON g.id = p.group_id';
 
 /** The project's CRM chain (chainQuery's rows, root first) as one JSON array. */
 const chainJson = (project: string): string =>
   `(SELECT json_agg(c ORDER BY c.depth) FROM (${chainQuery(PROJECT_GROUP, `p.id = ${project}`)}) AS c)`;
+
+/** A participant of a work item, as ingest reads it. */
+export interface ExistingParticipant {
+  id: number;
+  email: string;
+  role: ParticipantRole;
+  linkOutcome: LinkOutcome | null;
+}
 
 export interface WriteRow {
   ok: boolean;
@@ -134,23 +142,6 @@ export interface CandidatesRow {
   pending_parent: string | null;
   by_thread_root: number | null;
   ticket_link_context: LinkContextRow | null;
-}
-
-/** The one parameter of the `ingest_candidates` statement. */
-export function lookupsJson(lookups: ThreadLookup[]): string {
-  return JSON.stringify(
-    lookups.map((q, n) => ({
-      n,
-      project_id: q.projectId,
-      dedupe_key: q.dedupeKey,
-      id: q.inboundEmailId,
-      project_keys: q.replyAddresses.map((r) => r.projectKey),
-      reply_keys: q.replyAddresses.map((r) => r.replyKey),
-      message_ids: q.messageIds,
-      thread_root: q.threadRoot,
-      emails: q.emails,
-    })),
-  );
 }
 
 /**

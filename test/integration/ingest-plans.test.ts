@@ -1,5 +1,7 @@
-import { InboundIngestRepository } from '../../src/repositories/inbound-ingest.repository';
-import { lookupsJson } from '../../src/repositories/ingest-statements';
+import {
+  InboundIngestRepository,
+  lookupsJson,
+} from '../../src/repositories/inbound-ingest.repository';
 import { storeOne } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
