@@ -139,6 +139,61 @@ export function lookupsJson(lookups: ThreadLookup[]): string {
   );
 }
 
+/** The four parameters of the `ingest_write` statement. */
+export function writeParams(writes: IngestWrite[]): string[] {
+  return [
+    JSON.stringify(
+      writes.map((w, n) => {
+        const ticket = w.target.kind === 'ticket' ? w.target : null;
+        const note = w.target.kind === 'note' ? w.target : null;
+        return {
+          n,
+          inbound_email_id: w.inboundEmailId,
+          outbox_id: w.outboxId,
+          project_id: ticket?.projectId ?? null,
+          chain_version: ticket?.chainVersion ?? null,
+          title: ticket?.title ?? null,
+          description: ticket?.description ?? null,
+          author_email: w.target.authorEmail,
+          reply_key: ticket?.replyKey ?? null,
+          note_work_item_id: note?.workItemId ?? null,
+          body: note?.body ?? null,
+          status: ticket ? 'ticket_created' : 'note_added',
+          reason: reasonText(w.reason),
+          dedupe_key: w.keys.dedupeKey,
+          thread_root: w.keys.threadRoot,
+        };
+      }),
+    ),
+    JSON.stringify(
+      writes.flatMap((w, n) =>
+        w.newParticipants.map((p, k) => ({
+          n,
+          k,
+          email: p.email,
+          role: p.role,
+          outcome: p.outcome,
+          contact_id: p.contactId,
+        })),
+      ),
+    ),
+    JSON.stringify(
+      writes.flatMap((w, n) =>
+        w.decidedExisting.map((p) => ({
+          n,
+          id: p.id,
+          outcome: p.outcome,
+          contact_id: p.contactId,
+        })),
+      ),
+    ),
+    JSON.stringify(writes.flatMap((w, n) => w.linkContactIds.map((c) => ({ n, contact_id: c })))),
+  ];
+}
+
+/** For the rest of the transaction: no sequential scans, whatever the statistics said (`claim`). */
+const INDEX_PLANS = `SELECT set_config('enable_seqscan', 'off', true) AS v`;
+
 /**
  * The ingest hot path in as few statements as its locks allow: each statement that must see
  * what a lock waited for starts after that lock is held (READ COMMITTED takes one snapshot per
@@ -171,9 +226,10 @@ export class InboundIngestRepository {
    * conversation's advisory locks (sorted, so lockers never deadlock), then the email's row lock;
    * returns its status (null when gone). Every statement after this one sees a move wholly
    * before or after this email. It also turns sequential scans off for the rest of the
-   * transaction: the statements after it are prepared once per connection, and a generic plan
-   * made while a fresh install's tables are near empty would otherwise scan them for good (until
-   * autovacuum next analyzes them: 5.6 ms per email over the first 8,000 in the benchmark).
+   * transaction (INDEX_PLANS): the statements after it are prepared once per connection, and a
+   * generic plan made while a fresh install's tables are near empty would otherwise scan them for
+   * good (until autovacuum next analyzes them: 5.6 ms per email over the first 8,000 in the
+   * benchmark).
    */
   async claim(id: string, projectId: number, lockKeys: string[]): Promise<InboundStatus | null> {
     const rows = await runPrepared<{ status: InboundStatus }>(
@@ -187,7 +243,7 @@ export class InboundIngestRepository {
              FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($3::text[]) AS k ORDER BY 1) AS s
             WHERE EXISTS (SELECT 1 FROM project)
          ), index_plans AS (
-           SELECT set_config('enable_seqscan', 'off', true) AS v
+           ${INDEX_PLANS}
          )
          SELECT status FROM inbound_emails
           WHERE id = $1 AND (SELECT n FROM conversation) >= 0
@@ -220,7 +276,7 @@ export class InboundIngestRepository {
                      FROM unnest($2::int[], $3::text[]) AS x (p, k) ORDER BY 1, 2) AS s
             WHERE (SELECT count(*) FROM projects) >= 0
          ), index_plans AS (
-           SELECT set_config('enable_seqscan', 'off', true) AS v
+           ${INDEX_PLANS}
          ), emails AS (
            SELECT id, status FROM inbound_emails
             WHERE id = ANY($4::bigint[]) AND (SELECT n FROM conversations) >= 0
@@ -293,54 +349,7 @@ export class InboundIngestRepository {
     if (writes.length === 0) return [];
     // the projects are held FOR SHARE since `claim`, so a chain can only have changed through
     // the CRM settings of a group, which this statement checks in a snapshot of its own
-    const rows = await runPrepared<WriteRow>(this.em, WRITE, [
-      JSON.stringify(
-        writes.map((w, n) => {
-          const ticket = w.target.kind === 'ticket' ? w.target : null;
-          const note = w.target.kind === 'note' ? w.target : null;
-          return {
-            n,
-            inbound_email_id: w.inboundEmailId,
-            outbox_id: w.outboxId,
-            project_id: ticket?.projectId ?? null,
-            chain_version: ticket?.chainVersion ?? null,
-            title: ticket?.title ?? null,
-            description: ticket?.description ?? null,
-            author_email: w.target.authorEmail,
-            reply_key: ticket?.replyKey ?? null,
-            note_work_item_id: note?.workItemId ?? null,
-            body: note?.body ?? null,
-            status: ticket ? 'ticket_created' : 'note_added',
-            reason: reasonText(w.reason),
-            dedupe_key: w.keys.dedupeKey,
-            thread_root: w.keys.threadRoot,
-          };
-        }),
-      ),
-      JSON.stringify(
-        writes.flatMap((w, n) =>
-          w.newParticipants.map((p, k) => ({
-            n,
-            k,
-            email: p.email,
-            role: p.role,
-            outcome: p.outcome,
-            contact_id: p.contactId,
-          })),
-        ),
-      ),
-      JSON.stringify(
-        writes.flatMap((w, n) =>
-          w.decidedExisting.map((p) => ({
-            n,
-            id: p.id,
-            outcome: p.outcome,
-            contact_id: p.contactId,
-          })),
-        ),
-      ),
-      JSON.stringify(writes.flatMap((w, n) => w.linkContactIds.map((c) => ({ n, contact_id: c })))),
-    ]);
+    const rows = await runPrepared<WriteRow>(this.em, WRITE, writeParams(writes));
     return writes.map((w, n): WriteResult => {
       const row = rows[n]!;
       if (row.work_item_id !== null)

@@ -119,16 +119,21 @@ export const WRITE = {
            FROM jsonb_to_recordset($4::jsonb) AS c (n int, contact_id int) JOIN item USING (n)
          ON CONFLICT DO NOTHING
        ), e AS (
+         -- by the ids as an array, which only an index probe can serve: a generic plan made on
+         -- near-empty tables otherwise walks every email still waiting (or every open outbox row)
+         -- to update eight. The claim holds these rows and saw them 'received'.
          UPDATE inbound_emails e
             SET status = m.status, reason = m.reason, work_item_id = item.work_item_id,
                 note_id = item.note_id, dedupe_key = m.dedupe_key, thread_root = m.thread_root,
                 processed_at = now()
            FROM m JOIN item USING (n)
-          WHERE e.id = m.inbound_email_id AND e.status = 'received'
+          WHERE e.id = m.inbound_email_id
+            AND e.id = ANY(ARRAY(SELECT inbound_email_id FROM m JOIN item USING (n)))
        ), o AS (
          UPDATE outbox o SET processed_at = now()
            FROM m JOIN item USING (n)
-          WHERE o.id = m.outbox_id AND o.processed_at IS NULL
+          WHERE o.id = m.outbox_id
+            AND o.id = ANY(ARRAY(SELECT outbox_id FROM m JOIN item USING (n)))
        )
        SELECT ok.n IS NOT NULL AS ok, item.work_item_id, item.note_id, item.iid
          FROM m LEFT JOIN ok USING (n) LEFT JOIN item USING (n)

@@ -362,6 +362,23 @@ describe('the emails of a job that are still to be written', () => {
     expect(participants.map((p) => p.email)).toEqual(['r@x.example', 's@x.example']);
   });
 
+  it('take an email that appears twice in the job once', async () => {
+    const twice = await stored(['From: tw@x.example', 'Subject: twice', '', 't']);
+    const other = await stored(['From: tx@x.example', 'Subject: other', '', 'o']);
+    const results = (await worker.process(jobOf([twice, other, twice]))) as { kind: string }[];
+    expect(results.map((r) => r.kind)).toEqual(['ticket_created', 'ticket_created', 'skipped']);
+    const [{ n }] = await db.dataSource.query(
+      'SELECT count(*)::int AS n FROM inbound_emails WHERE id = $1 AND work_item_id IS NOT NULL',
+      [twice.inboundEmailId],
+    );
+    expect(n).toBe(1);
+    const [{ tickets }] = await db.dataSource.query(
+      `SELECT count(*)::int AS tickets FROM work_items WHERE project_id = $1 AND title = 'twice'`,
+      [projectId],
+    );
+    expect(tickets).toBe(1);
+  });
+
   it('are written one by one when their transaction fails, so one broken email holds none back', async () => {
     const a = await stored(['From: t@x.example', 'Subject: a', '', 'a']);
     const broken = await stored(['From: u@x.example', 'Subject: broken', '', 'b']);

@@ -55,7 +55,12 @@ export async function ingestTogether(
       const foundFor = new Map(open.map((r, i) => [r, candidates[i]!]));
       const writes = new PendingWrites(repos, outcomes, (err) => (reason = err.message));
       const conversations = new Set<string>();
+      const seen = new Set<string>();
       for (const [i, r] of ready.entries()) {
+        // twice in one job (a reprocess queued beside its first row): the repeat is left, and its
+        // own claim will find it done
+        if (seen.has(r.envelope.id)) continue;
+        seen.add(r.envelope.id);
         const keys = r.lockKeys.map((k) => `${r.envelope.projectId} ${k}`);
         const shared = keys.some((k) => conversations.has(k));
         for (const k of keys) conversations.add(k);
