@@ -207,10 +207,12 @@ export class InboundIngestRepository {
    * of those small enough to hold (`withRaw` reads the others when their turn comes).
    */
   async loadMany(ids: string[]): Promise<IngestSubject[]> {
+    // planned per call, as are `claim` and `close`: they run before the claim's index-only
+    // setting, and a generic plan made on a fresh install's near-empty table was a Seq Scan, kept
+    // as the table grew until autovacuum next analyzed it
     return runPrepared<IngestSubject>(
       this.em,
       {
-        name: 'ingest_load_many',
         text: `SELECT id::text AS id, status, project_id AS "projectId", mail_from AS "mailFrom",
                     rcpt_to AS "rcptTo", message_id AS "messageId", size,
                     CASE WHEN size <= $2 THEN raw END AS raw
@@ -235,7 +237,6 @@ export class InboundIngestRepository {
     const rows = await runPrepared<{ status: InboundStatus }>(
       this.em,
       {
-        name: 'ingest_claim',
         text: `WITH project AS (
            SELECT id FROM projects WHERE id = $2 FOR SHARE
          ), conversation AS (
@@ -380,7 +381,6 @@ export class InboundIngestRepository {
     await runPrepared(
       this.em,
       {
-        name: 'ingest_close',
         text: `WITH e AS (
          UPDATE inbound_emails
             SET status = $3, reason = $4, work_item_id = $5, note_id = NULL,
