@@ -168,6 +168,13 @@ Promise.all(Array.from({ length: concurrency }, connection)).then(() => {
       fullLat: Array.from(sort(fullLat)),
       dataLat: Array.from(sort(dataLat)),
       lateness: Array.from(sort(lateness)),
+      // the mean of each step: in a closed loop, concurrency / the sum of these is the rate
+      stepMeans: Object.fromEntries(
+        [...Object.entries(commandLat), ['dot', dataLat]].map(([step, lat]) => [
+          step,
+          lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : null,
+        ]),
+      ),
       commandP99: Object.fromEntries(
         Object.entries(commandLat).map(([verb, lat]) => {
           const sorted = sort(lat);

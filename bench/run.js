@@ -195,6 +195,18 @@ function profileSummary(name) {
   return result;
 }
 
+const stepMeans = (r) =>
+  Object.fromEntries(
+    Object.entries(r.stepMeans ?? {}).map(([k, v]) => [
+      k,
+      v === null ? null : Math.round(v * 100) / 100,
+    ]),
+  );
+const describeSteps = (means) =>
+  `mean per step ${Object.entries(means)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} ms`;
+
 /** A baseline listener that accepts anything for the Service Desk domain, under the accept load. */
 async function baselineRun(name, args, env) {
   const port = await L.freePort();
@@ -220,8 +232,9 @@ async function baselineRun(name, args, env) {
     ok: r.ok,
     failed: r.temp + r.perm + r.dropped,
     seconds: (r.lastOk - r.startedAt) / 1000,
+    stepMeansMs: stepMeans(r),
   };
-  log(`accept/${name}: ${result.msgPerS} msg/s`);
+  log(`accept/${name}: ${result.msgPerS} msg/s; ${describeSteps(result.stepMeansMs)}`);
   return result;
 }
 
@@ -274,6 +287,7 @@ async function acceptRun() {
     failed: r.temp + r.perm + r.dropped,
     seconds: (r.lastOk - r.startedAt) / 1000,
     peakRssMB: L.mb(d.desk.memory().hwm),
+    stepMeansMs: stepMeans(r),
   };
   await d.stop();
   run.ratio = Math.round((run.desk.msgPerS / run.bare.msgPerS) * 1000) / 1000;
@@ -281,7 +295,9 @@ async function acceptRun() {
     run.haraka.deskRatio = Math.round((run.desk.msgPerS / run.haraka.msgPerS) * 1000) / 1000;
   if (PROFILE) run.profile = profileSummary('accept');
   if (PROFILE && COUNT_CALLS) run.calls = callSummary('accept', r.ok + 500);
-  log(`accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare)`);
+  log(
+    `accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare); ${describeSteps(run.desk.stepMeansMs)}`,
+  );
   results.runs.accept = run;
 }
 
