@@ -18,7 +18,10 @@ export class WorkItemContactRepository {
     await this.em.query('SELECT id FROM work_items WHERE id = $1 FOR UPDATE', [workItemId]);
   }
 
-  /** lockWorkItem without waiting: false when another transaction holds it (or it is gone). */
+  /**
+   * lockWorkItem without waiting: false when another transaction holds it, or only references it
+   * (a row being inserted that points at it holds it FOR KEY SHARE), or it is gone.
+   */
   async tryLockWorkItem(workItemId: number): Promise<boolean> {
     const rows: unknown[] = await this.em.query(
       'SELECT id FROM work_items WHERE id = $1 FOR UPDATE SKIP LOCKED',

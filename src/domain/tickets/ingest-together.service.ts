@@ -27,11 +27,11 @@ export interface TogetherResult {
  * claim of every lock, one thread lookup, then each email decided in order, and the tickets and
  * notes written together. An email that shares a conversation with one before it (a reply, a
  * copy) or replies to a work item with a write pending is read again once those are written.
- * Where one would have to wait or retry (a parent not processed yet, a work item held elsewhere,
- * a contact source that changed), that is known before its own write: it is left, with the rest
- * after it when it was found deciding, and the others commit. Any other error rolls the whole
- * back and leaves them all; the iids of tickets written before it are skipped, as after any
- * failed attempt.
+ * Where one would have to wait or retry, nothing of it is written: a parent not processed yet or
+ * a work item held elsewhere is found while deciding, and it is left with the rest after it; a
+ * contact source that changed is found by the write, which writes nothing for it (no iid drawn),
+ * and only it is left. The others commit. Any other error rolls the whole back and leaves them
+ * all; the iids of tickets written before it are skipped, as after any failed attempt.
  */
 export async function ingestTogether(
   deps: IngestDeps,
@@ -124,7 +124,7 @@ class PendingWrites {
   }
 }
 
-/** The errors an email meets before anything of it is written, and that a retry can cure. */
+/** The errors that leave nothing of an email written, and that a retry can cure. */
 function mustWait(err: unknown): err is DeskError {
   return (
     err instanceof ThreadParentPendingError ||
