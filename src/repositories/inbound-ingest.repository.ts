@@ -223,46 +223,18 @@ export class InboundIngestRepository {
   }
 
   /**
-   * Takes the project FOR SHARE (a project or group move waits for this email's ticket, and a
-   * ticket for a move in progress, while tickets never wait for each other), then the
-   * conversation's advisory locks (sorted, so lockers never deadlock), then the email's row lock;
-   * returns its status (null when gone). Every statement after this one sees a move wholly
-   * before or after this email. It also turns sequential scans off for the rest of the
-   * transaction (INDEX_PLANS): the statements after it are prepared once per connection, and a
+   * Takes, for the emails of a job (or one email), each kind of lock in one sorted order: their
+   * projects FOR SHARE (a project or group move waits for these tickets, and a ticket for a move in
+   * progress, while tickets never wait for each other), the conversations' advisory locks by
+   * project, the emails' rows, then their outbox rows, which the relay may be marking. So two
+   * claimers, or a claimer and a move, cannot deadlock, and every statement after this one sees a
+   * move wholly before or after these emails. It also turns sequential scans off for the rest of
+   * the transaction (INDEX_PLANS): the statements after it are prepared once per connection, and a
    * generic plan made while a fresh install's tables are near empty would otherwise scan them for
    * good (until autovacuum next analyzes them: 5.6 ms per email over the first 8,000 in the
-   * benchmark).
+   * benchmark). Planned per call. The statuses by email id (absent when gone).
    */
-  async claim(id: string, projectId: number, lockKeys: string[]): Promise<InboundStatus | null> {
-    const rows = await runPrepared<{ status: InboundStatus }>(
-      this.em,
-      {
-        text: `WITH project AS (
-           SELECT id FROM projects WHERE id = $2 FOR SHARE
-         ), conversation AS (
-           SELECT count(pg_advisory_xact_lock($2, h)) AS n
-             FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($3::text[]) AS k ORDER BY 1) AS s
-            WHERE EXISTS (SELECT 1 FROM project)
-         ), index_plans AS (
-           ${INDEX_PLANS}
-         )
-         SELECT status FROM inbound_emails
-          WHERE id = $1 AND (SELECT n FROM conversation) >= 0
-            AND (SELECT v FROM index_plans) = 'off'
-            FOR UPDATE`,
-      },
-      [id, projectId, lockKeys],
-    );
-    return rows[0]?.status ?? null;
-  }
-
-  /**
-   * `claim` for several emails in one statement, each kind of lock taken in one sorted order
-   * (projects, then conversations by project, then emails, then their outbox rows, which the
-   * relay may be marking): two claimers, or a claimer and a move, cannot deadlock. Planned per
-   * call, as it runs once for a whole job. The statuses by email id (absent when gone).
-   */
-  async claimMany(
+  async claim(
     emails: { id: string; projectId: number; lockKeys: string[]; outboxId: string }[],
   ): Promise<Map<string, InboundStatus>> {
     const pairs = emails.flatMap((e) => e.lockKeys.map((k) => [e.projectId, k] as const));

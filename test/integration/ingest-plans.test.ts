@@ -50,7 +50,9 @@ test('the generic plan of the thread lookup made on near-empty tables still prob
     await em.query('ANALYZE inbound_emails, contacts, projects, groups');
     // PostgreSQL switches a prepared statement to its generic plan after five custom ones
     for (let i = 0; i < 7; i++) {
-      await ingest.claim(row.inboundEmailId, project.id, []);
+      await ingest.claim([
+        { id: row.inboundEmailId, projectId: project.id, lockKeys: [], outboxId: row.outboxId },
+      ]);
       await ingest.findCandidates([lookup]);
     }
     await em.query(
@@ -122,7 +124,7 @@ test('the generic plan of the job write made on near-empty tables updates by id'
     const ingest = new InboundIngestRepository(em);
     await em.query('ANALYZE inbound_emails, outbox, work_items, projects, groups');
     const claims = rows.map((r) => ({ ...r, id: r.inboundEmailId, projectId: project.id }));
-    await ingest.claimMany(claims.map((c) => ({ ...c, lockKeys: [] })));
+    await ingest.claim(claims.map((c) => ({ ...c, lockKeys: [] })));
     const crm = await ingest.linkContext({ projectId: project.id }, []);
     for (const row of rows.slice(0, 7)) await ingest.write([writeOf(row, crm!.chainVersion)]);
     await em.query(

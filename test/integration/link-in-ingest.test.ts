@@ -205,7 +205,14 @@ async function openTicket(projectId: number) {
   let written!: (iid: number | null) => void;
   const wrote = new Promise<number | null>((resolve) => (written = resolve));
   const done = db.store.transaction(async (repos) => {
-    await repos.ingest.claim(row.inboundEmailId, projectId, [`mid:${row.inboundEmailId}`]);
+    await repos.ingest.claim([
+      {
+        id: row.inboundEmailId,
+        projectId,
+        lockKeys: [`mid:${row.inboundEmailId}`],
+        outboxId: row.outboxId,
+      },
+    ]);
     const crm = await repos.ingest.linkContext({ projectId }, ['a@b.example']);
     const [result] = await repos.ingest.write([ticketWrite(row, projectId, crm!.chainVersion)]);
     written(result?.kind === 'written' ? result.iid : null);

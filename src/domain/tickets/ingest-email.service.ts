@@ -169,9 +169,9 @@ export async function prepareIngest(
 /** One email in a transaction of its own, waiting for whatever it needs to lock. */
 export async function ingestPrepared(deps: IngestDeps, ready: ReadyEmail): Promise<IngestOutcome> {
   return deps.store.transaction(async (repos) => {
-    const { envelope, lockKeys } = ready;
-    const status = await repos.ingest.claim(envelope.id, envelope.projectId, lockKeys);
-    const step = await ingestClaimed(repos, deps, ready, status, { wait: true });
+    const id = ready.envelope.id;
+    const statuses = await repos.ingest.claim([claimOf(ready)]);
+    const step = await ingestClaimed(repos, deps, ready, statuses.get(id) ?? null, { wait: true });
     if (step.kind === 'done') return step.outcome;
     const [written] = await repos.ingest.write([step.write]);
     return step.complete(repos, written!);
@@ -230,6 +230,11 @@ export async function ingestClaimed(
     ticketContext: found.ticketLinkContext,
     options,
   });
+}
+
+/** What `claim` locks for an email. */
+export function claimOf({ envelope, lockKeys, outboxId }: ReadyEmail) {
+  return { id: envelope.id, projectId: envelope.projectId, lockKeys, outboxId };
 }
 
 export function lookupOf(

@@ -7,6 +7,7 @@ import {
   WorkItemBusyError,
 } from '../errors';
 import {
+  claimOf,
   ingestClaimed,
   lookupOf,
   type Completion,
@@ -41,14 +42,7 @@ export async function ingestTogether(
   let reason: string | null = null;
   try {
     await deps.store.transaction(async (repos) => {
-      const statuses = await repos.ingest.claimMany(
-        ready.map((r) => ({
-          id: r.envelope.id,
-          projectId: r.envelope.projectId,
-          lockKeys: r.lockKeys,
-          outboxId: r.outboxId,
-        })),
-      );
+      const statuses = await repos.ingest.claim(ready.map(claimOf));
       const statusOf = (r: ReadyEmail) => statuses.get(r.envelope.id) ?? null;
       const open = ready.filter((r) => statusOf(r) === 'received');
       const candidates = await repos.ingest.findCandidates(open.map((r) => lookupOf(deps, r)));
