@@ -82,13 +82,9 @@ export async function ingestEmail(
   deps: IngestDeps,
   inboundEmailId: string,
   outboxId: string,
-  loaded?: IngestSubject | null,
 ): Promise<IngestOutcome> {
-  const stored =
-    loaded !== undefined
-      ? loaded
-      : ((await loadForIngest(deps.store, [inboundEmailId]))[0] ?? null);
-  const prepared = await prepareIngest(deps, stored, outboxId);
+  const [stored] = await loadForIngest(deps.store, [inboundEmailId]);
+  const prepared = await prepareIngest(deps, stored ?? null, outboxId);
   return prepared.kind === 'done' ? prepared.outcome : ingestPrepared(deps, prepared.ready);
 }
 
