@@ -9,12 +9,76 @@ import {
 import {
   claimOf,
   ingestClaimed,
+  ingestPrepared,
+  loadForIngest,
   lookupOf,
+  prepareIngest,
   type Completion,
   type IngestDeps,
   type IngestOutcome,
   type ReadyEmail,
 } from './ingest-email.service';
+
+/** One email of a job: what it came to, or the error it met (the others went on). */
+export type JobEmailResult<E> = { email: E; outcome: IngestOutcome } | { email: E; error: unknown };
+
+export interface JobResult<E> {
+  /** In the job's order. */
+  results: JobEmailResult<E>[];
+  /** How many emails the shared transaction left to one transaction each, and why. */
+  alone: { count: number; reason: string | null };
+}
+
+/**
+ * A job's emails, in its order (so two of one conversation keep it): all are parsed first, then
+ * those still to be written share one transaction (`ingestTogether`), and any it left get one
+ * each (`ingestPrepared`).
+ */
+export async function ingestJob<E extends { inboundEmailId: string; outboxId: string }>(
+  deps: IngestDeps,
+  emails: E[],
+): Promise<JobResult<E>> {
+  const loaded = await loadForIngest(
+    deps.store,
+    emails.map((e) => e.inboundEmailId),
+  );
+  const byId = new Map(loaded.map((e) => [e.id, e]));
+  const results: JobEmailResult<E>[] = [];
+  const pending: { i: number; ready: ReadyEmail }[] = [];
+  for (const [i, email] of emails.entries()) {
+    try {
+      const stored = byId.get(email.inboundEmailId) ?? null;
+      const prepared = await prepareIngest(deps, stored, email.outboxId);
+      if (prepared.kind === 'done') results[i] = { email, outcome: prepared.outcome };
+      else pending.push({ i, ready: prepared.ready });
+    } catch (error) {
+      results[i] = { email, error };
+    }
+  }
+  let left = pending;
+  let reason: string | null = null;
+  if (pending.length > 1) {
+    const together = await ingestTogether(
+      deps,
+      pending.map((p) => p.ready),
+    );
+    together.outcomes.forEach((outcome, k) => {
+      const { i } = pending[k]!;
+      if (outcome) results[i] = { email: emails[i]!, outcome };
+    });
+    left = pending.filter((_, k) => !together.outcomes[k]);
+    reason = together.reason;
+  }
+  for (const { i, ready } of left) {
+    const email = emails[i]!;
+    try {
+      results[i] = { email, outcome: await ingestPrepared(deps, ready) };
+    } catch (error) {
+      results[i] = { email, error };
+    }
+  }
+  return { results, alone: { count: pending.length > 1 ? left.length : 0, reason } };
+}
 
 export interface TogetherResult {
   /** Per email, in order: its outcome, committed with the others', or null: left to `ingestPrepared`. */
