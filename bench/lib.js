@@ -47,6 +47,47 @@ function memoryOf(pid) {
   }
 }
 
+const TICKS_PER_S = 100;
+
+/** CPU seconds (user + system, all threads) of a process, and of every process whose name starts
+ * with one of `names` (PostgreSQL's backends, redis-server), read from /proc. */
+function cpuSnapshot(pid, names = ['postgres', 'redis-server']) {
+  const ticks = (stat) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  const snap = { at: process.hrtime.bigint(), listener: 0 };
+  for (const n of names) snap[n] = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (Number(entry) === pid) snap.listener += ticks(stat) / TICKS_PER_S;
+    const name = names.find((n) => comm.startsWith(n));
+    if (name) snap[name] += ticks(stat) / TICKS_PER_S;
+  }
+  return snap;
+}
+
+/** µs of CPU per message of each part between two snapshots (the generator reports its own). */
+function cpuPerMessage(before, after, messages, generatorCpuUs) {
+  const per = (s) => Math.round((s * 1e6) / messages);
+  const out = { listener: per(after.listener - before.listener) };
+  for (const k of Object.keys(before))
+    if (k !== 'at' && k !== 'listener') out[k] = per(after[k] - before[k]);
+  if (generatorCpuUs != null) out.generator = Math.round(generatorCpuUs / messages);
+  const seconds = Number(after.at - before.at) / 1e9;
+  const total = Object.values(out).reduce((a, v) => a + v, 0);
+  // cores kept busy by these parts together (the machine has os.cpus().length)
+  out.busyCores = Math.round(((total * messages) / 1e6 / seconds) * 100) / 100;
+  return out;
+}
+
 /** A child node process listening on `port`; resolves once it accepts connections (30 s bound). */
 async function startListener(name, args, env, port) {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -253,6 +294,8 @@ function percentile(sorted, p) {
 const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 module.exports = {
+  cpuSnapshot,
+  cpuPerMessage,
   ROOT,
   RESULTS,
   PG_BASE,

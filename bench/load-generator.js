@@ -146,6 +146,7 @@ async function connection() {
 }
 
 const startedAt = Date.now();
+const cpuAtStart = process.cpuUsage();
 t0 = now();
 const progress = setInterval(() => {
   process.send({ type: 'progress', ok, temp, perm, dropped, elapsedMs: Date.now() - startedAt });
@@ -153,6 +154,7 @@ const progress = setInterval(() => {
 
 Promise.all(Array.from({ length: concurrency }, connection)).then(() => {
   clearInterval(progress);
+  const cpu = process.cpuUsage(cpuAtStart);
   const sort = (a) => Float64Array.from(a).sort();
   process.send(
     {
@@ -165,6 +167,7 @@ Promise.all(Array.from({ length: concurrency }, connection)).then(() => {
       startedAt,
       firstOk,
       lastOk,
+      cpuUs: cpu.user + cpu.system,
       fullLat: Array.from(sort(fullLat)),
       dataLat: Array.from(sort(dataLat)),
       lateness: Array.from(sort(lateness)),

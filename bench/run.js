@@ -207,12 +207,18 @@ const describeSteps = (means) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} ms`;
 
+const describeCpu = ({ busyCores, ...parts }) =>
+  `CPU µs per message ${Object.entries(parts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} (${busyCores} cores busy)`;
+
 /** A baseline listener that accepts anything for the Service Desk domain, under the accept load. */
 async function baselineRun(name, args, env) {
   const port = await L.freePort();
   const listener = await L.startListener(name, args(port), env(port), port);
   cleanups.push(() => listener.stop());
   await warmUp(port, 'support+x@desk.localhost');
+  const cpuBefore = L.cpuSnapshot(listener.pid);
   const r = await L.runLoad(
     {
       port,
@@ -226,6 +232,7 @@ async function baselineRun(name, args, env) {
     },
     progressPrinter(`accept/${name}`, ACCEPT_COUNT),
   );
+  const cpuUsPerMsg = L.cpuPerMessage(cpuBefore, L.cpuSnapshot(listener.pid), r.ok, r.cpuUs);
   await listener.stop();
   const result = {
     msgPerS: acceptRate(r),
@@ -233,8 +240,11 @@ async function baselineRun(name, args, env) {
     failed: r.temp + r.perm + r.dropped,
     seconds: (r.lastOk - r.startedAt) / 1000,
     stepMeansMs: stepMeans(r),
+    cpuUsPerMsg,
   };
-  log(`accept/${name}: ${result.msgPerS} msg/s; ${describeSteps(result.stepMeansMs)}`);
+  log(
+    `accept/${name}: ${result.msgPerS} msg/s; ${describeSteps(result.stepMeansMs)}; ${describeCpu(cpuUsPerMsg)}`,
+  );
   return result;
 }
 
@@ -266,6 +276,7 @@ async function acceptRun() {
   // desk, durable accept only
   const d = await freshDesk('accept', { DESK_ROLES: 'smtp' }, { contacts: 0, cpuProf: PROFILE });
   await warmUp(d.desk.port, d.seed.address);
+  const cpuBefore = L.cpuSnapshot(d.desk.pid);
   const r = await L.runLoad(
     {
       port: d.desk.port,
@@ -279,6 +290,7 @@ async function acceptRun() {
     },
     progressPrinter('accept/desk', ACCEPT_COUNT, () => `rss ${L.mb(d.desk.memory()?.rss ?? 0)} MB`),
   );
+  const cpuUsPerMsg = L.cpuPerMessage(cpuBefore, L.cpuSnapshot(d.desk.pid), r.ok, r.cpuUs);
   const stored = Number((await d.db.query('SELECT count(*) AS n FROM inbound_emails')).rows[0].n);
   run.desk = {
     msgPerS: acceptRate(r),
@@ -288,6 +300,7 @@ async function acceptRun() {
     seconds: (r.lastOk - r.startedAt) / 1000,
     peakRssMB: L.mb(d.desk.memory().hwm),
     stepMeansMs: stepMeans(r),
+    cpuUsPerMsg,
   };
   await d.stop();
   run.ratio = Math.round((run.desk.msgPerS / run.bare.msgPerS) * 1000) / 1000;
@@ -296,7 +309,7 @@ async function acceptRun() {
   if (PROFILE) run.profile = profileSummary('accept');
   if (PROFILE && COUNT_CALLS) run.calls = callSummary('accept', r.ok + 500);
   log(
-    `accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare); ${describeSteps(run.desk.stepMeansMs)}`,
+    `accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare); ${describeSteps(run.desk.stepMeansMs)}; ${describeCpu(run.desk.cpuUsPerMsg)}`,
   );
   results.runs.accept = run;
 }
