@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+import { acceptStatement } from './accept-statements';
 import { copyRowsIn, withByteaStream } from './pg-copy';
+import { runPrepared } from './pg-client';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
@@ -69,8 +71,7 @@ export class InboundEmailRepository {
     jobName: string,
   ): Promise<AcceptedRow[][]> {
     const params: unknown[] = [queue, jobName];
-    const values = messages.map((msg, n) => {
-      const at = params.length;
+    for (const msg of messages) {
       params.push(
         msg.remoteAddress,
         msg.helo,
@@ -82,37 +83,13 @@ export class InboundEmailRepository {
         msg.messageId,
         msg.projectIds,
       );
-      const p = (i: number) => `$${at + i}`;
-      return `(${n}, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text[], ${p(5)}::int,
-        ${p(6)}::text, ${p(7)}::bytea, ${p(8)}::text, ${p(9)}::int[])`;
-    });
-    // ids are drawn in a materialized CTE so each outbox row can be matched to its message
-    const rows: {
+    }
+    const rows = await runPrepared<{
       n: number;
       inbound_id: string;
       outbox_id: string;
       payload: Record<string, unknown>;
-    }[] = await this.em.query(
-      `WITH m (n, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_ids)
-           AS (VALUES ${values.join(', ')}),
-         x AS MATERIALIZED (
-           SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id')) AS id, p.project_id, m.*
-             FROM m CROSS JOIN LATERAL unnest(m.project_ids) AS p(project_id)
-         ), e AS (
-           INSERT INTO inbound_emails
-             (id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
-           SELECT id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id
-             FROM x
-         ), o AS (
-           INSERT INTO outbox (queue, job_name, payload)
-           SELECT $1, $2, jsonb_build_object('inboundEmailId', x.id::text) FROM x ORDER BY x.id
-           RETURNING id, payload
-         )
-         SELECT x.n, x.id::text AS inbound_id, o.id AS outbox_id, o.payload
-           FROM o JOIN x ON x.id = (o.payload->>'inboundEmailId')::bigint
-          ORDER BY x.n, x.id`,
-      params,
-    );
+    }>(this.em, acceptStatement(messages.length), params);
     const result: AcceptedRow[][] = messages.map(() => []);
     for (const r of rows) {
       result[r.n]!.push({

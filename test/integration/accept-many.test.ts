@@ -82,7 +82,7 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
         ),
       ),
     );
-    expect(outcomes).toEqual(['stored 1', 'refused QueryFailedError', 'stored 1']);
+    expect(outcomes).toEqual(['stored 1', 'refused DatabaseError', 'stored 1']);
     const after = await db.dataSource.query('SELECT count(*)::int AS n FROM inbound_emails');
     expect(after[0].n - before[0].n).toBe(2);
   });
