@@ -20,6 +20,11 @@ export interface RelaySettings {
 const BATCH = 500;
 /** A row the relay has not published a second after commit was missed (crash, Redis away). */
 const UNPUBLISHED_GRACE_MS = 1000;
+/**
+ * Published rows are marked so together, well within the grace above: one UPDATE for many
+ * publishes instead of one each (~40 µs of PostgreSQL's CPU per accepted message at 2,700 msg/s).
+ */
+const MARK_DELAY_MS = 200;
 
 /**
  * Moves committed outbox rows into BullMQ. `publish` runs right after a commit; the sweeper
@@ -33,6 +38,9 @@ export class OutboxRelay {
   private endLinger: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+  private unmarked: { id: string; jobId: string }[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private marking: Promise<void> = Promise.resolve();
   private readonly markerKey: string;
 
   constructor(
@@ -74,7 +82,7 @@ export class OutboxRelay {
     await this.linger();
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
-      await this.send(batch).catch((err: Error) => {
+      await this.send(batch, false).catch((err: Error) => {
         this.logger.warn(
           { err: err.message, jobs: batch.length },
           'publish failed; the sweeper will retry',
@@ -84,7 +92,8 @@ export class OutboxRelay {
     this.flushing = null;
   }
 
-  private async send(rows: OutboxRow[]): Promise<void> {
+  /** `markNow` false: the rows are marked published with others, up to MARK_DELAY_MS later. */
+  private async send(rows: OutboxRow[], markNow = true): Promise<void> {
     const sent: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
       const jobs = planJobs(queue.name as JobName, group, this.settings.ingestBatch);
@@ -93,7 +102,30 @@ export class OutboxRelay {
       );
       for (const j of jobs) sent.push(...j.outboxIds.map((id) => ({ id, jobId: j.jobId })));
     }
-    await this.store.run((repos) => repos.outbox.markPublished(sent));
+    if (markNow) await this.store.run((repos) => repos.outbox.markPublished(sent));
+    else this.markSoon(sent);
+  }
+
+  private markSoon(sent: { id: string; jobId: string }[]): void {
+    this.unmarked.push(...sent);
+    if (this.unmarked.length >= BATCH) void this.markUnmarked();
+    else this.markTimer ??= setTimeout(() => void this.markUnmarked(), MARK_DELAY_MS);
+  }
+
+  /** A failed mark only makes the sweeper offer those rows again; their ingest finds them done. */
+  private markUnmarked(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    const rows = this.unmarked.splice(0);
+    if (rows.length === 0) return this.marking;
+    this.marking = this.marking.then(() =>
+      this.store
+        .run((repos) => repos.outbox.markPublished(rows))
+        .catch((err: Error) =>
+          this.logger.warn({ err: err.message, jobs: rows.length }, 'marking published failed'),
+        ),
+    );
+    return this.marking;
   }
 
   /**
@@ -201,6 +233,7 @@ export class OutboxRelay {
     await this.sweeping?.catch(() => undefined);
     this.endLinger?.();
     await this.flushing;
+    await this.markUnmarked();
   }
 }
 

@@ -38,11 +38,14 @@ export class OutboxRepository {
     return toRow(rows[0] as RawRow);
   }
 
+  /** Locks in id order, as an ingest claim does, so a large mark cannot deadlock with one. */
   async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
     if (rows.length === 0) return;
     await this.em.query(
-      `UPDATE outbox o SET published_at = now(), job_id = p.job_id
-         FROM unnest($1::bigint[], $2::text[]) AS p (id, job_id) WHERE o.id = p.id`,
+      `WITH p (id, job_id) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
+            held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) ORDER BY id FOR UPDATE)
+       UPDATE outbox o SET published_at = now(), job_id = p.job_id
+         FROM p JOIN held USING (id) WHERE o.id = p.id`,
       [rows.map((r) => r.id), rows.map((r) => r.jobId)],
     );
   }

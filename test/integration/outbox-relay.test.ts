@@ -158,6 +158,40 @@ describe('outbox relay jobs', () => {
     await relay.stop();
   });
 
+  it('marks the rows of many publishes published in one statement', async () => {
+    const marks: string[][] = [];
+    const counting = new (class extends Store {
+      override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+        return super.run((repos) => {
+          const outbox = Object.create(repos.outbox) as typeof repos.outbox;
+          outbox.markPublished = (rows) => {
+            marks.push(rows.map((r) => r.id));
+            return repos.outbox.markPublished(rows);
+          };
+          return fn({ ...repos, outbox });
+        });
+      }
+    })(db.dataSource);
+    const relay = relayWith(counting);
+    const rows = await addIngest(12);
+    const ids = rows.map((r) => r.id);
+    for (const job of [rows.slice(0, 4), rows.slice(4, 8), rows.slice(8)]) {
+      relay.publish(job);
+      await waitFor('the job in Redis', async () =>
+        (await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf(job.map((r) => r.id)))) ? true : null,
+      );
+    }
+    const jobIds = await waitFor('all rows marked', async () => {
+      const published = await jobIdsOf(ids);
+      return published.every(Boolean) && published;
+    });
+    expect(marks).toEqual([ids]);
+    expect(jobIds).toEqual(
+      [0, 4, 8].flatMap((at) => Array(4).fill(jobIdOf(ids.slice(at, at + 4)))),
+    );
+    await relay.stop();
+  });
+
   it('republishes rows whose job is gone or finished without them, and leaves a queued job alone', async () => {
     const relay = relayWith(db.store);
     const queue = queues.get(JOBS.ingestEmail)!;
