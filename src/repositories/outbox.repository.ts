@@ -38,12 +38,18 @@ export class OutboxRepository {
     return toRow(rows[0] as RawRow);
   }
 
-  /** Locks in id order, as an ingest claim does, so a large mark cannot deadlock with one. */
+  /**
+   * Rows an ingest holds right now are skipped rather than waited for (a mark of hundreds of rows
+   * waiting there would hold up the jobs behind it), and processed rows need no mark: neither is
+   * ever offered again, as the sweeper takes only unprocessed rows; a held row that its ingest
+   * leaves unprocessed is republished by the sweeper after its grace.
+   */
   async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
     if (rows.length === 0) return;
     await this.em.query(
       `WITH p (id, job_id) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
-            held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) ORDER BY id FOR UPDATE)
+            held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) AND processed_at IS NULL
+                      ORDER BY id FOR UPDATE SKIP LOCKED)
        UPDATE outbox o SET published_at = now(), job_id = p.job_id
          FROM p JOIN held USING (id) WHERE o.id = p.id`,
       [rows.map((r) => r.id), rows.map((r) => r.jobId)],

@@ -192,6 +192,29 @@ describe('outbox relay jobs', () => {
     await relay.stop();
   });
 
+  it('marks without waiting for a row an ingest holds, and leaves processed rows as they are', async () => {
+    const [held, processed, free] = await addIngest(3);
+    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id = $1', [
+      processed!.id,
+    ]);
+    const runner = db.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query('SELECT id FROM outbox WHERE id = $1 FOR UPDATE', [held!.id]);
+      await db.store.repos.outbox.markPublished(
+        [held!, processed!, free!].map((r) => ({ id: r.id, jobId: `job-${r.id}` })),
+      );
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(await jobIdsOf([held!.id, processed!.id, free!.id])).toEqual([
+      null,
+      null,
+      `job-${free!.id}`,
+    ]);
+  });
+
   it('republishes rows whose job is gone or finished without them, and leaves a queued job alone', async () => {
     const relay = relayWith(db.store);
     const queue = queues.get(JOBS.ingestEmail)!;
