@@ -6,6 +6,7 @@ import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795
 import { InboundThreadRoot1795651500000 } from './migrations/1795651500000-InboundThreadRoot';
 import { WorkItemIidSequences1795651600000 } from './migrations/1795651600000-WorkItemIidSequences';
 import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId';
+import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   InboundThreadRoot1795651500000,
   WorkItemIidSequences1795651600000,
   OutboxJobId1795651700000,
+  RawLz41795651800000,
 ];
 
 export interface DataSourceOptions {

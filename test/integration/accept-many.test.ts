@@ -86,4 +86,23 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
     const after = await db.dataSource.query('SELECT count(*)::int AS n FROM inbound_emails');
     expect(after[0].n - before[0].n).toBe(2);
   });
+
+  it('compresses stored raw messages with lz4, and gives their bytes back unchanged', async () => {
+    const receiver = new MessageReceiver({
+      store: db.store,
+      publish: () => undefined,
+      addressing: ADDRESSING,
+      maxRecipients: 50,
+    });
+    const raw = Buffer.from(
+      `Message-ID: <lz4@customer.example>\r\n\r\n${'Thanks for the quick answer. '.repeat(200)}`,
+    );
+    const [id] = await receiver.accept({ ...message(20, [projectA]), raw });
+    const [row] = await db.dataSource.query(
+      'SELECT pg_column_compression(raw) AS method, raw FROM inbound_emails WHERE id = $1',
+      [id],
+    );
+    expect(row.method).toBe('lz4');
+    expect(Buffer.compare(row.raw, raw)).toBe(0);
+  });
 });
