@@ -7,6 +7,7 @@ import { InboundThreadRoot1795651500000 } from './migrations/1795651500000-Inbou
 import { WorkItemIidSequences1795651600000 } from './migrations/1795651600000-WorkItemIidSequences';
 import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId';
 import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
+import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-OutboxUnpublishedIndex';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   WorkItemIidSequences1795651600000,
   OutboxJobId1795651700000,
   RawLz41795651800000,
+  OutboxUnpublishedIndex1795651900000,
 ];
 
 export interface DataSourceOptions {

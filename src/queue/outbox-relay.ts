@@ -41,6 +41,7 @@ export class OutboxRelay {
   private unmarked: { id: string; jobId: string }[] = [];
   private markTimer: NodeJS.Timeout | null = null;
   private marking: Promise<void> = Promise.resolve();
+  private staleCheckedAt = 0;
   private readonly markerKey: string;
 
   constructor(
@@ -184,8 +185,16 @@ export class OutboxRelay {
 
   private async sweepOnce(): Promise<number> {
     if ((await this.redis.exists(this.markerKey)) === 0) return this.recoverFromRedisLoss();
+    // jobs published long ago are looked for ten times per republish age, not at every sweep:
+    // that part of the query walks the whole backlog
+    const staleDue = Date.now() - this.staleCheckedAt >= this.settings.republishAfterMs / 10;
+    if (staleDue) this.staleCheckedAt = Date.now();
     const rows = await this.store.run((repos) =>
-      repos.outbox.findPending(UNPUBLISHED_GRACE_MS, this.settings.republishAfterMs, BATCH),
+      repos.outbox.findPending(
+        UNPUBLISHED_GRACE_MS,
+        staleDue ? this.settings.republishAfterMs : null,
+        BATCH,
+      ),
     );
     if (rows.length > 0) {
       this.logger.info(
