@@ -210,6 +210,8 @@ export class OutboxRelay {
     // the marker goes back first: a loss during the republishing below removes it again, and the
     // next sweep starts over; set last, it could outlive a flush that hit mid-way
     await this.redis.set(this.markerKey, String(Date.now()));
+    // rows published before the loss but not marked yet must look published to the scan below
+    await this.markUnmarked();
     let total = 0;
     let after = '0';
     try {

@@ -193,6 +193,30 @@ describe('outbox relay jobs', () => {
     await relay.stop();
   });
 
+  it('recovers rows it published just before Redis lost its data, before their mark was written', async () => {
+    const relay = new OutboxRelay(db.store, queues, redis, createRootLogger('silent'), {
+      prefix,
+      sweepIntervalMs: 1_000_000,
+      republishAfterMs: 300_000,
+      ingestBatch: 4,
+      publishLingerMs: 0,
+    });
+    const queue = queues.get(JOBS.ingestEmail)!;
+    // the earlier tests' rows are not this test's business
+    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE processed_at IS NULL');
+    const [row] = await addIngest(1);
+    const jobId = jobIdOf([row!.id]);
+    relay.publish([row!]);
+    await waitFor('the job in Redis', async () => ((await queue.getJob(jobId)) ? true : null));
+    expect(await jobIdsOf([row!.id])).toEqual([null]); // its mark is still the relay's
+    await clearQueuePrefix(prefix); // the loss takes the marker key too
+    await relay.sweep();
+    expect((await queue.getJob(jobId))?.data.emails).toEqual([
+      { inboundEmailId: row!.payload.inboundEmailId, outboxId: row!.id },
+    ]);
+    await relay.stop();
+  });
+
   it('marks without waiting for a row an ingest holds, and leaves processed rows as they are', async () => {
     const [held, processed, free] = await addIngest(3);
     await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id = $1', [
