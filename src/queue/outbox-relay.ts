@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import type { QueueSet } from './connection';
-import { jobIdOf, planJobs, type JobName } from './jobs';
+import { jobIdOf, JOBS, planJobs, type JobName } from './jobs';
 
 export interface RelaySettings {
   prefix: string;
@@ -57,8 +57,15 @@ export class OutboxRelay {
   /** Hands committed rows to BullMQ soon, batched; failures are left to the sweeper. */
   publish(rows: OutboxRow[]): void {
     this.pending.push(...rows);
-    if (this.pending.length >= this.settings.ingestBatch) this.endLinger?.();
+    if (this.wholeJobPending()) this.endLinger?.();
     if (!this.flushing) this.flushing = this.flushSoon();
+  }
+
+  /** Only ingest rows share jobs; other rows are one job each and end no linger. */
+  private wholeJobPending(): boolean {
+    return (
+      this.pending.filter((r) => r.queue === JOBS.ingestEmail).length >= this.settings.ingestBatch
+    );
   }
 
   /**
@@ -67,8 +74,7 @@ export class OutboxRelay {
    */
   private linger(): Promise<void> {
     const ms = this.settings.publishLingerMs;
-    if (ms === 0 || this.pending.length >= this.settings.ingestBatch)
-      return new Promise((resolve) => setImmediate(resolve));
+    if (ms === 0 || this.wholeJobPending()) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.endLinger?.(), ms);
       this.endLinger = () => {

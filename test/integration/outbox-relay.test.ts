@@ -159,6 +159,26 @@ describe('outbox relay jobs', () => {
     await relay.stop();
   });
 
+  it('lets only ingest rows end the linger: other jobs are one row each', async () => {
+    const relay = relayWith(db.store, 300);
+    const links = await Promise.all(
+      [1, 2, 3, 4].map((workItemId) =>
+        db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
+          workItemId,
+          inboundEmailId: null,
+        }),
+      ),
+    );
+    const [ingest] = await addIngest(1);
+    relay.publish([...links, ingest!]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf([ingest!.id]))).toBeUndefined();
+    await waitFor('the lingered job', async () =>
+      (await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf([ingest!.id]))) ? true : null,
+    );
+    await relay.stop();
+  });
+
   it('marks the rows of many publishes published in one statement', async () => {
     const marks: string[][] = [];
     const counting = new (class extends Store {
