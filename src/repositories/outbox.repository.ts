@@ -48,17 +48,22 @@ export class OutboxRepository {
    * Rows an ingest holds right now are skipped rather than waited for (a mark of hundreds of rows
    * waiting there would hold up the jobs behind it), and processed rows need no mark: neither is
    * ever offered again, as the sweeper takes only unprocessed rows; a held row that its ingest
-   * leaves unprocessed is republished by the sweeper after its grace.
+   * leaves unprocessed is republished by the sweeper after its grace. A `late` mark (written after
+   * the publish, with others) leaves rows the sweeper has published again since: theirs is newer.
    */
-  async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
+  async markPublished(
+    rows: { id: string; jobId: string }[],
+    { late = false }: { late?: boolean } = {},
+  ): Promise<void> {
     if (rows.length === 0) return;
     await this.em.query(
       `WITH p (id, job_id) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
             held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) AND processed_at IS NULL
+                        AND (NOT $3 OR published_at IS NULL)
                       ORDER BY id FOR UPDATE SKIP LOCKED)
        UPDATE outbox o SET published_at = now(), job_id = p.job_id
          FROM p JOIN held USING (id) WHERE o.id = p.id`,
-      [rows.map((r) => r.id), rows.map((r) => r.jobId)],
+      [rows.map((r) => r.id), rows.map((r) => r.jobId), late],
     );
   }
 
@@ -95,12 +100,18 @@ export class OutboxRepository {
       .slice(0, limit);
   }
 
-  /** Published rows not processed yet, in id order after `afterId`. */
-  async findPublishedUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
+  /** Published rows not processed yet (marked since `since`, when given), in id order after `afterId`. */
+  async findPublishedUnprocessed(
+    afterId: string,
+    limit: number,
+    since: Date | null = null,
+  ): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
       `SELECT ${COLUMNS} FROM outbox
-        WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`,
-      [afterId, limit],
+        WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1
+          AND ($3::timestamptz IS NULL OR published_at >= $3)
+        ORDER BY id LIMIT $2`,
+      [afterId, limit, since],
     );
     return rows.map(toRow);
   }
