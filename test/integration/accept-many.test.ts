@@ -87,7 +87,7 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
     expect(after[0].n - before[0].n).toBe(2);
   });
 
-  it('compresses stored raw messages with lz4, and gives their bytes back unchanged', async () => {
+  it('compresses stored raw messages with lz4 (PostgreSQL 14+), and gives their bytes back unchanged', async () => {
     const receiver = new MessageReceiver({
       store: db.store,
       publish: () => undefined,
@@ -102,7 +102,10 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
       'SELECT pg_column_compression(raw) AS method, raw FROM inbound_emails WHERE id = $1',
       [id],
     );
-    expect(row.method).toBe('lz4');
+    const [{ v }] = await db.dataSource.query(
+      "SELECT current_setting('server_version_num')::int AS v",
+    );
+    expect(row.method).toBe(v >= 140000 ? 'lz4' : 'pglz');
     expect(Buffer.compare(row.raw, raw)).toBe(0);
   });
 });
