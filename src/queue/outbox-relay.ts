@@ -93,18 +93,22 @@ export class OutboxRelay {
     await this.linger();
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
-      await this.send(batch, false).catch((err: Error) => {
-        this.logger.warn(
-          { err: err.message, jobs: batch.length },
-          'publish failed; the sweeper will retry',
-        );
-      });
+      // marked published with others, up to markDelayMs later
+      await this.send(batch).then(
+        (sent) => this.markSoon(sent),
+        (err: Error) => {
+          this.logger.warn(
+            { err: err.message, jobs: batch.length },
+            'publish failed; the sweeper will retry',
+          );
+        },
+      );
     }
     this.flushing = null;
   }
 
-  /** `markNow` false: the rows are marked published with others, up to markDelayMs later. */
-  private async send(rows: OutboxRow[], markNow = true): Promise<void> {
+  /** Publishes the rows in jobs; which job each row went in, for the caller to mark. */
+  private async send(rows: OutboxRow[]): Promise<{ id: string; jobId: string }[]> {
     const sent: { id: string; jobId: string }[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
       const jobs = planJobs(queue.name as JobName, group, this.settings.ingestBatch);
@@ -113,8 +117,7 @@ export class OutboxRelay {
       );
       for (const j of jobs) sent.push(...j.outboxIds.map((id) => ({ id, jobId: j.jobId })));
     }
-    if (markNow) await this.store.run((repos) => repos.outbox.markPublished(sent));
-    else this.markSoon(sent);
+    return sent;
   }
 
   private markSoon(sent: { id: string; jobId: string }[]): void {
@@ -161,8 +164,8 @@ export class OutboxRelay {
         waiting.push(...members.map((r) => ({ id: r.id, jobId })));
       }
     }
-    await this.send(missing);
-    await this.store.run((repos) => repos.outbox.markPublished(waiting));
+    const sent = await this.send(missing);
+    await this.store.run((repos) => repos.outbox.markPublished([...sent, ...waiting]));
     return missing.length;
   }
 
