@@ -27,8 +27,8 @@ const UNPUBLISHED_GRACE_MS = 1000;
  * publishes instead of one each (~40 µs of PostgreSQL's CPU per accepted message at 2,700 msg/s).
  */
 const MARK_DELAY_MS = 200;
-/** A recovery looks again at rows marked this recently: another desk's marks may land late. */
-const LATE_MARK_WINDOW_MS = 60_000;
+/** Room for the clocks of desk and PostgreSQL, which writes `published_at`, to differ. */
+const CLOCK_SKEW_MS = 1000;
 
 /**
  * Moves committed outbox rows into BullMQ. `publish` runs right after a commit; the sweeper
@@ -230,13 +230,18 @@ export class OutboxRelay {
     await this.redis.set(this.markerKey, String(Date.now()));
     // rows published before the loss but not marked yet must look published to the scan below
     await this.markUnmarked();
+    const startedAt = Date.now();
     let total = 0;
     try {
       total += await this.resendPublished(null);
       // another desk's relay may mark rows it published before the loss after the scan passed
-      // them; its marks are at most markDelayMs late
+      // them; its marks are at most markDelayMs late, so only rows marked in those first moments
+      // are looked at again, not all that the scan itself has just republished
       await new Promise((resolve) => setTimeout(resolve, 2 * this.markDelayMs));
-      total += await this.resendPublished(new Date(Date.now() - LATE_MARK_WINDOW_MS));
+      total += await this.resendPublished({
+        from: new Date(startedAt - CLOCK_SKEW_MS),
+        to: new Date(startedAt + 2 * this.markDelayMs + CLOCK_SKEW_MS),
+      });
     } catch (err) {
       await this.redis.del(this.markerKey).catch(() => undefined);
       throw err;
@@ -252,15 +257,15 @@ export class OutboxRelay {
 
   /**
    * Rows not published yet are the relay's (and after a second, the sweep's); of the published
-   * ones (since `since`, when given), those whose job is still in Redis (published since the loss)
-   * stay.
+   * ones (marked within `marked`, when given), those whose job is still in Redis (published since
+   * the loss) stay.
    */
-  private async resendPublished(since: Date | null): Promise<number> {
+  private async resendPublished(marked: { from: Date; to: Date } | null): Promise<number> {
     let total = 0;
     let after = '0';
     for (;;) {
       const rows = await this.store.run((repos) =>
-        repos.outbox.findPublishedUnprocessed(after, BATCH, since),
+        repos.outbox.findPublishedUnprocessed(after, BATCH, marked),
       );
       if (rows.length === 0) return total;
       total += await this.resend(rows);

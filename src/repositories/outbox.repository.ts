@@ -100,18 +100,18 @@ export class OutboxRepository {
       .slice(0, limit);
   }
 
-  /** Published rows not processed yet (marked since `since`, when given), in id order after `afterId`. */
+  /** Published rows not processed yet (marked within `marked`, when given), in id order after `afterId`. */
   async findPublishedUnprocessed(
     afterId: string,
     limit: number,
-    since: Date | null = null,
+    marked: { from: Date; to: Date } | null = null,
   ): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
       `SELECT ${COLUMNS} FROM outbox
         WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1
-          AND ($3::timestamptz IS NULL OR published_at >= $3)
+          AND ($3::timestamptz IS NULL OR published_at BETWEEN $3 AND $4)
         ORDER BY id LIMIT $2`,
-      [afterId, limit, since],
+      [afterId, limit, marked?.from ?? null, marked?.to ?? null],
     );
     return rows.map(toRow);
   }
