@@ -24,6 +24,25 @@ function requestSummary(req: LoggedRequest) {
   };
 }
 
+/** Buffered lines reach stdout at most this much later. */
+const FLUSH_EVERY_MS = 100;
+
+/**
+ * stdout written 4 KB at a time, and at least every FLUSH_EVERY_MS: under load one write(2)
+ * carries ~15 lines instead of one each (~15 µs of CPU per accepted message at 3,000 msg/s).
+ * What is buffered is written on exit, a crash included; a SIGKILL loses up to 100 ms of lines.
+ */
+function bufferedStdout(): { stream: DestinationStream; written: () => void } {
+  const stream = pino.destination({ dest: 1, sync: true, minLength: 4096 });
+  let pending = false;
+  setInterval(() => {
+    if (pending) stream.flush();
+    pending = false;
+  }, FLUSH_EVERY_MS).unref();
+  process.on('exit', () => stream.flushSync());
+  return { stream, written: () => (pending = true) };
+}
+
 /**
  * The one root logger; modules take children of it. Bodies and secrets never reach a log line.
  * Lines go to stdout unless a destination is given (tests capture them to check that).
@@ -52,5 +71,18 @@ export function createRootLogger(level: string, destination?: DestinationStream)
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  const stdout = bufferedStdout();
+  return pino(
+    {
+      ...options,
+      hooks: {
+        streamWrite: (line) => {
+          stdout.written();
+          return line;
+        },
+      },
+    },
+    stdout.stream,
+  );
 }
