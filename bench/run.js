@@ -336,6 +336,7 @@ async function e2eRun() {
       await L.sleep(1000);
     }
   })();
+  const cpuBefore = L.cpuSnapshot(d.desk.pid);
   const r = await L.runLoad(
     {
       port: d.desk.port,
@@ -379,6 +380,8 @@ async function e2eRun() {
     360_000,
     500,
   );
+  // from the first message to the last link (the bench's own polling queries included)
+  const cpuUsPerEmail = L.cpuPerMessage(cpuBefore, L.cpuSnapshot(d.desk.pid), r.ok, r.cpuUs);
   polling = false;
   await poller;
   const mem = d.desk.memory();
@@ -412,12 +415,13 @@ async function e2eRun() {
     statuses,
     linkOutcomes: outcomes,
     peakRssMB: L.mb(mem.hwm),
+    cpuUsPerEmail,
   };
   await d.stop();
   if (PROFILE) run.profile = profileSummary('e2e');
   if (PROFILE && COUNT_CALLS) run.calls = callSummary('e2e', r.ok);
   log(
-    `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB`,
+    `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB; ${describeCpu(cpuUsPerEmail).replace('listener', 'desk')}`,
   );
   results.runs.e2e = run;
 }
