@@ -19,11 +19,13 @@ export function acceptStatement(count: number): PreparedStatement {
     return `(${n}, ${p(0)}::text, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text[], ${p(4)}::int,
         ${p(5)}::text, ${p(6)}::bytea, ${p(7)}::text, ${p(8)}::int[])`;
   });
-  // ids are drawn in a materialized CTE so each outbox row can be matched to its message
+  // ids are drawn in a materialized CTE so each outbox row can be matched to its message; the
+  // sequence is looked up once per statement (an InitPlan), not by its name for every row
   const text = `WITH m (n, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_ids)
            AS (VALUES ${values.join(', ')}),
          x AS MATERIALIZED (
-           SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id')) AS id, p.project_id, m.*
+           SELECT nextval((SELECT pg_get_serial_sequence('inbound_emails', 'id')::regclass)) AS id,
+                  p.project_id, m.*
              FROM m CROSS JOIN LATERAL unnest(m.project_ids) AS p(project_id)
          ), e AS (
            INSERT INTO inbound_emails
