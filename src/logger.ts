@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
@@ -23,19 +22,6 @@ function requestSummary(req: LoggedRequest) {
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort,
   };
-}
-
-/**
- * stdout written 4 KB at a time, and at least every 100 ms, by libuv's threads: under load one
- * write(2) carries ~12 lines instead of one each (~30 µs of desk's CPU per accepted message at
- * 2,500 msg/s), and a write that blocks (a busy disk) never holds the event loop. pino writes
- * what is buffered when the process exits, a crash included; a SIGKILL loses up to 100 ms.
- */
-function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
-  // pino does this for the main thread only (WORKER_THREAD runs a logger of its own)
-  if (!isMainThread) process.on('exit', () => stream.flushSync());
-  return stream;
 }
 
 /**
@@ -66,5 +52,5 @@ export function createRootLogger(level: string, destination?: DestinationStream)
       censor: '[redacted]',
     },
   };
-  return pino(options, destination ?? bufferedStdout());
+  return destination ? pino(options, destination) : pino(options);
 }
