@@ -421,7 +421,7 @@ async function e2eRun() {
   if (PROFILE) run.profile = profileSummary('e2e');
   if (PROFILE && COUNT_CALLS) run.calls = callSummary('e2e', r.ok);
   log(
-    `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB; ${describeCpu(cpuUsPerEmail).replace('listener', 'desk')}`,
+    `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB; ${describeCpu(cpuUsPerEmail).replace('listener', 'desk').replace('per message', 'per email')}`,
   );
   results.runs.e2e = run;
 }
