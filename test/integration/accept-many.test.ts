@@ -1,5 +1,5 @@
-import { MessageReceiver } from '../../src/smtp/receive-message';
-import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
+import { testReceiver } from '../support/inbound';
+import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -66,11 +66,7 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
   });
 
   it('a message PostgreSQL refuses inside a batch is refused alone; its batch-mates are stored', async () => {
-    const receiver = new MessageReceiver({
-      store: db.store,
-      publish: () => undefined,
-      addressing: ADDRESSING,
-      maxRecipients: 50,
+    const receiver = testReceiver(db.store, {
       batch: { maxMessages: 64, maxBytes: 1 << 20, maxInFlight: 1 },
     });
     const before = await db.dataSource.query('SELECT count(*)::int AS n FROM inbound_emails');
@@ -88,12 +84,7 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
   });
 
   it('compresses stored raw messages with lz4 (PostgreSQL 14+), and gives their bytes back unchanged', async () => {
-    const receiver = new MessageReceiver({
-      store: db.store,
-      publish: () => undefined,
-      addressing: ADDRESSING,
-      maxRecipients: 50,
-    });
+    const receiver = testReceiver(db.store);
     const raw = Buffer.from(
       `Message-ID: <lz4@customer.example>\r\n\r\n${'Thanks for the quick answer. '.repeat(200)}`,
     );

@@ -1,8 +1,7 @@
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { MessageReceiver } from '../../src/smtp/receive-message';
-import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
+import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne, ingestDeps } from '../support/inbound';
+import { storeOne, ingestDeps, testReceiver } from '../support/inbound';
 
 // Crashes the ingest fuzzer (test/integration/ingest-fuzz.test.ts) found, one test per bug.
 
@@ -34,12 +33,7 @@ async function ingest(text: string) {
 
 describe('regressions found by the ingest fuzzer', () => {
   it('accepts a message whose Message-ID holds a NUL byte (PostgreSQL refused the row: 451 on every retry)', async () => {
-    const receiver = new MessageReceiver({
-      store: db.store,
-      publish: () => undefined,
-      addressing: ADDRESSING,
-      maxRecipients: 50,
-    });
+    const receiver = testReceiver(db.store);
     const raw = Buffer.from('Message-ID: <a\u0000b@x.example>\r\nSubject: nul\r\n\r\nbody');
     const ids = await receiver.accept({
       raw,

@@ -3,10 +3,9 @@ import { Readable } from 'node:stream';
 import type { OutboxRow } from '../../src/repositories/outbox.repository';
 import { parseEmail } from '../../src/domain/mail/parse-email.service';
 import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
-import { MessageReceiver } from '../../src/smtp/receive-message';
 import { chunksOf, largeMessage } from '../support/large-message';
-import { ADDRESSING, seedGroup, seedProject } from '../support/seed';
-import { ingestDeps } from '../support/inbound';
+import { seedGroup, seedProject } from '../support/seed';
+import { ingestDeps, testReceiver } from '../support/inbound';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -19,12 +18,7 @@ afterAll(async () => {
 });
 
 function receiver(published: OutboxRow[] = []) {
-  return new MessageReceiver({
-    store: db.store,
-    publish: (rows) => published.push(...rows),
-    addressing: ADDRESSING,
-    maxRecipients: 50,
-  });
+  return testReceiver(db.store, { publish: (rows) => published.push(...rows) });
 }
 
 const envelope = (projectIds: number[]) => ({

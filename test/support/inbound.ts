@@ -5,6 +5,7 @@ import type { Store } from '../../src/repositories/store';
 import type { IngestDeps } from '../../src/domain/tickets/ingest-email.service';
 import { ADDRESSING } from './seed';
 import { JOBS } from '../../src/queue/jobs';
+import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
 
 /** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
 export async function storeInbound(
@@ -50,4 +51,15 @@ export function ingestDeps(store: Store, overrides: Partial<IngestDeps> = {}): I
     maxContactsPerEmail: 25,
     ...overrides,
   };
+}
+
+/** The SMTP listener's receiver without a socket: publishes nowhere, one message per commit. */
+export function testReceiver(store: Store, overrides: Partial<ReceiverDeps> = {}): MessageReceiver {
+  return new MessageReceiver({
+    store,
+    publish: () => undefined,
+    addressing: ADDRESSING,
+    maxRecipients: 50,
+    ...overrides,
+  });
 }
