@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
 import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
-import { DeskError } from '../src/domain/errors';
+import { DeskError } from '../src/errors';
 import {
   markIngestFailed,
   type IngestDeps,

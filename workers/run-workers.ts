@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import type { AppContext } from '../src/app/context';
-import { DeskError } from '../src/domain/errors';
+import { DeskError } from '../src/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
 import { createWorkerRedis } from '../src/queue/connection';

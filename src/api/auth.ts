@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/access/actor';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
-import { UnauthorizedError } from '../domain/errors';
+import { UnauthorizedError } from '../errors';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DeskError, UnprocessableError } from '../domain/errors';
+import { DeskError, UnprocessableError } from '../errors';
 
 const NAMES: Record<number, string> = {
   400: 'invalid request',

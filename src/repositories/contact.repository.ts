@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Contact } from '../../entities/contact.entity';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../errors';
 import { likePattern } from './like-pattern';
 import { uniqueViolation } from './unique-violation';
 import type { CrmState } from '../../entities/organization.entity';

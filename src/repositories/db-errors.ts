@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '../domain/errors';
+import { DatabaseUnavailableError } from '../errors';
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',

@@ -3,7 +3,7 @@ import { Group } from '../../entities/group.entity';
 import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
 import type { AncestorSetting } from '../domain/crm/contact-source';
 import type { SubtreeGroup } from '../domain/moves/group-transfer-plan';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../errors';
 import { uniqueViolation } from './unique-violation';
 
 export interface GroupCrmChain {

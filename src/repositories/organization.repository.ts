@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Organization, type CrmState } from '../../entities/organization.entity';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../errors';
 import { likePattern } from './like-pattern';
 import { uniqueViolation } from './unique-violation';
 

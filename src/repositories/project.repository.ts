@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Project } from '../../entities/project.entity';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../errors';
 import { uniqueViolation } from './unique-violation';
 
 export class ProjectRepository {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { User } from '../../entities/user.entity';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../errors';
 import { uniqueViolation } from './unique-violation';
 
 export class UserRepository {

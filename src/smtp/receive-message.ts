@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TooManyRecipientsError, UnknownRecipientError } from '../domain/errors';
+import { TooManyRecipientsError, UnknownRecipientError } from '../errors';
 import { extractMessageId } from '../domain/mail/message-id';
 import {
   parseServiceDeskAddress,

@@ -1,4 +1,4 @@
-import { DeskError } from '../domain/errors';
+import { DeskError } from '../errors';
 
 export type SmtpReplyError = Error & { responseCode: number };
 

@@ -7,7 +7,7 @@ import {
   HeaderTooLargeError,
   MessageTooLargeError,
   TooManyConnectionsError,
-} from '../domain/errors';
+} from '../errors';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
 import type { Logger } from '../logger';
 import { CHUNKED_MESSAGE_BYTES } from './accept-chunked';

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../../src/app/context';
-import { DatabaseUnavailableError, UnprocessableError } from '../../src/domain/errors';
+import { DatabaseUnavailableError, UnprocessableError } from '../../src/errors';
 import { createRootLogger } from '../../src/logger';
 import { Store, type Repositories } from '../../src/repositories/store';
 import { ingestEmailWorker } from '../../workers/ingest-email.worker';

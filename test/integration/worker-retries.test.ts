@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
-import { DatabaseUnavailableError, NotFoundError } from '../../src/domain/errors';
+import { DatabaseUnavailableError, NotFoundError } from '../../src/errors';
 import { createRootLogger } from '../../src/logger';
 import { createWorkerRedis, defaultJobOptions } from '../../src/queue/connection';
 import { JOBS } from '../../src/queue/jobs';

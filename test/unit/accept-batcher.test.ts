@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '../../src/domain/errors';
+import { DatabaseUnavailableError } from '../../src/errors';
 import { AcceptBatcher } from '../../src/smtp/accept-batcher';
 
 /** A commit whose completion the test controls, recording each batch it was given. */

@@ -11,7 +11,7 @@ import {
   getWorkItem,
   listWorkItems,
 } from '../../domain/work-items/work-items.service';
-import { UnprocessableError } from '../../domain/errors';
+import { UnprocessableError } from '../../errors';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';

@@ -1,5 +1,5 @@
 import type { Repositories } from '../../repositories/store';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from './actor';
 import { ACCESS_LEVELS, roleName } from './roles';
 

@@ -1,6 +1,6 @@
 import type { Project } from '../../../entities/project.entity';
 import type { Repositories } from '../../repositories/store';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Actor } from './actor';
 import { assertLevel, levelInGroup } from './group-access';
 

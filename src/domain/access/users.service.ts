@@ -1,6 +1,6 @@
 import type { User } from '../../../entities/user.entity';
 import type { Store } from '../../repositories/store';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from './actor';
 import { generateToken, sha256Hex } from './api-token';
 

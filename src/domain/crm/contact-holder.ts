@@ -1,5 +1,5 @@
 import type { Repositories } from '../../repositories/store';
-import { UnprocessableError } from '../errors';
+import { UnprocessableError } from '../../errors';
 
 /**
  * Contacts and organizations live in top-level groups without a configured source and in groups

@@ -7,7 +7,7 @@ import type {
 } from '../../repositories/contact.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
-import { NotFoundError, UnprocessableError } from '../errors';
+import { NotFoundError, UnprocessableError } from '../../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { assertHoldsContacts } from './contact-holder';
 import { CRM_ROLE, requireCrmGroup } from './permissions';

@@ -2,7 +2,7 @@ import type { Repositories, Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { levelInGroup, requireGroupRole } from '../access/group-access';
 import { ACCESS_LEVELS } from '../access/roles';
-import { UnprocessableError } from '../errors';
+import { UnprocessableError } from '../../errors';
 import { resolveContactSource } from './contact-source';
 
 export interface CrmSettingsView {

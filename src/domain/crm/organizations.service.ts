@@ -7,7 +7,7 @@ import type {
 import type { Repositories, Store } from '../../repositories/store';
 import type { CrmState } from '../../../entities/organization.entity';
 import type { Actor } from '../access/actor';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { assertHoldsContacts } from './contact-holder';
 import { CRM_ROLE, requireCrmGroup } from './permissions';

@@ -2,7 +2,7 @@ import type { Repositories } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { assertLevel, levelInGroup } from '../access/group-access';
 import { ACCESS_LEVELS, roleName } from '../access/roles';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import { resolveContactSource } from './contact-source';
 
 /** Minimum role in the contact-source group (DESIGN §3; GitLab's rule). */

@@ -3,7 +3,7 @@ import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { requireGroupRole } from '../access/group-access';
 import { ACCESS_LEVELS, type RoleName } from '../access/roles';
-import { UnprocessableError } from '../errors';
+import { UnprocessableError } from '../../errors';
 
 export interface GroupView extends Group {
   fullPath: string;

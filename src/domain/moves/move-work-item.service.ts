@@ -3,7 +3,7 @@ import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { requireProjectRole } from '../access/project-access';
 import { ACCESS_LEVELS } from '../access/roles';
-import { NotFoundError, UnprocessableError } from '../errors';
+import { NotFoundError, UnprocessableError } from '../../errors';
 import { contactSourceOf } from './contact-source-of';
 
 /** DESIGN names no role for this; GitLab's "admin issue" in both projects is Reporter. */

@@ -3,7 +3,7 @@ import type { Repositories, Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { levelInGroup, requireGroupRole } from '../access/group-access';
 import { ACCESS_LEVELS } from '../access/roles';
-import { ForbiddenError, NotFoundError, UnprocessableError } from '../errors';
+import { ForbiddenError, NotFoundError, UnprocessableError } from '../../errors';
 import type { GroupView } from '../groups/groups.service';
 import { planGroupTransfer, type GroupTransferPlan } from './group-transfer-plan';
 

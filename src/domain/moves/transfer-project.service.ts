@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor';
 import { requireGroupRole } from '../access/group-access';
 import { requireProjectRole } from '../access/project-access';
 import { ACCESS_LEVELS } from '../access/roles';
-import { UnprocessableError } from '../errors';
+import { UnprocessableError } from '../../errors';
 import type { ServiceDeskAddressing } from '../mail/service-desk-address';
 import { projectView, type ProjectView } from '../projects/projects.service';
 import { contactSourceOf } from './contact-source-of';

@@ -4,7 +4,7 @@ import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import { JOBS } from '../../queue/jobs';
 import type { Actor } from '../access/actor';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 
 const MAX_BULK = 1000;
 

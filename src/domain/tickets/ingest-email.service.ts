@@ -21,7 +21,7 @@ import {
   type LinkDecision,
 } from '../crm/link-contacts.service';
 import { pendingOrder } from '../crm/pending-order';
-import { ContactSourceChangedError, WorkItemBusyError } from '../errors';
+import { ContactSourceChangedError, WorkItemBusyError } from '../../errors';
 import { normalizeAddress } from '../mail/address';
 import {
   applyAttachmentLimits,

@@ -5,7 +5,7 @@ import {
   DeskError,
   ThreadParentPendingError,
   WorkItemBusyError,
-} from '../errors';
+} from '../../errors';
 import {
   claimOf,
   ingestClaimed,

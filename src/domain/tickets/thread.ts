@@ -1,5 +1,5 @@
 import type { ThreadCandidates } from '../../repositories/inbound-ingest.repository';
-import { ThreadParentPendingError } from '../errors';
+import { ThreadParentPendingError } from '../../errors';
 import type { ParsedEmail } from '../mail/parse-email.service';
 import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
 

@@ -4,7 +4,7 @@ import type { Repositories } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { requireProjectRole } from '../access/project-access';
 import { ACCESS_LEVELS } from '../access/roles';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 
 /** A work item by its project and iid, for anyone with access to the project. */
 export async function requireWorkItem(
