@@ -1,23 +1,21 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
-import { linkedContactIds } from '../src/domain/crm/link-contacts.service';
-import { DeskError } from '../src/errors';
 import {
+  ingestEmail,
   markIngestFailed,
   type IngestDeps,
   type IngestOutcome,
-} from '../src/domain/tickets/ingest-email.service';
-import { ingestJob } from '../src/domain/tickets/ingest-job.service';
+} from '../src/domain/ingest/ingest-email.service';
+import { DeskError } from '../src/errors';
 import type { Logger } from '../src/logger';
 import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
-import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
 
 /**
- * Ingests a job's emails (`ingestJob`). An email that cannot be ingested is recorded `failed`,
- * the others going on; one that may succeed later makes the job retry, and the emails already done
- * are then skipped. On the last attempt an email that still fails is recorded, unless an outage is
- * the reason: that one stays for the outbox sweeper.
+ * Ingests one email (a job queued by an older desk may carry several: each in turn). An email that
+ * cannot be ingested is recorded `failed`; one that may succeed later makes the job retry. On the
+ * last attempt an email that still fails is recorded, unless an outage is the reason: that one
+ * stays for the outbox sweeper. The link-contacts job an email wrote is published at once.
  */
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
@@ -28,83 +26,57 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       maxCount: ctx.config.ATTACHMENT_MAX_COUNT,
       maxTotalBytes: ctx.config.ATTACHMENT_MAX_TOTAL_BYTES,
     },
-    maxContactsPerEmail: ctx.config.CRM_MAX_CONTACTS_PER_EMAIL,
+  };
+  const fail = async (email: IngestEmailPayload, err: unknown, attempts: number) => {
+    const reason = `${err instanceof Error ? err.message : String(err)} (after ${attempts} attempts)`;
+    if (await markIngestFailed(ctx.store, { ...email, attempts }, reason))
+      logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
+    return { inboundEmailId: email.inboundEmailId, kind: 'failed' };
   };
   return {
     queue: JOBS.ingestEmail,
     async process(job: Job) {
       const { emails } = ingestEmailJob.parse(job.data);
-      const { results, alone } = await ingestJob(deps, emails);
-      if (alone.count > 0)
-        logger.info(
-          { jobId: job.id, emails: alone.count, reason: alone.reason },
-          `ingested ${alone.count} email(s) of the job one at a time: ${alone.reason}`,
-        );
       const attempts = job.attemptsMade + 1;
       const lastAttempt = attempts >= (job.opts?.attempts ?? 1);
       const done: unknown[] = [];
-      const retry: { email: IngestEmailPayload; err: unknown; at: number }[] = [];
-      const fail = async (email: IngestEmailPayload, err: unknown) => {
-        const reason = `${err instanceof Error ? err.message : String(err)} (after ${attempts} attempts)`;
-        if (await markIngestFailed(ctx.store, { ...email, attempts }, reason)) {
-          logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
+      let retry: unknown = null;
+      for (const email of emails) {
+        try {
+          const outcome = await ingestEmail(deps, email.inboundEmailId, email.outboxId);
+          if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
+          done.push(report(logger, email.inboundEmailId, outcome));
+        } catch (err) {
+          const temporary = err instanceof DeskError && err.temporary;
+          const permanent = err instanceof DeskError && !err.temporary;
+          if (permanent || (lastAttempt && !temporary)) done.push(await fail(email, err, attempts));
+          else retry ??= err;
         }
-        return { inboundEmailId: email.inboundEmailId, kind: 'failed' };
-      };
-      for (const [at, result] of results.entries()) {
-        const { email } = result;
-        if ('outcome' in result) done[at] = report(logger, email.inboundEmailId, result.outcome);
-        else if (result.error instanceof DeskError && !result.error.temporary)
-          done[at] = await fail(email, result.error);
-        else retry.push({ email, err: result.error, at });
       }
-      if (retry.length === 0) return done;
-      if (!lastAttempt) throw retryError(retry);
-      // out of attempts: what keeps failing is recorded; an outage leaves its emails to the sweeper
-      const outage = retry.filter((r) => r.err instanceof DeskError && r.err.temporary);
-      for (const r of retry) if (!outage.includes(r)) done[r.at] = await fail(r.email, r.err);
-      if (outage.length > 0) throw outage[0]!.err;
-      return done;
+      if (retry !== null) throw retry;
+      return emails.length === 1 ? done[0] : done;
     },
     async giveUp(job: Job, reason: string) {
       const payload = ingestEmailJob.safeParse(job.data);
       if (!payload.success) return;
       for (const email of payload.data.emails) {
-        const marked = await markIngestFailed(
-          ctx.store,
-          { ...email, attempts: job.attemptsMade },
-          reason,
-        );
-        if (marked)
+        if (await markIngestFailed(ctx.store, { ...email, attempts: job.attemptsMade }, reason))
           logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
       }
     },
   };
 }
 
-/** Logs one email's outcome (and its link decisions); what the job returns for it. */
+/** Logs one email's outcome; what the job returns for it. */
 function report(logger: Logger, inboundEmailId: string, outcome: IngestOutcome) {
-  if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added') {
-    logger.info({ inboundEmailId, ...outcome }, `inbound email ${inboundEmailId}: ${outcome.kind}`);
-    return { inboundEmailId, kind: outcome.kind };
-  }
-  const { links, ...done } = outcome;
-  const linked = linkedContactIds(links);
+  const { linkJob, ...rest } = 'linkJob' in outcome ? outcome : { ...outcome, linkJob: null };
   logger.info(
-    { inboundEmailId, ...done, linked },
+    { inboundEmailId, ...rest, linkJob: linkJob?.id },
     `inbound email ${inboundEmailId}: ${outcome.kind}`,
   );
-  logLinkOutcomes(logger, outcome.workItemId, links.addresses);
-  return { inboundEmailId, kind: outcome.kind, workItemId: outcome.workItemId, linked };
-}
-
-/** The error that makes the job retry: the outage itself when that is all there was. */
-function retryError(retry: { email: IngestEmailPayload; err: unknown }[]): unknown {
-  const first = retry[0]!.err;
-  if (retry.length === 1 || retry.every((r) => r.err instanceof DeskError && r.err.temporary))
-    return first;
-  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-  return new Error(
-    retry.map((r) => `inbound email ${r.email.inboundEmailId}: ${message(r.err)}`).join('; '),
-  );
+  return {
+    inboundEmailId,
+    kind: outcome.kind,
+    ...('workItemId' in outcome ? { workItemId: outcome.workItemId } : {}),
+  };
 }

@@ -13,5 +13,3 @@ export { ForbiddenError } from './forbidden.error';
 export { UnauthorizedError } from './unauthorized.error';
 export { UnprocessableError } from './unprocessable.error';
 export { ThreadParentPendingError } from './thread-parent-pending.error';
-export { ContactSourceChangedError } from './contact-source-changed.error';
-export { WorkItemBusyError } from './work-item-busy.error';

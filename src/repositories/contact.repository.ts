@@ -159,12 +159,12 @@ export class ContactRepository {
   /** Contacts of one group whose email equals one of `emails` (already lower-cased). */
   async findByEmails(groupId: number, emails: string[]): Promise<ContactMatch[]> {
     if (emails.length === 0) return [];
-    const rows: { id: number; email: string; state: CrmState }[] = await this.em.query(
-      `SELECT id, lower(email) AS email, state FROM contacts
-        WHERE group_id = $1 AND lower(email) = ANY($2::text[])`,
-      [groupId, emails],
-    );
-    return rows;
+    const rows = await this.em
+      .createQueryBuilder(Contact, 'c')
+      .select(['c.id', 'c.email', 'c.state'])
+      .where('c.group_id = :groupId AND lower(c.email) IN (:...emails)', { groupId, emails })
+      .getMany();
+    return rows.map((c) => ({ id: c.id, email: c.email!.toLowerCase(), state: c.state }));
   }
 
   async link(workItemId: number, contactIds: number[], addedVia: ContactLinkSource): Promise<void> {

@@ -51,15 +51,16 @@ export class EmailParticipantRepository {
     return this.em.find(EmailParticipant, { where: { workItemId }, order: { id: 'ASC' } });
   }
 
+  /** Each participant's link outcome and contact (one UPDATE each: an email has a few). */
   async setOutcomes(
     outcomes: { id: number; outcome: LinkOutcome; contactId: number | null }[],
   ): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.em.query(
-      `UPDATE email_participants p SET link_outcome = o.outcome, contact_id = o.contact_id
-         FROM unnest($1::int[], $2::text[], $3::int[]) AS o(id, outcome, contact_id)
-        WHERE p.id = o.id`,
-      [outcomes.map((o) => o.id), outcomes.map((o) => o.outcome), outcomes.map((o) => o.contactId)],
-    );
+    for (const o of outcomes) {
+      await this.em.update(
+        EmailParticipant,
+        { id: o.id },
+        { linkOutcome: o.outcome, contactId: o.contactId },
+      );
+    }
   }
 }

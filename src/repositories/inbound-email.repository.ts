@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
 import { acceptStatement } from './accept-statements';
-import { copyRowsIn, withByteaStream } from './pg-copy';
+import { copyRowsIn, openByteaStream } from './pg-copy';
 import { runPrepared } from './pg-client';
 
 export interface AcceptedMessage {
@@ -52,6 +52,14 @@ export interface OutcomeUpdate {
 const MAX_REASON = 2000;
 export const reasonText = (reason: string | null | undefined): string | null =>
   reason ? reason.split('\u0000').join('').slice(0, MAX_REASON) : null;
+
+/** Raw bytes as `openRaw` hands them out; `close` once read. */
+export interface RawMessage {
+  bytes: Buffer | Readable;
+  close(): Promise<void>;
+}
+
+const noop = async () => undefined;
 
 const RAW_SLICE_BYTES = 4 * 1024 * 1024;
 /** Above this a message is streamed to its reader: as hex text it would cost 2× its size in strings. */
@@ -218,7 +226,7 @@ export class InboundEmailRepository {
     return email ? Object.assign(email, { raw: await this.readRaw(id, email.size) }) : null;
   }
 
-  /** The email without its raw bytes (see `withRaw`). */
+  /** The email without its raw bytes (see `openRaw`). */
   findEnvelope(id: string): Promise<InboundEnvelope | null> {
     return this.em.findOne(InboundEmail, {
       where: { id },
@@ -227,19 +235,14 @@ export class InboundEmailRepository {
   }
 
   /**
-   * Hands the raw bytes to `use`: the ones already read (see InboundIngestRepository.loadMany) or a
-   * small message as one buffer, a large one as a stream through COPY, so it is never whole in
-   * memory.
+   * The raw bytes: a small message as one buffer, a large one as a stream through COPY, so it is
+   * never whole in memory. The caller closes it once read.
    */
-  async withRaw<T>(
-    email: { id: string; size: number; raw?: Buffer | null },
-    use: (raw: Buffer | Readable) => Promise<T>,
-  ): Promise<T> {
+  async openRaw(email: { id: string; size: number }): Promise<RawMessage> {
     const { id, size } = email;
-    if (email.raw) return use(email.raw);
-    if (size <= STREAMED_RAW_BYTES) return use(await this.readRaw(id, size));
+    if (size <= STREAMED_RAW_BYTES) return { bytes: await this.readRaw(id, size), close: noop };
     if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
-    return withByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`, use);
+    return openByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`);
   }
 
   private columnsButRaw() {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { JOBS } from '../queue/jobs';
 
 export interface OutboxRow {
   id: string;
@@ -42,6 +43,11 @@ export class OutboxRepository {
       [queue, jobName, payload],
     );
     return toRow(rows[0] as RawRow);
+  }
+
+  /** The link-contacts job of a work item an email brought participants to. */
+  addLinkContacts(workItemId: number, inboundEmailId: string | null): Promise<OutboxRow> {
+    return this.add(JOBS.linkContacts, JOBS.linkContacts, { workItemId, inboundEmailId });
   }
 
   /**

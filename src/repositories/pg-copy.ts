@@ -2,6 +2,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
 import { withClient } from './pg-client';
 
 /**
@@ -95,31 +96,31 @@ class SingleByteaField extends Transform {
   }
 }
 
-/**
- * Streams one bytea value, selected by `sql` (one row, one column), to `use`. Whatever `use`
- * leaves unread is drained before the connection is handed back, so a consumer that gives up
- * early (a parse deadline) never leaves the COPY, and the connection, stuck.
- */
-export function withByteaStream<T>(
-  em: EntityManager,
-  sql: string,
-  use: (bytes: Readable) => Promise<T>,
-): Promise<T> {
-  return withClient(em, async (client) => {
-    const source = client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`));
-    const bytes = source.pipe(new SingleByteaField());
-    source.on('error', (err) => bytes.destroy(err));
-    try {
-      return await use(bytes);
-    } finally {
-      bytes.on('error', () => undefined); // nobody reads it any more
-      if (!source.readableEnded && !source.destroyed) {
-        source.unpipe();
-        source.resume();
-      }
-      await finished(source).catch(() => undefined);
-      // pg arms its query_timeout timer on every query; COPY TO, unlike COPY FROM, never clears it
-      (source as unknown as { callback?: () => void }).callback?.();
+/** A bytea value being streamed, and the connection it holds until `close`. */
+export interface ByteaStream {
+  bytes: Readable;
+  /** Drains what was left unread (a consumer may give up early) and hands the connection back. */
+  close(): Promise<void>;
+}
+
+/** Opens a stream of one bytea value, selected by `sql` (one row, one column). */
+export async function openByteaStream(em: EntityManager, sql: string): Promise<ByteaStream> {
+  const runner = em.queryRunner ? null : em.connection.createQueryRunner();
+  const client = (await (em.queryRunner ?? runner!).connect()) as PoolClient;
+  const source = client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`));
+  const bytes = source.pipe(new SingleByteaField());
+  source.on('error', (err) => bytes.destroy(err));
+  let closed: Promise<void> | null = null;
+  const close = async () => {
+    bytes.on('error', () => undefined); // nobody reads it any more
+    if (!source.readableEnded && !source.destroyed) {
+      source.unpipe();
+      source.resume();
     }
-  });
+    await finished(source).catch(() => undefined);
+    // pg arms its query_timeout timer on every query; COPY TO, unlike COPY FROM, never clears it
+    (source as unknown as { callback?: () => void }).callback?.();
+    await runner?.release();
+  };
+  return { bytes, close: () => (closed ??= close()) };
 }

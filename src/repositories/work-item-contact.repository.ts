@@ -15,19 +15,12 @@ export class WorkItemContactRepository {
 
   /** Serialises changes to one work item's contacts until the transaction ends. */
   async lockWorkItem(workItemId: number): Promise<void> {
-    await this.em.query('SELECT id FROM work_items WHERE id = $1 FOR UPDATE', [workItemId]);
-  }
-
-  /**
-   * lockWorkItem without waiting: false when another transaction holds it, or only references it
-   * (a row being inserted that points at it holds it FOR KEY SHARE), or it is gone.
-   */
-  async tryLockWorkItem(workItemId: number): Promise<boolean> {
-    const rows: unknown[] = await this.em.query(
-      'SELECT id FROM work_items WHERE id = $1 FOR UPDATE SKIP LOCKED',
-      [workItemId],
-    );
-    return rows.length > 0;
+    await this.em
+      .createQueryBuilder(WorkItem, 'w')
+      .select('w.id')
+      .where('w.id = :workItemId', { workItemId })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   async list(workItemId: number): Promise<ContactOnWorkItem[]> {

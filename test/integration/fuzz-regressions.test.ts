@@ -1,4 +1,4 @@
-import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
+import { ingestEmail } from '../../src/domain/ingest/ingest-email.service';
 import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 import { storeOne, ingestDeps, testReceiver } from '../support/inbound';

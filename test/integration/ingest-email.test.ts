@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne, ingestDeps } from '../support/inbound';
+import { linkContacts } from '../../src/domain/crm/link-contacts.service';
+import { ingestEmail } from '../../src/domain/ingest/ingest-email.service';
+import { storeOne, ingestDeps, ingestAndLink } from '../support/inbound';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'emails');
 let db: TestDb;
@@ -36,8 +37,8 @@ describe('ingestEmail', () => {
       Buffer.from('From: sender@example.com\r\nSubject: once\r\n\r\nbody'),
     );
 
-    const first = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
-    const second = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    const first = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
+    const second = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
     expect(first).toMatchObject({
       kind: 'ticket_created',
       links: { kind: 'linked', addresses: [{ outcome: 'linked', contactId: contact.id }] },
@@ -60,7 +61,7 @@ describe('ingestEmail', () => {
       Buffer.from('From: a@example.com\r\nSubject: race\r\n\r\nbody'),
     );
     const outcomes = await Promise.all(
-      Array.from({ length: 4 }, () => ingestEmail(deps(), row.inboundEmailId, row.outboxId)),
+      Array.from({ length: 4 }, () => ingestAndLink(deps(), row.inboundEmailId, row.outboxId)),
     );
     expect(outcomes.filter((o) => o.kind === 'ticket_created')).toHaveLength(1);
     const count = await db.dataSource.query(
@@ -78,7 +79,7 @@ describe('ingestEmail', () => {
         store(project.id, Buffer.from(`From: u${i}@example.com\r\nSubject: n${i}\r\n\r\nbody`)),
       ),
     );
-    await Promise.all(rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)));
+    await Promise.all(rows.map((r) => ingestAndLink(deps(), r.inboundEmailId, r.outboxId)));
     const iids: { iid: number }[] = await db.dataSource.query(
       'SELECT iid FROM work_items WHERE project_id = $1 ORDER BY iid',
       [project.id],
@@ -94,8 +95,8 @@ describe('ingestEmail', () => {
     );
     const a = await store(project.id, raw);
     const b = await store(project.id, raw);
-    const first = await ingestEmail(deps(), a.inboundEmailId, a.outboxId);
-    const second = await ingestEmail(deps(), b.inboundEmailId, b.outboxId);
+    const first = await ingestAndLink(deps(), a.inboundEmailId, a.outboxId);
+    const second = await ingestAndLink(deps(), b.inboundEmailId, b.outboxId);
     expect(first.kind).toBe('ticket_created');
     expect(second).toMatchObject({
       kind: 'duplicate',
@@ -113,7 +114,7 @@ describe('ingestEmail', () => {
     const { project } = await seedProject(db.store, group.id);
     const raw = readFileSync(join(FIXTURES, 'flanker', 'bounce', 'zed.eml'));
     const row = await store(project.id, raw, 'mailer-daemon@example.com');
-    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    const outcome = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
     expect(outcome.kind).toBe('ignored');
     const stored = await db.store.repos.inboundEmails.findById(row.inboundEmailId);
     expect(stored?.status).toBe('ignored');
@@ -121,20 +122,32 @@ describe('ingestEmail', () => {
     expect(stored?.workItemId).toBeNull();
   });
 
-  it('records the outbox row as processed in the same transaction as the ticket', async () => {
+  it('closes its outbox row and writes the link-contacts job in the same transaction as the ticket', async () => {
     const group = await seedGroup(db.store, 'outbox');
     const { project } = await seedProject(db.store, group.id);
     const row = await store(
       project.id,
       Buffer.from('From: a@example.com\r\nSubject: ob\r\n\r\nbody'),
     );
-    await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
-    const rows: { processed_at: Date | null; queue: string }[] = await db.dataSource.query(
-      `SELECT processed_at, queue FROM outbox WHERE id = $1 OR payload->>'inboundEmailId' = $2 ORDER BY id`,
-      [row.outboxId, row.inboundEmailId],
-    );
-    // contacts are linked in that transaction too: no link-contacts job follows
-    expect(rows.map((r) => [r.queue, r.processed_at !== null])).toEqual([['ingest-email', true]]);
+    const outbox = async () => {
+      const rows: { processed_at: Date | null; queue: string }[] = await db.dataSource.query(
+        `SELECT processed_at, queue FROM outbox WHERE id = $1 OR payload->>'inboundEmailId' = $2 ORDER BY id`,
+        [row.outboxId, row.inboundEmailId],
+      );
+      return rows.map((r) => [r.queue, r.processed_at !== null]);
+    };
+    const ticket = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    expect(ticket).toMatchObject({ kind: 'ticket_created', linkJob: { queue: 'link-contacts' } });
+    expect(await outbox()).toEqual([
+      ['ingest-email', true],
+      ['link-contacts', false],
+    ]);
+    if (!('linkJob' in ticket)) throw new Error(ticket.kind);
+    await linkContacts(deps(), ticket.workItemId, ticket.linkJob.id);
+    expect(await outbox()).toEqual([
+      ['ingest-email', true],
+      ['link-contacts', true],
+    ]);
   });
 
   it('takes Reply-To as the customer, not From, and lower-cases a bare envelope sender', async () => {
@@ -146,7 +159,7 @@ describe('ingestEmail', () => {
         'From: robot@vendor.example\r\nReply-To: Real.Person@Customer.example\r\nCc: c@x.example\r\n\r\nhi',
       ),
     );
-    const withReplyTo = await ingestEmail(deps(), a.inboundEmailId, a.outboxId);
+    const withReplyTo = await ingestAndLink(deps(), a.inboundEmailId, a.outboxId);
     if (withReplyTo.kind !== 'ticket_created') throw new Error(withReplyTo.kind);
     const participants = await db.store.repos.participants.listForWorkItem(withReplyTo.workItemId);
     expect(participants.map((p) => [p.email, p.role])).toEqual([
@@ -159,7 +172,7 @@ describe('ingestEmail', () => {
       Buffer.from('Subject: no address headers\r\n\r\nhi'),
       'Loud@Example.COM',
     );
-    const bare = await ingestEmail(deps(), b.inboundEmailId, b.outboxId);
+    const bare = await ingestAndLink(deps(), b.inboundEmailId, b.outboxId);
     if (bare.kind !== 'ticket_created') throw new Error(bare.kind);
     const item = await db.store.repos.workItems.findById(bare.workItemId);
     expect(item?.authorEmail).toBe('loud@example.com');

@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
 import { corpusIndex, readCorpusMessage } from '../support/corpus';
 import { fuzzSeed, mutateMessage, Rng } from '../support/fuzz-mutator';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne, ingestDeps } from '../support/inbound';
+import { storeOne, ingestDeps, ingestAndLink } from '../support/inbound';
 
 // `npm test` runs a seeded slice; `npm run test:fuzz` runs FUZZ_COUNT=10000
 const COUNT = Number(process.env.FUZZ_COUNT ?? 300);
@@ -73,11 +72,7 @@ describe(`ingest fuzz (FUZZ_SEED=${SEED}, FUZZ_COUNT=${COUNT})`, () => {
         const t0 = Date.now();
         try {
           const row = await storeRaw(raw, mailFrom);
-          const outcome: IngestOutcome = await ingestEmail(
-            deps(),
-            row.inboundEmailId,
-            row.outboxId,
-          );
+          const outcome = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
           const [stored] = await db.dataSource.query(
             'SELECT status, reason FROM inbound_emails WHERE id = $1',
             [row.inboundEmailId],

@@ -1,10 +1,6 @@
-import {
-  InboundIngestRepository,
-  lookupsJson,
-  writeParams,
-} from '../../src/repositories/inbound-ingest.repository';
+import { CLAIM_EMAIL } from '../../src/repositories/sql/claim-email.sql';
 import { storeOne } from '../support/inbound';
-import { seedContact, seedGroup, seedProject } from '../support/seed';
+import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 let db: TestDb;
@@ -19,7 +15,6 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
-  'Index Cond'?: string;
   Plans?: PlanNode[];
 }
 
@@ -27,136 +22,81 @@ function scansOf(node: PlanNode): PlanNode[] {
   return [...(node['Relation Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(scansOf)];
 }
 
-// The thread lookup is prepared once per connection, so its plan is made while a fresh install's
-// tables are nearly empty and then kept as they grow: it must not depend on their size.
-test('the generic plan of the thread lookup made on near-empty tables still probes indexes', async () => {
+// The claim is the one hand-written statement of ingest (sql/claim-email.sql.ts): with a backlog
+// of emails and outbox rows it must reach its three rows through their primary keys.
+test('the claim reaches the project, the email and its outbox row by primary key', async () => {
   const group = await seedGroup(db.store, 'plans');
   const { project } = await seedProject(db.store, group.id);
-  await seedContact(db.store, group.id, 'known@example.com');
   const row = await storeOne(db.store, project.id, Buffer.from('Subject: x\r\n\r\nbody\r\n'));
-  const lookup = {
-    projectId: project.id,
-    inboundEmailId: row.inboundEmailId,
-    dedupeKey: 'mid:<x@example.com>',
-    replyAddresses: [],
-    messageIds: ['<parent@example.com>'],
-    threadRoot: '<parent@example.com>',
-    emails: ['known@example.com'],
-  };
-
-  const scans = await db.dataSource.transaction(async (em) => {
-    const ingest = new InboundIngestRepository(em);
-    // as autovacuum does early on: statistics that say the tables are tiny
-    await em.query('ANALYZE inbound_emails, contacts, projects, groups');
-    // PostgreSQL switches a prepared statement to its generic plan after five custom ones
-    for (let i = 0; i < 7; i++) {
-      await ingest.claim([
-        { id: row.inboundEmailId, projectId: project.id, lockKeys: [], outboxId: row.outboxId },
-      ]);
-      await ingest.findCandidates([lookup]);
-    }
-    await em.query(
-      `INSERT INTO contacts (group_id, first_name, last_name, email, state)
-       SELECT $1, 'c', 'c', 'c' || i || '@example.com', 'active' FROM generate_series(1, 20000) i`,
-      [group.id],
-    );
-    await em.query(
-      `INSERT INTO inbound_emails (rcpt_to, size, sha256, raw, message_id, project_id, status)
-       SELECT '{x}', 1, repeat('0', 64), 'x', '<m' || i || '@example.com>', $1, 'received'
-         FROM generate_series(1, 20000) i`,
-      [project.id],
-    );
-    const probe = lookupsJson([
-      { ...lookup, messageIds: ['<m5@example.com>'], threadRoot: '<m5@example.com>' },
-    ]);
-    const [plan] = await em.query(`EXPLAIN (FORMAT JSON) EXECUTE ingest_candidates('${probe}')`);
-    // nor JIT: a plan estimated past jit_above_cost would be compiled at every execution
-    expect((await em.query('SHOW jit'))[0].jit).toBe('off');
-    const generic = await em.query(
-      `SELECT generic_plans FROM pg_prepared_statements WHERE name = 'ingest_candidates'`,
-    );
-    expect(Number(generic[0].generic_plans)).toBeGreaterThan(0);
-    return scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
-  });
-
-  const on = (table: string) => scans.filter((s) => s['Relation Name'] === table);
-  expect(on('inbound_emails').length).toBeGreaterThan(0);
-  expect(on('contacts').length).toBeGreaterThan(0);
-  for (const scan of [...on('inbound_emails'), ...on('contacts')]) {
-    expect(scan['Node Type']).toMatch(/Index/);
-  }
-  const byMessageId = on('inbound_emails').find(
-    (s) => s['Index Name'] === 'inbound_emails_project_message_id_idx',
+  await db.dataSource.query(
+    `INSERT INTO inbound_emails (rcpt_to, size, sha256, raw, message_id, project_id, status)
+     SELECT '{x}', 1, repeat('0', 64), 'x', '<m' || i || '@example.com>', $1, 'received'
+       FROM generate_series(1, 20000) i`,
+    [project.id],
   );
-  expect(byMessageId?.['Index Cond']).toMatch(/message_id/);
-  for (const scan of on('contacts')) expect(scan['Index Cond']).toMatch(/lower\(/);
+  await db.dataSource.query(
+    `INSERT INTO outbox (queue, job_name, payload)
+     SELECT 'ingest-email', 'ingest-email', '{}' FROM generate_series(1, 20000)`,
+  );
+  await db.dataSource.query('ANALYZE inbound_emails, outbox, projects');
+
+  const params = [project.id, ['mid:<x@example.com>'], row.inboundEmailId, row.outboxId];
+  const [plan] = await db.dataSource.query(`EXPLAIN (FORMAT JSON) ${CLAIM_EMAIL}`, params);
+  const scans = scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+  const on = (table: string) => scans.filter((s) => s['Relation Name'] === table);
+  expect(on('projects').length).toBe(1); // a handful of rows: any scan will do
+  for (const table of ['inbound_emails', 'outbox']) {
+    expect(on(table).length).toBe(1);
+    expect(on(table)[0]!['Node Type']).toMatch(/Index/);
+    expect(on(table)[0]!['Index Name']).toMatch(/pkey/);
+  }
+  const [claimed] = await db.dataSource.transaction((em) => em.query(CLAIM_EMAIL, params));
+  expect(claimed).toEqual({ status: 'received' });
 });
 
-// The job's write is prepared as well: with eight emails to update among thousands waiting, it
-// must find them by id, not walk an index of every email still `received` (or outbox row still
-// open) as a plan made on near-empty tables did.
-test('the generic plan of the job write made on near-empty tables updates by id', async () => {
-  const group = await seedGroup(db.store, 'plans-write');
+// The thread lookups go through TypeORM; each must probe the index made for it, not the table.
+test('the thread lookups probe their (project, column) indexes', async () => {
+  const group = await seedGroup(db.store, 'plans-thread');
   const { project } = await seedProject(db.store, group.id);
-  const rows: Awaited<ReturnType<typeof storeOne>>[] = [];
-  for (let i = 0; i < 8; i++)
-    rows.push(await storeOne(db.store, project.id, Buffer.from(`Subject: w${i}\r\n\r\nb\r\n`)));
-  const writeOf = (row: (typeof rows)[number], chainVersion: string) => ({
-    inboundEmailId: row.inboundEmailId,
-    outboxId: row.outboxId,
-    keys: { dedupeKey: `mid:<w${row.inboundEmailId}@example.com>`, threadRoot: null },
-    reason: null,
-    target: {
-      kind: 'ticket' as const,
-      projectId: project.id,
-      chainVersion,
-      title: 'w',
-      description: 'b',
-      authorEmail: null,
-      replyKey: `key${row.inboundEmailId}`,
-    },
-    newParticipants: [],
-    decidedExisting: [],
-    linkContactIds: [],
+  const [item] = await db.dataSource.query(
+    `INSERT INTO work_items (project_id, iid, title) VALUES ($1, 1, 't') RETURNING id`,
+    [project.id],
+  );
+  // as in production: most emails made or joined a ticket
+  await db.dataSource.query(
+    `INSERT INTO inbound_emails
+       (rcpt_to, size, sha256, raw, message_id, thread_root, project_id, status, work_item_id)
+     SELECT '{x}', 1, repeat('0', 64), 'x', '<t' || i || '@example.com>', '<t' || i || '@example.com>',
+            $1, 'ticket_created', $2
+       FROM generate_series(1, 20000) i`,
+    [project.id, item.id],
+  );
+  await db.dataSource.query('ANALYZE inbound_emails');
+  const logged: string[] = [];
+  const runner = db.dataSource.createQueryRunner();
+  const original = runner.query.bind(runner);
+  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
+    if (/FROM "inbound_emails"/.test(sql)) logged.push(JSON.stringify([sql, parameters]));
+    return original(sql, parameters, structured as true);
+  }) as typeof runner.query;
+  const { InboundIngestRepository } =
+    await import('../../src/repositories/inbound-ingest.repository');
+  const repo = new InboundIngestRepository(runner.manager);
+  await repo.findThreadCandidates({
+    projectId: project.id,
+    inboundEmailId: '999999',
+    replyAddresses: [],
+    messageIds: ['<t5@example.com>'],
+    threadRoot: '<t5@example.com>',
   });
-
-  const scans = await db.dataSource.transaction(async (em) => {
-    const ingest = new InboundIngestRepository(em);
-    await em.query('ANALYZE inbound_emails, outbox, work_items, projects, groups');
-    const claims = rows.map((r) => ({ ...r, id: r.inboundEmailId, projectId: project.id }));
-    await ingest.claim(claims.map((c) => ({ ...c, lockKeys: [] })));
-    const crm = await ingest.linkContext({ projectId: project.id }, []);
-    for (const row of rows.slice(0, 7)) await ingest.write([writeOf(row, crm!.chainVersion)]);
-    await em.query(
-      `WITH e AS (
-         INSERT INTO inbound_emails (rcpt_to, size, sha256, raw, project_id, status)
-         SELECT '{x}', 1, repeat('0', 64), 'x', $1, 'received' FROM generate_series(1, 20000)
-         RETURNING id)
-       INSERT INTO outbox (queue, job_name, payload)
-       SELECT 'q', 'j', jsonb_build_object('inboundEmailId', id::text) FROM e`,
-      [project.id],
-    );
-    const params = writeParams([writeOf(rows[7]!, crm!.chainVersion)]);
-    const [plan] = await em.query(
-      `EXPLAIN (FORMAT JSON) EXECUTE ingest_write(${params.map((p) => `'${p}'`).join(', ')})`,
-    );
-    const generic = await em.query(
-      `SELECT generic_plans FROM pg_prepared_statements WHERE name = 'ingest_write'`,
-    );
-    expect(Number(generic[0].generic_plans)).toBeGreaterThan(0);
-    return scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
-  });
-
-  for (const table of ['inbound_emails', 'outbox']) {
-    const on = scans.filter(
-      (s) => s['Relation Name'] === table && s['Node Type'] !== 'ModifyTable',
-    );
-    expect(on.length).toBeGreaterThan(0);
-    for (const scan of on)
-      expect([table, scan['Node Type'], scan['Index Cond']]).toEqual([
-        table,
-        expect.stringMatching(/Index/),
-        expect.stringMatching(/\bid = /),
-      ]);
+  expect(logged.length).toBe(3);
+  for (const entry of logged) {
+    const [sql, parameters] = JSON.parse(entry) as [string, unknown[]];
+    const [plan] = await original(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
+    const scans = scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+    expect(scans.map((s) => s['Index Name'])).toEqual([
+      expect.stringMatching(/inbound_emails_project_(message_id|thread_root)_idx/),
+    ]);
   }
+  await runner.release();
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { OutboxRow } from '../../src/repositories/outbox.repository';
-import { parseEmail } from '../../src/domain/mail/parse-email.service';
-import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
+import { parseEmail } from '../../src/domain/ingest/parse';
+import { ingestEmail } from '../../src/domain/ingest/ingest-email.service';
 import { chunksOf, largeMessage } from '../support/large-message';
 import { seedGroup, seedProject } from '../support/seed';
 import { ingestDeps, testReceiver } from '../support/inbound';
@@ -161,24 +161,21 @@ describe('large messages, streamed through COPY instead of one buffer', () => {
 
     // more runs than the pool (4) has connections: a stuck COPY would hang the last ones
     for (let i = 0; i < 6; i++) {
-      const kind = await repo.withRaw({ id, size: big.raw.length }, async (raw) => {
-        expect(raw).toBeInstanceOf(Readable);
-        return 'gave up';
-      });
-      expect(kind).toBe('gave up');
+      const raw = await repo.openRaw({ id, size: big.raw.length });
+      expect(raw.bytes).toBeInstanceOf(Readable);
+      await raw.close();
     }
-    const late = await repo.withRaw({ id, size: big.raw.length }, (raw) =>
-      parseEmail(raw, { timeoutMs: 1 }),
-    );
+    const slow = await repo.openRaw({ id, size: big.raw.length });
+    const late = await parseEmail(slow.bytes, { timeoutMs: 1 }).finally(() => slow.close());
     expect(late).toEqual({
       kind: 'unparseable',
       reason: 'cannot parse message: parser did not finish within 1 ms',
     });
-    const whole = await repo.withRaw({ id, size: big.raw.length }, async (raw) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of raw) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    });
+    const all = await repo.openRaw({ id, size: big.raw.length });
+    const chunks: Buffer[] = [];
+    for await (const chunk of all.bytes) chunks.push(chunk as Buffer);
+    await all.close();
+    const whole = Buffer.concat(chunks);
     expect(whole.equals(big.raw)).toBe(true);
   });
 });

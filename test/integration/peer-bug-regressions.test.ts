@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
 import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { storeOne, ingestDeps } from '../support/inbound';
+import { storeOne, ingestDeps, ingestAndLink } from '../support/inbound';
 
 /**
  * Each case replays, in arrival order, a minimal message that shows a bug peers shipped
@@ -19,10 +18,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
+type Outcome = Awaited<ReturnType<typeof ingestAndLink>>;
+
 async function replay(files: string[]) {
   const group = await seedGroup(db.store, `g${Math.random().toString(36).slice(2, 8)}`);
   const { project, address } = await seedProject(db.store, group.id);
-  const outcomes: IngestOutcome[] = [];
+  const outcomes: Outcome[] = [];
   for (const file of files) {
     const text = readFileSync(join(FIXTURES, file), 'utf8').replace(/KEY/g, project.serviceDeskKey);
     const raw = Buffer.from(text.replace(/\r?\n/g, '\r\n'));
@@ -31,13 +32,13 @@ async function replay(files: string[]) {
       rcptTo: [/^To:.*?(support\+[^\s<>]+)/im.exec(text)?.[1] ?? address],
       mailFrom: from,
     });
-    outcomes.push(await ingestEmail(ingestDeps(db.store), row!.inboundEmailId, row!.outboxId));
+    outcomes.push(await ingestAndLink(ingestDeps(db.store), row!.inboundEmailId, row!.outboxId));
   }
   return outcomes;
 }
 
-const kinds = (outcomes: IngestOutcome[]) => outcomes.map((o) => o.kind);
-const workItemOf = (o: IngestOutcome | undefined) => (o && 'workItemId' in o ? o.workItemId : null);
+const kinds = (outcomes: Outcome[]) => outcomes.map((o) => o.kind);
+const workItemOf = (o: Outcome | undefined) => (o && 'workItemId' in o ? o.workItemId : null);
 
 describe('regressions for bugs peers shipped', () => {
   it('Zammad #1662: the same mail delivered twice makes one ticket', async () => {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ingestEmail } from '../../src/domain/tickets/ingest-email.service';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
-import { ingestDeps, storeInbound, storeOne } from '../support/inbound';
+import { ingestDeps, storeInbound, storeOne, ingestAndLink } from '../support/inbound';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -39,7 +38,7 @@ describe('threading replies onto tickets', () => {
       '',
       'help',
     ]);
-    const ticket = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    const ticket = await ingestAndLink(deps(), first.inboundEmailId, first.outboxId);
     if (ticket.kind !== 'ticket_created') throw new Error(ticket.kind);
     const item = await db.store.repos.workItems.findById(ticket.workItemId);
     const replyAddress = `support+${p.serviceDeskKey}-${item!.replyKey}@desk.localhost`;
@@ -55,7 +54,7 @@ describe('threading replies onto tickets', () => {
       'On Mon, Support wrote:',
       '> help',
     ]);
-    const note = await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId);
+    const note = await ingestAndLink(deps(), reply.inboundEmailId, reply.outboxId);
     expect(note).toMatchObject({ kind: 'note_added', workItemId: ticket.workItemId });
     if (note.kind !== 'note_added') throw new Error(note.kind);
     const [row] = await db.dataSource.query('SELECT body, author_email FROM notes WHERE id = $1', [
@@ -80,7 +79,7 @@ describe('threading replies onto tickets', () => {
       '',
       'q',
     ]);
-    const ticket = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    const ticket = await ingestAndLink(deps(), first.inboundEmailId, first.outboxId);
     if (ticket.kind !== 'ticket_created') throw new Error(ticket.kind);
     await db.dataSource.query('UPDATE work_items SET project_id = $1, iid = 99 WHERE id = $2', [
       b.project.id,
@@ -92,7 +91,7 @@ describe('threading replies onto tickets', () => {
       `support+${a.project.serviceDeskKey}-${item!.replyKey}@desk.localhost`,
       ['From: c@example.com', 'Message-ID: <mv2@x>', '', 'still there?'],
     );
-    expect(await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId)).toMatchObject({
+    expect(await ingestAndLink(deps(), reply.inboundEmailId, reply.outboxId)).toMatchObject({
       kind: 'note_added',
       workItemId: ticket.workItemId,
     });
@@ -107,7 +106,7 @@ describe('threading replies onto tickets', () => {
       '',
       'a',
     ]);
-    await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    await ingestAndLink(deps(), first.inboundEmailId, first.outboxId);
     const crossProject = await store(b.project.id, b.address, [
       'From: c@example.com',
       'Message-ID: <x2@x>',
@@ -116,14 +115,14 @@ describe('threading replies onto tickets', () => {
       'b',
     ]);
     expect(
-      (await ingestEmail(deps(), crossProject.inboundEmailId, crossProject.outboxId)).kind,
+      (await ingestAndLink(deps(), crossProject.inboundEmailId, crossProject.outboxId)).kind,
     ).toBe('ticket_created');
     const guessed = await store(
       a.project.id,
       `support+${a.project.serviceDeskKey}-0000@desk.localhost`,
       ['From: c@example.com', 'Message-ID: <x3@x>', '', 'guess'],
     );
-    expect((await ingestEmail(deps(), guessed.inboundEmailId, guessed.outboxId)).kind).toBe(
+    expect((await ingestAndLink(deps(), guessed.inboundEmailId, guessed.outboxId)).kind).toBe(
       'ticket_created',
     );
   });
@@ -146,13 +145,13 @@ describe('threading replies onto tickets', () => {
         'follow-up',
       ]);
       const settled = await Promise.allSettled([
-        ingestEmail(deps(), reply.inboundEmailId, reply.outboxId),
-        ingestEmail(deps(), parent.inboundEmailId, parent.outboxId),
+        ingestAndLink(deps(), reply.inboundEmailId, reply.outboxId),
+        ingestAndLink(deps(), parent.inboundEmailId, parent.outboxId),
       ]);
       // a reply that ran first waits (temporary error) and is retried, as BullMQ would
       if (settled[0].status === 'rejected') {
         expect(String(settled[0].reason)).toMatch(/not processed yet/);
-        expect((await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId)).kind).toBe(
+        expect((await ingestAndLink(deps(), reply.inboundEmailId, reply.outboxId)).kind).toBe(
           'note_added',
         );
       } else {
@@ -179,7 +178,7 @@ describe('threading replies onto tickets', () => {
       ]);
     const rows = [await reply(1), await reply(2), await reply(3)];
     const outcomes = await Promise.all(
-      rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)),
+      rows.map((r) => ingestAndLink(deps(), r.inboundEmailId, r.outboxId)),
     );
     expect(outcomes.map((o) => o.kind).sort()).toEqual([
       'note_added',
@@ -209,8 +208,8 @@ describe('threading replies onto tickets', () => {
       '',
       'first',
     ]);
-    const r = await ingestEmail(deps(), reply.inboundEmailId, reply.outboxId);
-    const f = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    const r = await ingestAndLink(deps(), reply.inboundEmailId, reply.outboxId);
+    const f = await ingestAndLink(deps(), first.inboundEmailId, first.outboxId);
     expect(r.kind).toBe('ticket_created');
     expect(f).toMatchObject({
       kind: 'note_added',
@@ -227,7 +226,7 @@ describe('threading replies onto tickets', () => {
       '',
       'q',
     ]);
-    const ticket = await ingestEmail(deps(), first.inboundEmailId, first.outboxId);
+    const ticket = await ingestAndLink(deps(), first.inboundEmailId, first.outboxId);
     if (ticket.kind !== 'ticket_created') throw new Error(ticket.kind);
     const item = await db.store.repos.workItems.findById(ticket.workItemId);
     const replyAddress = `support+${b.project.serviceDeskKey}-${item!.replyKey}@desk.localhost`;
@@ -241,7 +240,7 @@ describe('threading replies onto tickets', () => {
       mailFrom: 'c@example.com',
     });
     const outcomes = await Promise.all(
-      rows.map((r) => ingestEmail(deps(), r.inboundEmailId, r.outboxId)),
+      rows.map((r) => ingestAndLink(deps(), r.inboundEmailId, r.outboxId)),
     );
     const byProject = new Map(
       await Promise.all(
@@ -286,7 +285,7 @@ describe('threading replies onto tickets', () => {
       ...part('d.bin', 100),
       '--b--',
     ]);
-    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    const outcome = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
     if (outcome.kind !== 'ticket_created') throw new Error(outcome.kind);
     const kept = await db.store.repos.attachments.listForWorkItem(outcome.workItemId);
     expect(kept.map((a) => [a.filename, a.size, a.contentId])).toEqual([

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { extractMessageId } from '../../src/domain/mail/message-id';
 import type { AcceptedRow } from '../../src/repositories/inbound-email.repository';
 import type { Store } from '../../src/repositories/store';
-import type { IngestDeps } from '../../src/domain/tickets/ingest-email.service';
+import { linkContacts } from '../../src/domain/crm/link-contacts.service';
+import { ingestEmail, type IngestDeps } from '../../src/domain/ingest/ingest-email.service';
 import { ADDRESSING } from './seed';
 import { JOBS } from '../../src/queue/jobs';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
@@ -42,8 +43,10 @@ export async function storeOne(
   return row;
 }
 
-/** What the ingest worker gives `ingestEmail`, with the default limits; tests override a few. */
-export function ingestDeps(store: Store, overrides: Partial<IngestDeps> = {}): IngestDeps {
+/** What the ingest and link-contacts workers are given, with the default limits. */
+export type TestIngestDeps = IngestDeps & { maxContactsPerEmail: number };
+
+export function ingestDeps(store: Store, overrides: Partial<TestIngestDeps> = {}): TestIngestDeps {
   return {
     store,
     addressing: ADDRESSING,
@@ -51,6 +54,21 @@ export function ingestDeps(store: Store, overrides: Partial<IngestDeps> = {}): I
     maxContactsPerEmail: 25,
     ...overrides,
   };
+}
+
+/**
+ * What the two workers do for one email: ingest it, then run the link-contacts job it wrote. The
+ * ingest outcome with the link decision in place of that job.
+ */
+export async function ingestAndLink(
+  deps: TestIngestDeps,
+  inboundEmailId: string,
+  outboxId: string,
+) {
+  const outcome = await ingestEmail(deps, inboundEmailId, outboxId);
+  if (!('linkJob' in outcome)) return outcome;
+  const { linkJob, ...rest } = outcome;
+  return { ...rest, links: await linkContacts(deps, outcome.workItemId, linkJob.id) };
 }
 
 /** The SMTP listener's receiver without a socket: publishes nowhere, one message per commit. */

@@ -1,5 +1,5 @@
 import { addressesOf, normalizeAddress } from '../../src/domain/mail/address';
-import { parseEmail } from '../../src/domain/mail/parse-email.service';
+import { parseEmail } from '../../src/domain/ingest/parse';
 import {
   isOwnAddress,
   parseServiceDeskAddress,

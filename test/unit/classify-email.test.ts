@@ -1,6 +1,6 @@
-import { classifyEmail } from '../../src/domain/mail/classify-email.service';
+import { classifyEmail } from '../../src/domain/ingest/classify';
 import { extractMessageId } from '../../src/domain/mail/message-id';
-import { parseEmail } from '../../src/domain/mail/parse-email.service';
+import { parseEmail } from '../../src/domain/ingest/parse';
 
 const addressing = { localPart: 'support', domain: 'desk.localhost' };
 

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { parseEmail } from '../../src/domain/mail/parse-email.service';
+import { parseEmail } from '../../src/domain/ingest/parse';
 
 async function parsed(raw: string) {
   const result = await parseEmail(Buffer.from(raw.replace(/\n/g, '\r\n'), 'latin1'));

@@ -1,4 +1,4 @@
-import type { ParsedAttachment } from './parse-email.service';
+import type { ParsedAttachment } from '../ingest/parse';
 
 export interface AttachmentLimits {
   maxCount: number;

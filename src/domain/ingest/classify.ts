@@ -1,5 +1,5 @@
-import type { ParsedEmail } from './parse-email.service';
-import { isOwnAddress, type ServiceDeskAddressing } from './service-desk-address';
+import type { ParsedEmail } from './parse';
+import { isOwnAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
 
 /** A customer's mail may carry notes an operator should see, such as "came through a list". */
 export type Classification =

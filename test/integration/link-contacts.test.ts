@@ -1,8 +1,7 @@
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
-import { ingestEmail, type IngestOutcome } from '../../src/domain/tickets/ingest-email.service';
-import { JOBS } from '../../src/queue/jobs';
-import type { IngestWrite } from '../../src/repositories/inbound-ingest.repository';
-import { storeOne, ingestDeps } from '../support/inbound';
+import { persist } from '../../src/domain/ingest/persist';
+import { parseEmail } from '../../src/domain/ingest/parse';
+import { storeOne, ingestDeps, ingestAndLink } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
@@ -21,7 +20,7 @@ async function ingest(projectId: number, lines: string[], rcpt = 'support+x@desk
   const row = await storeOne(db.store, projectId, Buffer.from(lines.join('\r\n')), {
     rcptTo: [rcpt],
   });
-  const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+  const outcome = await ingestAndLink(deps(), row.inboundEmailId, row.outboxId);
   if (outcome.kind !== 'ticket_created' && outcome.kind !== 'note_added')
     throw new Error(`${outcome.kind}: ${'reason' in outcome ? outcome.reason : ''}`);
   return outcome;
@@ -41,34 +40,19 @@ async function linkState(workItemId: number) {
   return { participants, links };
 }
 
-/** Reopens every participant (as a move to another source does) and links with the job instead. */
-async function relinkWithJob(workItemId: number) {
-  await db.store.repos.workItemContacts.unlinkAll([workItemId]);
-  const row = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-    workItemId,
-    inboundEmailId: null,
-  });
-  return linkContacts(deps(), workItemId, row.id);
-}
-
-async function expectSameAsJob(outcome: Extract<IngestOutcome, { links: unknown }>) {
-  const inIngest = await linkState(outcome.workItemId);
-  const byJob = await relinkWithJob(outcome.workItemId);
-  expect(byJob).toEqual(outcome.links);
-  expect(await linkState(outcome.workItemId)).toEqual(inIngest);
-  // and the job is idempotent: run again, it finds nothing open
-  const again = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-    workItemId: outcome.workItemId,
-    inboundEmailId: null,
-  });
+/** What the link job stored, and that running it again changes nothing (a retry). */
+async function expectIdempotent(outcome: { workItemId: number }) {
+  const state = await linkState(outcome.workItemId);
+  const again = await db.store.repos.outbox.addLinkContacts(outcome.workItemId, null);
   expect(await linkContacts(deps(), outcome.workItemId, again.id)).toMatchObject({
     addresses: [],
   });
-  return inIngest;
+  expect(await linkState(outcome.workItemId)).toEqual(state);
+  return state;
 }
 
-describe('linking contacts inside ingest', () => {
-  it('gives every address the outcome the link-contacts job gives it, from a configured source', async () => {
+describe('the link-contacts job of an email', () => {
+  it('gives every address its outcome, from a configured source', async () => {
     const root = await seedGroup(db.store, 'lii-root');
     const source = await seedGroup(db.store, 'lii-source');
     const sub = await seedGroup(db.store, 'lii-sub', root.id);
@@ -102,7 +86,7 @@ describe('linking contacts inside ingest', () => {
         { email: 'carol@customer.example', outcome: 'limit', contactId: carol.id },
       ],
     });
-    const state = await expectSameAsJob(ticket);
+    const state = await expectIdempotent(ticket);
     expect(state.links).toEqual([
       { contact_id: alice.id, added_via: 'email' },
       { contact_id: bob.id, added_via: 'email' },
@@ -127,11 +111,11 @@ describe('linking contacts inside ingest', () => {
         { email: 'eve@customer.example', outcome: 'crm_disabled', contactId: null },
       ],
     });
-    const state = await expectSameAsJob(ticket);
+    const state = await expectIdempotent(ticket);
     expect(state.links).toEqual([]);
   });
 
-  it('links a reply’s new addresses and those left open before, senders first, like the job', async () => {
+  it('links a reply’s new addresses and those left open before, senders first', async () => {
     const group = await seedGroup(db.store, 'lii-reply');
     const { project } = await seedProject(db.store, group.id);
     const frank = await seedContact(db.store, group.id, 'frank@customer.example');
@@ -156,13 +140,13 @@ describe('linking contacts inside ingest', () => {
       'second',
     ]);
     expect(reply).toMatchObject({ kind: 'note_added', workItemId: ticket.workItemId });
-    expect(reply.links.addresses).toEqual([
+    expect((reply.links as { addresses: unknown[] }).addresses).toEqual([
       { email: 'frank@customer.example', outcome: 'linked', contactId: frank.id },
       { email: 'hank@customer.example', outcome: 'linked', contactId: hank.id },
       { email: 'gina@customer.example', outcome: 'limit', contactId: gina.id },
       { email: 'ivy@customer.example', outcome: 'unknown', contactId: null },
     ]);
-    const state = await expectSameAsJob(reply);
+    const state = await expectIdempotent(reply);
     expect(state.participants.map((p: { role: string }) => p.role)).toEqual([
       'from',
       'cc',
@@ -172,50 +156,34 @@ describe('linking contacts inside ingest', () => {
   });
 });
 
-function ticketWrite(
-  row: { inboundEmailId: string; outboxId: string },
-  projectId: number,
-  chainVersion: string,
-): IngestWrite {
-  return {
-    inboundEmailId: row.inboundEmailId,
-    outboxId: row.outboxId,
-    keys: { dedupeKey: `mid:${row.inboundEmailId}`, threadRoot: null },
-    reason: null,
-    target: {
-      kind: 'ticket',
-      projectId,
-      chainVersion,
-      title: 't',
-      description: '',
-      authorEmail: 'a@b.example',
-      replyKey: `key${row.inboundEmailId}`,
-    },
-    newParticipants: [{ email: 'a@b.example', role: 'from', outcome: 'unknown', contactId: null }],
-    decidedExisting: [],
-    linkContactIds: [],
-  };
-}
-
 /** A ticket claimed and written, as ingest does, in a transaction left open until `commit`. */
 async function openTicket(projectId: number) {
-  const row = await storeOne(db.store, projectId, Buffer.from('From: a@b.example\r\n\r\nx'));
+  const raw = Buffer.from('From: a@b.example\r\n\r\nx');
+  const row = await storeOne(db.store, projectId, raw);
+  const parsed = await parseEmail(raw);
+  if (parsed.kind !== 'parsed') throw new Error('unparseable');
   let commit!: () => void;
   const gate = new Promise<void>((resolve) => (commit = resolve));
   let written!: (iid: number | null) => void;
   const wrote = new Promise<number | null>((resolve) => (written = resolve));
+  const keys = { dedupeKey: `mid:${row.inboundEmailId}`, threadRoot: null };
   const done = db.store.transaction(async (repos) => {
-    await repos.ingest.claim([
-      {
-        id: row.inboundEmailId,
-        projectId,
-        lockKeys: [`mid:${row.inboundEmailId}`],
-        outboxId: row.outboxId,
-      },
-    ]);
-    const crm = await repos.ingest.linkContext({ projectId }, ['a@b.example']);
-    const [result] = await repos.ingest.write([ticketWrite(row, projectId, crm!.chainVersion)]);
-    written(result?.kind === 'written' ? result.iid : null);
+    await repos.ingest.claim({
+      id: row.inboundEmailId,
+      projectId,
+      lockKeys: [keys.dedupeKey],
+      outboxId: row.outboxId,
+    });
+    const result = await persist(repos, {
+      envelope: { id: row.inboundEmailId, projectId, mailFrom: null },
+      outboxId: row.outboxId,
+      keys,
+      email: parsed.email,
+      flags: [],
+      replyTo: null,
+      attachmentLimits: { maxCount: 50, maxTotalBytes: 1024 * 1024 },
+    });
+    written(result.kind === 'ticket_created' ? result.iid : null);
     await gate;
   });
   return { wrote, commit, done };
@@ -292,36 +260,21 @@ describe('writing a ticket', () => {
     await locked;
   });
 
-  it('writes nothing and says stale when the contact source changed after it was read', async () => {
-    const root = await seedGroup(db.store, 'lii-stale');
-    const other = await seedGroup(db.store, 'lii-stale-other');
+  it('links against the contact source in force when the link job runs', async () => {
+    const root = await seedGroup(db.store, 'lii-late');
+    const other = await seedGroup(db.store, 'lii-late-other');
     const { project } = await seedProject(db.store, root.id);
+    await seedContact(db.store, root.id, 'a@b.example');
+    const moved = await seedContact(db.store, other.id, 'a@b.example');
     const row = await storeOne(db.store, project.id, Buffer.from('From: a@b.example\r\n\r\nx'));
-    const result = await db.store
-      .transaction(async (repos) => {
-        const crm = await repos.ingest.linkContext({ projectId: project.id }, ['a@b.example']);
-        await db.store.repos.groups.setCrmSettings(root.id, true, other.id); // another connection
-        const [written] = await repos.ingest.write([
-          ticketWrite(row, project.id, crm!.chainVersion),
-        ]);
-        if (written?.kind === 'stale') throw new Error('stale');
-        return written;
-      })
-      .catch((err: Error) => err.message);
-    expect(result).toBe('stale');
-    const [email] = await db.dataSource.query(
-      'SELECT status, work_item_id FROM inbound_emails WHERE id = $1',
-      [row.inboundEmailId],
-    );
-    expect(email).toEqual({ status: 'received', work_item_id: null });
-
-    // the job runs again, reads the new source and creates the ticket: as iid 1, so the stale
-    // attempt used up no number
-    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
-    expect(outcome).toMatchObject({
-      kind: 'ticket_created',
-      iid: 1,
-      links: { kind: 'linked', sourceGroupId: other.id },
+    const { ingestEmail } = await import('../../src/domain/ingest/ingest-email.service');
+    const ticket = await ingestEmail(deps(), row.inboundEmailId, row.outboxId);
+    if (!('linkJob' in ticket)) throw new Error(ticket.kind);
+    await db.store.repos.groups.setCrmSettings(root.id, true, other.id);
+    expect(await linkContacts(deps(), ticket.workItemId, ticket.linkJob.id)).toEqual({
+      kind: 'linked',
+      sourceGroupId: other.id,
+      addresses: [{ email: 'a@b.example', outcome: 'linked', contactId: moved.id }],
     });
   });
 });

@@ -1,9 +1,9 @@
 import { convert as htmlToText } from 'html-to-text';
 import type { Readable } from 'node:stream';
 import type { AddressObject, Headers } from 'mailparser';
-import { addressesOf } from './address';
-import { MESSAGE_ID_PATTERN } from './message-id';
-import { readMail, SourceError } from './read-mail';
+import { addressesOf } from '../mail/address';
+import { MESSAGE_ID_PATTERN } from '../mail/message-id';
+import { readMail, SourceError } from '../mail/read-mail';
 
 export interface ParsedAttachment {
   filename: string;

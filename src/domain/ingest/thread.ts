@@ -1,6 +1,5 @@
-import type { ThreadCandidates } from '../../repositories/inbound-ingest.repository';
-import { ThreadParentPendingError } from '../../errors';
-import type { ParsedEmail } from '../mail/parse-email.service';
+import type { Repositories } from '../../repositories/store';
+import type { ParsedEmail } from './parse';
 import { parseServiceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
 
 export interface ThreadEnvelope {
@@ -48,19 +47,35 @@ export function parentIds(envelope: ThreadEnvelope, email: ParsedEmail): string[
   return referencedIds(email).filter((id) => id !== envelope.messageId);
 }
 
+export type ThreadResult =
+  | { kind: 'new' }
+  | { kind: 'reply'; workItemId: number }
+  /** A message it names is stored but not processed yet: it must wait for that ticket. */
+  | { kind: 'wait'; parentId: string };
+
 /**
  * The ticket a message continues: one whose reply address it was sent to (a copy stored for
  * another project of the same delivery does not count: the lookup matches the project's own key),
- * or one holding a message it references, in the same project only. Null for a new conversation.
- * Throws a temporary error when the referenced message is stored but not processed yet, so the
- * reply waits for its ticket.
+ * or one holding a message it references, in the same project only. `new` for a new conversation.
  */
-export function pickThread(envelope: ThreadEnvelope, found: ThreadCandidates): number | null {
-  if (found.byReplyKey !== null) return found.byReplyKey;
-  if (found.byMessageIds !== null) return found.byMessageIds;
-  if (found.pendingParent !== null)
-    throw new ThreadParentPendingError(envelope.id, found.pendingParent);
+export async function findThread(
+  repos: Repositories,
+  addressing: ServiceDeskAddressing,
+  envelope: ThreadEnvelope,
+  email: ParsedEmail,
+): Promise<ThreadResult> {
+  const found = await repos.ingest.findThreadCandidates({
+    projectId: envelope.projectId,
+    inboundEmailId: envelope.id,
+    replyAddresses: replyAddressesOf(addressing, envelope.rcptTo),
+    messageIds: parentIds(envelope, email),
+    threadRoot: threadRootOf(envelope, email),
+  });
+  if (found.byReplyKey !== null) return { kind: 'reply', workItemId: found.byReplyKey };
+  if (found.byMessageIds !== null) return { kind: 'reply', workItemId: found.byMessageIds };
+  if (found.pendingParent !== null) return { kind: 'wait', parentId: found.pendingParent };
   // siblings (replies to a root desk never stored), or a first message that arrived after its
   // replies: either way another email of the same conversation already has the ticket
-  return found.byThreadRoot;
+  if (found.byThreadRoot !== null) return { kind: 'reply', workItemId: found.byThreadRoot };
+  return { kind: 'new' };
 }
