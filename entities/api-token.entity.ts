@@ -13,7 +13,11 @@ import { User } from './user.entity';
 @Unique('api_tokens_token_sha256_key', ['tokenSha256'])
 @Index('api_tokens_user_idx', ['userId'])
 export class ApiToken {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'api_tokens_pkey',
+  })
   id: number;
 
   @ForeignKey(() => User, { name: 'api_tokens_user_id_fkey', onDelete: 'CASCADE' })

@@ -13,7 +13,11 @@ import { WorkItem } from './work-item.entity';
 @Entity({ name: 'attachments' })
 @Index('attachments_work_item_idx', ['workItemId'])
 export class Attachment {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'attachments_pkey',
+  })
   id: number;
 
   @ForeignKey(() => WorkItem, { name: 'attachments_work_item_id_fkey', onDelete: 'CASCADE' })

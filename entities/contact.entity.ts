@@ -23,7 +23,11 @@ import type { CrmState } from './organization.entity';
 @Index('contacts_organization_idx', ['organizationId'], { where: 'organization_id IS NOT NULL' })
 @Index('contacts_group_names_idx', ['groupId', 'lastName', 'firstName', 'id'])
 export class Contact {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'contacts_pkey',
+  })
   id: number;
 
   @ForeignKey(() => Group, { name: 'contacts_group_id_fkey', onDelete: 'CASCADE' })

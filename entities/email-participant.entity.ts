@@ -21,7 +21,11 @@ export type LinkOutcome =
 @Check('email_participants_email_check', 'email = lower(email)')
 @Check('email_participants_role_check', "role IN ('from', 'cc')")
 export class EmailParticipant {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'email_participants_pkey',
+  })
   id: number;
 
   @ForeignKey(() => WorkItem, { name: 'email_participants_work_item_id_fkey', onDelete: 'CASCADE' })

@@ -8,6 +8,7 @@ export class GroupCrmSettings {
   @PrimaryColumn({
     name: 'group_id',
     type: 'integer',
+    primaryKeyConstraintName: 'group_crm_settings_pkey',
   })
   groupId: number;
 

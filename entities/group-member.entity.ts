@@ -21,6 +21,7 @@ export class GroupMember {
   @PrimaryColumn({
     name: 'group_id',
     type: 'integer',
+    primaryKeyConstraintName: 'group_members_pkey',
   })
   groupId: number;
 
@@ -28,6 +29,7 @@ export class GroupMember {
   @PrimaryColumn({
     name: 'user_id',
     type: 'integer',
+    primaryKeyConstraintName: 'group_members_pkey',
   })
   userId: number;
 

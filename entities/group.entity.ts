@@ -12,7 +12,11 @@ import {
 @Index('groups_parent_path_key', { synchronize: false })
 @Index('groups_traversal_ids_idx', ['traversalIds'], { type: 'gin' })
 export class Group {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'groups_pkey',
+  })
   id: number;
 
   @Column({ type: 'varchar', length: 255 })

@@ -30,7 +30,11 @@ export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 })
 export class InboundEmail {
   /** bigint: pg returns it as a string, which is how it travels in job payloads too. */
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'inbound_emails_pkey',
+  })
   id: string;
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })

@@ -13,7 +13,11 @@ import { WorkItem } from './work-item.entity';
 @Entity({ name: 'notes' })
 @Index('notes_work_item_idx', ['workItemId', 'id'])
 export class Note {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'notes_pkey',
+  })
   id: number;
 
   @ForeignKey(() => WorkItem, { name: 'notes_work_item_id_fkey', onDelete: 'CASCADE' })

@@ -19,7 +19,11 @@ export type CrmState = 'active' | 'inactive';
 // names are unique case-insensitively: an expression TypeORM cannot describe
 @Index('organizations_group_name_key', { synchronize: false })
 export class Organization {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'organizations_pkey',
+  })
   id: number;
 
   @ForeignKey(() => Group, { name: 'organizations_group_id_fkey', onDelete: 'CASCADE' })

@@ -4,7 +4,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('outbox_pending_idx', ['id'], { where: 'processed_at IS NULL' })
 @Index('outbox_unpublished_idx', ['id'], { where: 'published_at IS NULL AND processed_at IS NULL' })
 export class Outbox {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'outbox_pkey',
+  })
   id: string;
 
   @Column({ type: 'varchar', length: 64 })

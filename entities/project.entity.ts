@@ -16,7 +16,11 @@ import { Group } from './group.entity';
 // paths are unique in a group case-insensitively: an expression TypeORM cannot describe
 @Index('projects_group_path_key', { synchronize: false })
 export class Project {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'projects_pkey',
+  })
   id: number;
 
   @ForeignKey(() => Group, { name: 'projects_group_id_fkey', onDelete: 'RESTRICT' })

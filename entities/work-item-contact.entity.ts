@@ -15,6 +15,7 @@ export class WorkItemContact {
   @PrimaryColumn({
     name: 'work_item_id',
     type: 'integer',
+    primaryKeyConstraintName: 'work_item_contacts_pkey',
   })
   workItemId: number;
 
@@ -22,6 +23,7 @@ export class WorkItemContact {
   @PrimaryColumn({
     name: 'contact_id',
     type: 'integer',
+    primaryKeyConstraintName: 'work_item_contacts_pkey',
   })
   contactId: number;
 

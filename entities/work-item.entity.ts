@@ -20,7 +20,11 @@ export type WorkItemState = 'open' | 'closed';
 // created_at DESC: TypeORM cannot describe a column's sort order
 @Index('work_items_project_created_idx', { synchronize: false })
 export class WorkItem {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'work_items_pkey',
+  })
   id: number;
 
   @ForeignKey(() => Project, { name: 'work_items_project_id_fkey', onDelete: 'CASCADE' })
