@@ -1,10 +1,26 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { User } from './user.entity';
 
 @Entity({ name: 'api_tokens' })
+@Unique('api_tokens_token_sha256_key', ['tokenSha256'])
+@Index('api_tokens_user_idx', ['userId'])
 export class ApiToken {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'api_tokens_pkey',
+  })
   id: number;
 
+  @ForeignKey(() => User, { name: 'api_tokens_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 

@@ -1,11 +1,36 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Group } from './group.entity';
+import { Organization } from './organization.entity';
 import type { CrmState } from './organization.entity';
 
 @Entity({ name: 'contacts' })
+@Check('contacts_state_check', "state IN ('active', 'inactive')")
+// an organization must belong to the contact's own group; a group transfer defers the check
+@ForeignKey(() => Organization, ['groupId', 'organizationId'], ['groupId', 'id'], {
+  name: 'contacts_group_id_organization_id_fkey',
+  deferrable: 'INITIALLY IMMEDIATE',
+})
+// lower(email) is an expression TypeORM cannot describe; the migration owns it
+@Index('contacts_group_email_key', { synchronize: false })
+@Index('contacts_organization_idx', ['organizationId'], { where: 'organization_id IS NOT NULL' })
+@Index('contacts_group_names_idx', ['groupId', 'lastName', 'firstName', 'id'])
 export class Contact {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'contacts_pkey',
+  })
   id: number;
 
+  @ForeignKey(() => Group, { name: 'contacts_group_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'group_id', type: 'integer' })
   groupId: number;
 

@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { Contact } from './contact.entity';
+import { InboundEmail } from './inbound-email.entity';
+import { WorkItem } from './work-item.entity';
 
 export type ParticipantRole = 'from' | 'cc';
 /** Why an address was or was not linked to a contact; null until link-contacts has run. */
@@ -6,10 +17,18 @@ export type LinkOutcome =
   'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address';
 
 @Entity({ name: 'email_participants' })
+@Unique('email_participants_work_item_id_email_key', ['workItemId', 'email'])
+@Check('email_participants_email_check', 'email = lower(email)')
+@Check('email_participants_role_check', "role IN ('from', 'cc')")
 export class EmailParticipant {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'email_participants_pkey',
+  })
   id: number;
 
+  @ForeignKey(() => WorkItem, { name: 'email_participants_work_item_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'work_item_id', type: 'integer' })
   workItemId: number;
 
@@ -19,12 +38,17 @@ export class EmailParticipant {
   @Column({ type: 'varchar', length: 8 })
   role: ParticipantRole;
 
+  @ForeignKey(() => InboundEmail, {
+    name: 'email_participants_inbound_email_id_fkey',
+    onDelete: 'SET NULL',
+  })
   @Column({ name: 'inbound_email_id', type: 'bigint', nullable: true })
   inboundEmailId: string | null;
 
   @Column({ name: 'link_outcome', type: 'varchar', length: 16, nullable: true })
   linkOutcome: LinkOutcome | null;
 
+  @ForeignKey(() => Contact, { name: 'email_participants_contact_id_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'contact_id', type: 'integer', nullable: true })
   contactId: number | null;
 

@@ -1,8 +1,22 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 @Entity({ name: 'groups' })
+// siblings' paths are unique case-insensitively: an expression TypeORM cannot describe
+@Index('groups_parent_path_key', { synchronize: false })
+@Index('groups_traversal_ids_idx', ['traversalIds'], { type: 'gin' })
 export class Group {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'groups_pkey',
+  })
   id: number;
 
   @Column({ type: 'varchar', length: 255 })
@@ -11,6 +25,7 @@ export class Group {
   @Column({ type: 'varchar', length: 255 })
   path: string;
 
+  @ForeignKey(() => Group, { name: 'groups_parent_id_fkey', onDelete: 'RESTRICT' })
   @Column({ name: 'parent_id', type: 'integer', nullable: true })
   parentId: number | null;
 

@@ -1,4 +1,6 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Project } from './project.entity';
+import { WorkItem } from './work-item.entity';
 
 export const INBOUND_STATUSES = [
   'received',
@@ -11,12 +13,31 @@ export const INBOUND_STATUSES = [
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 
 @Entity({ name: 'inbound_emails' })
+@Check(
+  'inbound_emails_status_check',
+  `status IN (${INBOUND_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+)
+@Index('inbound_emails_status_idx', ['status', 'id'])
+@Index('inbound_emails_project_message_id_idx', ['projectId', 'messageId'], {
+  where: 'message_id IS NOT NULL',
+})
+@Index('inbound_emails_work_item_idx', ['workItemId'], { where: 'work_item_id IS NOT NULL' })
+@Index('inbound_emails_project_dedupe_key_idx', ['projectId', 'dedupeKey'], {
+  where: 'dedupe_key IS NOT NULL',
+})
+@Index('inbound_emails_project_thread_root_idx', ['projectId', 'threadRoot'], {
+  where: 'thread_root IS NOT NULL AND work_item_id IS NOT NULL',
+})
 export class InboundEmail {
   /** bigint: pg returns it as a string, which is how it travels in job payloads too. */
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'inbound_emails_pkey',
+  })
   id: string;
 
-  @Column({ name: 'received_at', type: 'timestamptz' })
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
 
   @Column({ name: 'remote_address', type: 'varchar', length: 64, nullable: true })
@@ -52,6 +73,7 @@ export class InboundEmail {
   @Column({ name: 'thread_root', type: 'varchar', length: 998, nullable: true })
   threadRoot: string | null;
 
+  @ForeignKey(() => Project, { name: 'inbound_emails_project_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'project_id', type: 'integer' })
   projectId: number;
 
@@ -64,9 +86,12 @@ export class InboundEmail {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  @ForeignKey(() => WorkItem, { name: 'inbound_emails_work_item_id_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'work_item_id', type: 'integer', nullable: true })
   workItemId: number | null;
 
+  // by name: notes refer back to inbound emails, and entity files must not import in a circle
+  @ForeignKey('Note', { name: 'inbound_emails_note_fk', onDelete: 'SET NULL' })
   @Column({ name: 'note_id', type: 'integer', nullable: true })
   noteId: number | null;
 

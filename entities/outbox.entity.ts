@@ -1,8 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'outbox' })
+@Index('outbox_pending_idx', ['id'], { where: 'processed_at IS NULL' })
+@Index('outbox_unpublished_idx', ['id'], { where: 'published_at IS NULL AND processed_at IS NULL' })
 export class Outbox {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'outbox_pkey',
+  })
   id: string;
 
   @Column({ type: 'varchar', length: 64 })
@@ -14,7 +20,7 @@ export class Outbox {
   @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })

@@ -1,8 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'users' })
+// usernames and emails are unique case-insensitively: expressions TypeORM cannot describe
+@Index('users_username_key', { synchronize: false })
+@Index('users_email_key', { synchronize: false })
 export class User {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'users_pkey',
+  })
   id: number;
 
   @Column({ type: 'varchar', length: 255 })

@@ -1,12 +1,33 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { Project } from './project.entity';
+import { User } from './user.entity';
 
 export type WorkItemState = 'open' | 'closed';
 
 @Entity({ name: 'work_items' })
+@Check('work_items_state_check', "state IN ('open', 'closed')")
+@Unique('work_items_project_id_iid_key', ['projectId', 'iid'])
+@Unique('work_items_reply_key_key', ['replyKey'])
+// created_at DESC: TypeORM cannot describe a column's sort order
+@Index('work_items_project_created_idx', { synchronize: false })
 export class WorkItem {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'integer',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'work_items_pkey',
+  })
   id: number;
 
+  @ForeignKey(() => Project, { name: 'work_items_project_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'project_id', type: 'integer' })
   projectId: number;
 
@@ -25,6 +46,7 @@ export class WorkItem {
   @Column({ name: 'author_email', type: 'varchar', length: 255, nullable: true })
   authorEmail: string | null;
 
+  @ForeignKey(() => User, { name: 'work_items_author_user_id_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'author_user_id', type: 'integer', nullable: true })
   authorUserId: number | null;
 
