@@ -1,10 +1,9 @@
-import { IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   EmailParticipant,
   type LinkOutcome,
   type ParticipantRole,
 } from '../../entities/email-participant.entity';
-import { pendingOrder } from '../domain/crm/pending-order';
 
 export interface ParticipantInput {
   email: string;
@@ -38,13 +37,19 @@ export class EmailParticipantRepository {
       .execute();
   }
 
-  /** Participants whose link outcome is still open, senders first, in the order they arrived. */
+  /**
+   * Participants whose link outcome is still open, senders first, in the order they arrived: the
+   * order the domain's pendingOrder gives ingest, so the job and ingest decide the same limits.
+   */
   async listPending(workItemId: number): Promise<PendingParticipant[]> {
-    const rows = await this.em.find(EmailParticipant, {
-      where: { workItemId, linkOutcome: IsNull() },
-      order: { id: 'ASC' },
-    });
-    return pendingOrder(rows).map((r) => ({ id: r.id, email: r.email, role: r.role }));
+    const rows = await this.em
+      .createQueryBuilder(EmailParticipant, 'p')
+      .select(['p.id', 'p.email', 'p.role'])
+      .where('p.workItemId = :workItemId AND p.linkOutcome IS NULL', { workItemId })
+      .orderBy("p.role = 'from'", 'DESC')
+      .addOrderBy('p.id', 'ASC')
+      .getMany();
+    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role }));
   }
 
   async listForWorkItem(workItemId: number): Promise<EmailParticipant[]> {
