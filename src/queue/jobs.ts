@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { INGEST_EMAIL_JOB } from '../repositories/outbox.repository';
 
 /** Every job desk runs: one queue each, named like the job. */
 export const JOBS = {
-  ingestEmail: 'ingest-email',
+  ingestEmail: INGEST_EMAIL_JOB,
   linkContacts: 'link-contacts',
 } as const;
 

@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
 
+/**
+ * The queue and job that ingest accepted mail. Its outbox rows are written here (on accept and on
+ * reprocess) for the domain, which must not know queue names; src/queue/jobs.ts names it from this.
+ */
+export const INGEST_EMAIL_JOB = 'ingest-email';
+
 export interface OutboxRow {
   id: string;
   queue: string;
@@ -42,6 +48,11 @@ export class OutboxRepository {
       [queue, jobName, payload],
     );
     return toRow(rows[0] as RawRow);
+  }
+
+  /** Asks for another run of ingest over a stored email. */
+  enqueueIngest(inboundEmailId: string): Promise<OutboxRow> {
+    return this.add(INGEST_EMAIL_JOB, INGEST_EMAIL_JOB, { inboundEmailId });
   }
 
   /**

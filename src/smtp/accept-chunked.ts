@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { extractMessageId, HEADER_SCAN_LIMIT } from '../domain/mail/message-id';
-import { JOBS } from '../queue/jobs';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import { outboxRowsOf, storedEnvelope } from './stored-envelope';
@@ -31,17 +30,13 @@ export async function acceptChunked(
   const hash = createHash('sha256');
   for (const chunk of message.chunks) hash.update(chunk);
   const rows = await deps.store.transaction((repos) =>
-    repos.inboundEmails.acceptChunked(
-      {
-        ...storedEnvelope(message),
-        chunks: message.chunks,
-        size: message.size,
-        sha256: hash.digest('hex'),
-        messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
-      },
-      JOBS.ingestEmail,
-      JOBS.ingestEmail,
-    ),
+    repos.inboundEmails.acceptChunked({
+      ...storedEnvelope(message),
+      chunks: message.chunks,
+      size: message.size,
+      sha256: hash.digest('hex'),
+      messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
+    }),
   );
   deps.publish(outboxRowsOf(rows));
   return rows.map((r) => r.inboundEmailId);

@@ -8,7 +8,6 @@ import {
 import type { AcceptedMessage, AcceptedRow } from '../repositories/inbound-email.repository';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
-import { JOBS } from '../queue/jobs';
 import { AcceptBatcher, type BatchLimits } from './accept-batcher';
 import { acceptChunked, type ChunkedIncomingMessage } from './accept-chunked';
 import { RecipientCache } from './recipient-cache';
@@ -45,10 +44,7 @@ export class MessageReceiver {
   constructor(private readonly deps: ReceiverDeps) {
     this.recipients = new RecipientCache(deps.recipientCacheMs ?? 0);
     this.batcher = new AcceptBatcher(
-      (messages) =>
-        deps.store.run((repos) =>
-          repos.inboundEmails.acceptMany(messages, JOBS.ingestEmail, JOBS.ingestEmail),
-        ),
+      (messages) => deps.store.run((repos) => repos.inboundEmails.acceptMany(messages)),
       deps.batch ?? { maxMessages: 1, maxBytes: 0, maxInFlight: Number.MAX_SAFE_INTEGER },
     );
   }

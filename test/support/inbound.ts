@@ -4,7 +4,6 @@ import type { AcceptedRow } from '../../src/repositories/inbound-email.repositor
 import type { Store } from '../../src/repositories/store';
 import type { IngestDeps } from '../../src/domain/tickets/ingest-email.service';
 import { ADDRESSING } from './seed';
-import { JOBS } from '../../src/queue/jobs';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
 
 /** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
@@ -12,22 +11,18 @@ export async function storeInbound(
   store: Store,
   input: { projectIds: number[]; raw: Buffer; rcptTo?: string[]; mailFrom?: string | null },
 ): Promise<AcceptedRow[]> {
-  const [rows] = await store.repos.inboundEmails.acceptMany(
-    [
-      {
-        remoteAddress: '127.0.0.1',
-        helo: 'test.example',
-        mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
-        rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
-        raw: input.raw,
-        sha256: createHash('sha256').update(input.raw).digest('hex'),
-        messageId: extractMessageId(input.raw),
-        projectIds: input.projectIds,
-      },
-    ],
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const [rows] = await store.repos.inboundEmails.acceptMany([
+    {
+      remoteAddress: '127.0.0.1',
+      helo: 'test.example',
+      mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
+      rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
+      raw: input.raw,
+      sha256: createHash('sha256').update(input.raw).digest('hex'),
+      messageId: extractMessageId(input.raw),
+      projectIds: input.projectIds,
+    },
+  ]);
   return rows ?? [];
 }
 
