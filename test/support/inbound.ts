@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { extractMessageId } from '../../src/domain/mail/message-id';
 import type { AcceptedRow } from '../../src/repositories/inbound-email.repository';
 import type { Store } from '../../src/repositories/store';
+import {
+  AcceptEmailService,
+  type AcceptEmailDeps,
+} from '../../src/domain/inbound/accept-email.service';
 import type { IngestDeps } from '../../src/domain/tickets/ingest-email.service';
 import { ADDRESSING } from './seed';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
@@ -49,12 +53,15 @@ export function ingestDeps(store: Store, overrides: Partial<IngestDeps> = {}): I
 }
 
 /** The SMTP listener's receiver without a socket: publishes nowhere, one message per commit. */
-export function testReceiver(store: Store, overrides: Partial<ReceiverDeps> = {}): MessageReceiver {
+export function testReceiver(
+  store: Store,
+  overrides: Partial<Omit<ReceiverDeps, 'emails'> & Omit<AcceptEmailDeps, 'store'>> = {},
+): MessageReceiver {
+  const { publish = () => undefined, batch, ...receiver } = overrides;
   return new MessageReceiver({
-    store,
-    publish: () => undefined,
+    emails: new AcceptEmailService({ store, publish, batch }),
     addressing: ADDRESSING,
     maxRecipients: 50,
-    ...overrides,
+    ...receiver,
   });
 }
