@@ -41,6 +41,27 @@ module.exports = {
       from: { path: '^src/(smtp|api)/' },
       to: { path: ['^src/(smtp|api)/'], pathNot: '^src/$1/' },
     },
+    {
+      name: 'repositories-below-domain',
+      comment: 'repositories never import the domain: the types they return live with them',
+      severity: 'error',
+      from: { path: '^src/repositories/' },
+      to: { path: '^src/domain/' },
+    },
+    {
+      name: 'smtp-stores-through-domain',
+      comment: 'the SMTP edge stores through a domain service (domain/inbound), never a repository',
+      severity: 'error',
+      from: { path: '^src/smtp/' },
+      to: { path: '^src/repositories/' },
+    },
+    {
+      name: 'domain-knows-no-queue',
+      comment: 'the domain knows no queue names: the repositories name the job of an outbox row',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/queue/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -4,6 +4,7 @@ import { createContext } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { sha256Hex } from '../src/domain/access/api-token';
+import { AcceptEmailService } from '../src/domain/inbound/accept-email.service';
 import type { Logger } from '../src/logger';
 import { MessageReceiver } from '../src/smtp/receive-message';
 import { createSmtpListener } from '../src/smtp/smtp-listener';
@@ -78,16 +79,18 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
     ctx.relay.start();
     if (hasRole(config, 'smtp')) {
       const receiver = new MessageReceiver({
-        store: ctx.store,
-        publish: (rows) => ctx.relay.publish(rows),
+        emails: new AcceptEmailService({
+          store: ctx.store,
+          publish: (rows) => ctx.relay.publish(rows),
+          batch: {
+            maxMessages: config.SMTP_COMMIT_BATCH_MAX,
+            maxBytes: config.SMTP_COMMIT_BATCH_BYTES,
+            maxInFlight: config.SMTP_COMMITS_IN_FLIGHT,
+          },
+        }),
         addressing: ctx.addressing,
         maxRecipients: config.SMTP_MAX_RECIPIENTS,
         recipientCacheMs: config.SMTP_RECIPIENT_CACHE_MS,
-        batch: {
-          maxMessages: config.SMTP_COMMIT_BATCH_MAX,
-          maxBytes: config.SMTP_COMMIT_BATCH_BYTES,
-          maxInFlight: config.SMTP_COMMITS_IN_FLIGHT,
-        },
       });
       const smtp = createSmtpListener(
         receiver,

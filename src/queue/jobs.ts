@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { INGEST_EMAIL_JOB, LINK_CONTACTS_JOB } from '../repositories/outbox.repository';
 
 /** Every job desk runs: one queue each, named like the job. */
 export const JOBS = {
-  ingestEmail: 'ingest-email',
-  linkContacts: 'link-contacts',
+  ingestEmail: INGEST_EMAIL_JOB,
+  linkContacts: LINK_CONTACTS_JOB,
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -4,7 +4,6 @@ import {
   type LinkOutcome,
   type ParticipantRole,
 } from '../../entities/email-participant.entity';
-import { pendingOrder } from '../domain/crm/pending-order';
 
 export interface ParticipantInput {
   email: string;
@@ -38,13 +37,14 @@ export class EmailParticipantRepository {
       .execute();
   }
 
-  /** Participants whose link outcome is still open, senders first, in the order they arrived. */
+  /** Participants whose link outcome is still open, in the order they arrived. */
   async listPending(workItemId: number): Promise<PendingParticipant[]> {
     const rows = await this.em.find(EmailParticipant, {
       where: { workItemId, linkOutcome: IsNull() },
+      select: { id: true, email: true, role: true },
       order: { id: 'ASC' },
     });
-    return pendingOrder(rows).map((r) => ({ id: r.id, email: r.email, role: r.role }));
+    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role }));
   }
 
   async listForWorkItem(workItemId: number): Promise<EmailParticipant[]> {

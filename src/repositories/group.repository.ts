@@ -1,10 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import { Group } from '../../entities/group.entity';
 import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
-import type { AncestorSetting } from '../domain/crm/contact-source';
-import type { SubtreeGroup } from '../domain/moves/group-transfer-plan';
 import { ConflictError } from '../errors';
 import { uniqueViolation } from './unique-violation';
+
+/** One group on the path from the top-level group down to the group whose source is wanted. */
+export interface AncestorSetting {
+  groupId: number;
+  sourceGroupId: number | null;
+}
+
+/** A group of a subtree with its own configured contact source (null: none). */
+export interface SubtreeGroup {
+  groupId: number;
+  /** Root first, ending with the group itself. */
+  traversalIds: number[];
+  sourceGroupId: number | null;
+}
 
 export interface GroupCrmChain {
   /** Root first, ending with the group itself. */

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
 import { acceptStatement } from './accept-statements';
+import { INGEST_EMAIL_JOB } from './outbox.repository';
 import { copyRowsIn, openByteaStream } from './pg-copy';
 import { runPrepared } from './pg-client';
 
@@ -73,12 +74,8 @@ export class InboundEmailRepository {
    * statement (so one implicit transaction and one WAL flush): either everything is there, or
    * nothing is. Result i holds message i's rows.
    */
-  async acceptMany(
-    messages: AcceptedMessage[],
-    queue: string,
-    jobName: string,
-  ): Promise<AcceptedRow[][]> {
-    const params: unknown[] = [queue, jobName];
+  async acceptMany(messages: AcceptedMessage[]): Promise<AcceptedRow[][]> {
+    const params: unknown[] = [INGEST_EMAIL_JOB, INGEST_EMAIL_JOB];
     for (const msg of messages) {
       params.push(
         msg.remoteAddress,
@@ -103,8 +100,8 @@ export class InboundEmailRepository {
       result[r.n]!.push({
         inboundEmailId: r.inbound_id,
         outboxId: String(r.outbox_id),
-        queue,
-        jobName,
+        queue: INGEST_EMAIL_JOB,
+        jobName: INGEST_EMAIL_JOB,
         payload: r.payload,
       });
     }
@@ -116,11 +113,7 @@ export class InboundEmailRepository {
    * concatenated nor bound as one parameter. Needs a transaction: the rows of the other projects
    * are copied server-side from the first and the outbox rows join them before the commit.
    */
-  async acceptChunked(
-    msg: AcceptedChunkedMessage,
-    queue: string,
-    jobName: string,
-  ): Promise<AcceptedRow[]> {
+  async acceptChunked(msg: AcceptedChunkedMessage): Promise<AcceptedRow[]> {
     if (!this.em.queryRunner?.isTransactionActive)
       throw new Error('acceptChunked needs a transaction');
     const [first, ...others] = msg.projectIds;
@@ -165,13 +158,13 @@ export class InboundEmailRepository {
            RETURNING id, payload
          )
          SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
-        [id, others, queue, jobName],
+        [id, others, INGEST_EMAIL_JOB, INGEST_EMAIL_JOB],
       );
     return rows.map((r) => ({
       inboundEmailId: r.inbound_id,
       outboxId: String(r.outbox_id),
-      queue,
-      jobName,
+      queue: INGEST_EMAIL_JOB,
+      jobName: INGEST_EMAIL_JOB,
       payload: r.payload,
     }));
   }

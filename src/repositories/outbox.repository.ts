@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { JOBS } from '../queue/jobs';
+
+/**
+ * The queue and job that ingest accepted mail. Its outbox rows are written here (on accept and on
+ * reprocess) for the domain, which must not know queue names; src/queue/jobs.ts names it from this.
+ */
+export const INGEST_EMAIL_JOB = 'ingest-email';
+/** The job that links a work item's participants to contacts; written by ingest. */
+export const LINK_CONTACTS_JOB = 'link-contacts';
 
 export interface OutboxRow {
   id: string;
@@ -47,7 +54,12 @@ export class OutboxRepository {
 
   /** The link-contacts job of a work item an email brought participants to. */
   addLinkContacts(workItemId: number, inboundEmailId: string | null): Promise<OutboxRow> {
-    return this.add(JOBS.linkContacts, JOBS.linkContacts, { workItemId, inboundEmailId });
+    return this.add(LINK_CONTACTS_JOB, LINK_CONTACTS_JOB, { workItemId, inboundEmailId });
+  }
+
+  /** Asks for another run of ingest over a stored email. */
+  enqueueIngest(inboundEmailId: string): Promise<OutboxRow> {
+    return this.add(INGEST_EMAIL_JOB, INGEST_EMAIL_JOB, { inboundEmailId });
   }
 
   /**

@@ -8,9 +8,9 @@ import {
   MessageTooLargeError,
   TooManyConnectionsError,
 } from '../errors';
+import { CHUNKED_MESSAGE_BYTES } from '../domain/inbound/accept-chunked';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
 import type { Logger } from '../logger';
-import { CHUNKED_MESSAGE_BYTES } from './accept-chunked';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
 

@@ -39,8 +39,6 @@ describe('group commit of accepted mail (real PostgreSQL)', () => {
         sha256: 'f'.repeat(64),
         messageId: `<m${m.mailFrom}>`,
       })),
-      'ingest-email',
-      'ingest-email',
     );
     expect(result.map((rows) => rows.length)).toEqual([1, 2, 1]);
     for (const [i, rows] of result.entries()) {

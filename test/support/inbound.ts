@@ -4,8 +4,11 @@ import type { AcceptedRow } from '../../src/repositories/inbound-email.repositor
 import type { Store } from '../../src/repositories/store';
 import { linkContacts } from '../../src/domain/crm/link-contacts.service';
 import { ingestEmail, type IngestDeps } from '../../src/domain/ingest/ingest-email.service';
+import {
+  AcceptEmailService,
+  type AcceptEmailDeps,
+} from '../../src/domain/inbound/accept-email.service';
 import { ADDRESSING } from './seed';
-import { JOBS } from '../../src/queue/jobs';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
 
 /** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
@@ -13,22 +16,18 @@ export async function storeInbound(
   store: Store,
   input: { projectIds: number[]; raw: Buffer; rcptTo?: string[]; mailFrom?: string | null },
 ): Promise<AcceptedRow[]> {
-  const [rows] = await store.repos.inboundEmails.acceptMany(
-    [
-      {
-        remoteAddress: '127.0.0.1',
-        helo: 'test.example',
-        mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
-        rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
-        raw: input.raw,
-        sha256: createHash('sha256').update(input.raw).digest('hex'),
-        messageId: extractMessageId(input.raw),
-        projectIds: input.projectIds,
-      },
-    ],
-    JOBS.ingestEmail,
-    JOBS.ingestEmail,
-  );
+  const [rows] = await store.repos.inboundEmails.acceptMany([
+    {
+      remoteAddress: '127.0.0.1',
+      helo: 'test.example',
+      mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
+      rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
+      raw: input.raw,
+      sha256: createHash('sha256').update(input.raw).digest('hex'),
+      messageId: extractMessageId(input.raw),
+      projectIds: input.projectIds,
+    },
+  ]);
   return rows ?? [];
 }
 
@@ -72,12 +71,15 @@ export async function ingestAndLink(
 }
 
 /** The SMTP listener's receiver without a socket: publishes nowhere, one message per commit. */
-export function testReceiver(store: Store, overrides: Partial<ReceiverDeps> = {}): MessageReceiver {
+export function testReceiver(
+  store: Store,
+  overrides: Partial<Omit<ReceiverDeps, 'emails'> & Omit<AcceptEmailDeps, 'store'>> = {},
+): MessageReceiver {
+  const { publish = () => undefined, batch, ...receiver } = overrides;
   return new MessageReceiver({
-    store,
-    publish: () => undefined,
+    emails: new AcceptEmailService({ store, publish, batch }),
     addressing: ADDRESSING,
     maxRecipients: 50,
-    ...overrides,
+    ...receiver,
   });
 }

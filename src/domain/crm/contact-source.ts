@@ -1,8 +1,7 @@
-/** One group on the path from the top-level group down to the group whose source is wanted. */
-export interface AncestorSetting {
-  groupId: number;
-  sourceGroupId: number | null;
-}
+import type { AncestorSetting } from '../../repositories/group.repository';
+
+// the repository returns chains of these; re-exported for the domain code that names them here
+export type { AncestorSetting };
 
 /**
  * The contact source of the last group in `chain` (ordered root first): its own configured

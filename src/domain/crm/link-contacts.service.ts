@@ -4,6 +4,7 @@ import type { ContactMatch } from '../../repositories/contact.repository';
 import type { Store } from '../../repositories/store';
 import { isOwnAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
 import { resolveContactSource, type AncestorSetting } from './contact-source';
+import { pendingOrder } from './pending-order';
 
 export interface AddressOutcome {
   email: string;
@@ -96,7 +97,7 @@ export async function linkContacts(
       await repos.outbox.markProcessed(outboxId);
       return { kind: 'skipped', reason: `work item ${workItemId} no longer exists` };
     }
-    const pending = await repos.participants.listPending(workItemId);
+    const pending = pendingOrder(await repos.participants.listPending(workItemId));
     const decision = await decideWorkItemLinks(
       crm,
       pending,

@@ -1,12 +1,5 @@
-import { resolveContactSource, type AncestorSetting } from '../crm/contact-source';
-
-/** A group of the moved subtree with its own configured contact source (null: none). */
-export interface SubtreeGroup {
-  groupId: number;
-  /** Root first, ending with the group itself. */
-  traversalIds: number[];
-  sourceGroupId: number | null;
-}
+import type { AncestorSetting, SubtreeGroup } from '../../repositories/group.repository';
+import { resolveContactSource } from '../crm/contact-source';
 
 /**
  * What a group transfer does to contacts (DESIGN §3 "Moves"):

@@ -2,7 +2,6 @@ import type { InboundEmail, InboundStatus } from '../../../entities/inbound-emai
 import type { InboundSummary } from '../../repositories/inbound-email.repository';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
-import { JOBS } from '../../queue/jobs';
 import type { Actor } from '../access/actor';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 
@@ -56,7 +55,7 @@ export async function reprocessInboundEmail(
         `inbound email ${id} is ${status}; only failed or ignored mail is reprocessed`,
       );
     }
-    return repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, { inboundEmailId: id });
+    return repos.outbox.enqueueIngest(id);
   });
 }
 

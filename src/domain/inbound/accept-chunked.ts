@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { extractMessageId, HEADER_SCAN_LIMIT } from '../domain/mail/message-id';
-import { JOBS } from '../queue/jobs';
-import type { OutboxRow } from '../repositories/outbox.repository';
-import type { Store } from '../repositories/store';
+import { extractMessageId, HEADER_SCAN_LIMIT } from '../mail/message-id';
+import type { OutboxRow } from '../../repositories/outbox.repository';
+import type { Store } from '../../repositories/store';
 import { outboxRowsOf, storedEnvelope } from './stored-envelope';
 
 /** From this size on the listener hands over its chunks and they are streamed into PostgreSQL. */
 export const CHUNKED_MESSAGE_BYTES = 1024 * 1024;
 
-/** IncomingMessage (receive-message.ts) with the bytes as the listener received them. */
+/** IncomingMessage (accept-email.service.ts) with the bytes as the listener received them. */
 export interface ChunkedIncomingMessage {
   chunks: Buffer[];
   size: number;
@@ -20,7 +19,7 @@ export interface ChunkedIncomingMessage {
 }
 
 /**
- * MessageReceiver.accept for a large message: the same rows and the same guarantee (nothing is
+ * AcceptEmailService.accept for a large message: the same rows and the same guarantee (nothing is
  * acknowledged before the bytes and the outbox rows are committed together), but the chunks
  * are never joined into one buffer nor bound as one query parameter.
  */
@@ -31,17 +30,13 @@ export async function acceptChunked(
   const hash = createHash('sha256');
   for (const chunk of message.chunks) hash.update(chunk);
   const rows = await deps.store.transaction((repos) =>
-    repos.inboundEmails.acceptChunked(
-      {
-        ...storedEnvelope(message),
-        chunks: message.chunks,
-        size: message.size,
-        sha256: hash.digest('hex'),
-        messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
-      },
-      JOBS.ingestEmail,
-      JOBS.ingestEmail,
-    ),
+    repos.inboundEmails.acceptChunked({
+      ...storedEnvelope(message),
+      chunks: message.chunks,
+      size: message.size,
+      sha256: hash.digest('hex'),
+      messageId: extractMessageId(headOf(message.chunks, HEADER_SCAN_LIMIT)),
+    }),
   );
   deps.publish(outboxRowsOf(rows));
   return rows.map((r) => r.inboundEmailId);

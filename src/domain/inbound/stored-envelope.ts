@@ -1,5 +1,5 @@
-import type { AcceptedRow } from '../repositories/inbound-email.repository';
-import type { OutboxRow } from '../repositories/outbox.repository';
+import type { AcceptedRow } from '../../repositories/inbound-email.repository';
+import type { OutboxRow } from '../../repositories/outbox.repository';
 
 const clip = (value: string | null, max: number): string | null =>
   value === null ? null : value.slice(0, max);

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '../errors';
+import { DatabaseUnavailableError } from '../../errors';
 
 export interface BatchLimits {
   /** Most messages in one commit. */
