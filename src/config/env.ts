@@ -33,9 +33,6 @@ const schema = z.object({
   INGEST_JOB_BATCH_MAX: int(8, 1),
   // how long committed rows wait for more to join them before they are published as jobs
   OUTBOX_PUBLISH_LINGER_MS: int(50, 0),
-  // opt-in: a second V8 heap costs ~70 MB; see bench/README.md
-  WORKER_THREAD: z.stringbool().default(false),
-  WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
   SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),

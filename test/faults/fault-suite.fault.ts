@@ -53,8 +53,6 @@ async function runCase(
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(port),
       DESK_ROLES: 'smtp,worker',
-      // the opt-in worker thread must die with its process too
-      WORKER_THREAD: name === 'kill9' ? 'true' : 'false',
       QUEUE_PREFIX: `fault-${name}`,
       LOG_LEVEL: 'warn',
       OUTBOX_SWEEP_INTERVAL_MS: '300',
