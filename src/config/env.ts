@@ -28,8 +28,6 @@ const schema = z.object({
     .transform((v) => v.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
-  // ingest runs this narrow while its queue keeps up, and WORKER_CONCURRENCY wide in a backlog
-  WORKER_CONCURRENCY_IDLE: int(2, 1),
   INGEST_JOB_BATCH_MAX: int(8, 1),
   // how long committed rows wait for more to join them before they are published as jobs
   OUTBOX_PUBLISH_LINGER_MS: int(50, 0),
