@@ -46,8 +46,6 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     prefix: config.QUEUE_PREFIX,
     sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
     republishAfterMs: config.OUTBOX_REPUBLISH_AFTER_MS,
-    ingestBatch: config.INGEST_JOB_BATCH_MAX,
-    publishLingerMs: config.OUTBOX_PUBLISH_LINGER_MS,
   });
   return {
     config,

@@ -28,9 +28,6 @@ const schema = z.object({
     .transform((v) => v.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
-  INGEST_JOB_BATCH_MAX: int(8, 1),
-  // how long committed rows wait for more to join them before they are published as jobs
-  OUTBOX_PUBLISH_LINGER_MS: int(50, 0),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
   SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
