@@ -140,7 +140,7 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
     env = { ...env, COUNT_CALLS_OUT: path.join(RESULTS, `calls-${name}.json`) };
   }
   if (cpuProfDir) {
-    // one directory per run: the worker thread writes a profile of its own next to the main one
+    // one directory per run: node writes one profile per thread into it
     const dir = path.join(cpuProfDir, name);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
@@ -158,7 +158,7 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
       SMTP_PORT: String(port),
       SMTP_MAX_CLIENTS_PER_IP: '100',
       ...env,
-      // e.g. BENCH_DESK_ENV='WORKER_THREAD=false SMTP_COMMIT_BATCH_MAX=1' to compare settings
+      // e.g. BENCH_DESK_ENV='WORKER_CONCURRENCY=4 DB_POOL_SIZE=10' to compare settings
       ...Object.fromEntries(
         (process.env.BENCH_DESK_ENV || '')
           .split(/\s+/)

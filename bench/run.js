@@ -173,7 +173,7 @@ function callSummary(name, messages) {
   return s;
 }
 
-/** One summary per thread profile (main, and the worker thread of an all-in-one desk). */
+/** One summary per thread profile (main, and any other thread node profiled). */
 function profileSummary(name) {
   const dir = path.join(PROF_DIR, name);
   if (!fs.existsSync(dir)) return null;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { ConfigError, hasRole, loadConfig } from '../src/config/env';
+import { ConfigError, loadConfig } from '../src/config/env';
 import { createRootLogger } from '../src/logger';
 import { startDesk, StartupError, type RunningDesk } from './start-desk';
-import { startWorkerThread, type WorkerThread } from './worker-thread-host';
 
 async function main(): Promise<void> {
   let config;
@@ -16,23 +15,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createRootLogger(config.LOG_LEVEL);
-  const threaded =
-    config.WORKER_THREAD && hasRole(config, 'worker') && config.DESK_ROLES.length > 1;
   let desk: RunningDesk;
-  let workerThread: WorkerThread | null = null;
   try {
-    desk = await startDesk(
-      threaded
-        ? { ...config, DESK_ROLES: config.DESK_ROLES.filter((r) => r !== 'worker') }
-        : config,
-      logger,
-    );
-    if (threaded) {
-      workerThread = await startWorkerThread(logger, (code) => {
-        logger.fatal({ code }, 'worker thread died; stopping desk so it can be restarted whole');
-        void desk.close().finally(() => process.exit(1));
-      });
-    }
+    desk = await startDesk(config, logger);
   } catch (err) {
     if (err instanceof StartupError) {
       process.stderr.write(`desk: ${err.message}\n`);
@@ -47,7 +32,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new mail, finishing messages in flight');
-    Promise.all([desk.close(), workerThread?.stop()])
+    desk
+      .close()
       .then(() => process.exit(0))
       .catch((err: Error) => {
         logger.error({ err: err.message }, 'unclean shutdown');

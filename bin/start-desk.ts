@@ -1,19 +1,27 @@
 import IORedis from 'ioredis';
 import { buildApi } from '../src/api/api-server';
-import { createContext } from '../src/app/context';
+import { createContext, type ContextTuning } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { sha256Hex } from '../src/domain/access/api-token';
 import { AcceptEmailService } from '../src/domain/inbound/accept-email.service';
 import type { Logger } from '../src/logger';
 import { MessageReceiver } from '../src/smtp/receive-message';
-import { createSmtpListener } from '../src/smtp/smtp-listener';
+import { GROUP_COMMIT } from '../src/domain/inbound/accept-batcher';
+import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
+import { createSmtpListener, type SmtpLimits } from '../src/smtp/smtp-listener';
 import { startWorkers } from '../workers/run-workers';
 
 export interface RunningDesk {
   smtpPort: number | null;
   apiPort: number | null;
   close(): Promise<void>;
+}
+
+/** Settings operators never set (theirs are the Config); tests shorten them in code. */
+export interface DeskTuning extends ContextTuning {
+  smtp?: Partial<SmtpLimits>;
+  recipientCacheMs?: number;
 }
 
 /** A dependency desk cannot start without; the message is the one line an operator sees. */
@@ -47,16 +55,20 @@ async function probeRedis(url: string): Promise<void> {
   }
 }
 
-export async function startDesk(config: Config, logger: Logger): Promise<RunningDesk> {
+export async function startDesk(
+  config: Config,
+  logger: Logger,
+  tuning: DeskTuning = {},
+): Promise<RunningDesk> {
   try {
-    await ensureDatabase(config.DATABASE_URL, config.DB_CONNECT_TIMEOUT_MS);
+    await ensureDatabase(config.DATABASE_URL, tuning.dbConnectTimeoutMs);
   } catch (err) {
     throw new StartupError(
       `cannot reach PostgreSQL at ${safeUrl(config.DATABASE_URL)} (${(err as Error).message}); ${HOW_TO_START}`,
     );
   }
   await probeRedis(config.REDIS_URL);
-  const ctx = await createContext(config, logger);
+  const ctx = await createContext(config, logger, tuning);
   try {
     const applied = await ctx.database.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -82,15 +94,11 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
         emails: new AcceptEmailService({
           store: ctx.store,
           publish: (rows) => ctx.relay.publish(rows),
-          batch: {
-            maxMessages: config.SMTP_COMMIT_BATCH_MAX,
-            maxBytes: config.SMTP_COMMIT_BATCH_BYTES,
-            maxInFlight: config.SMTP_COMMITS_IN_FLIGHT,
-          },
+          batch: GROUP_COMMIT,
         }),
         addressing: ctx.addressing,
         maxRecipients: config.SMTP_MAX_RECIPIENTS,
-        recipientCacheMs: config.SMTP_RECIPIENT_CACHE_MS,
+        recipientCacheMs: tuning.recipientCacheMs ?? RECIPIENT_CACHE_MS,
       });
       const smtp = createSmtpListener(
         receiver,
@@ -99,12 +107,9 @@ export async function startDesk(config: Config, logger: Logger): Promise<Running
           port: config.SMTP_PORT,
           serverName: config.SERVICE_DESK_DOMAIN,
           maxMessageBytes: config.SMTP_MAX_MESSAGE_BYTES,
-          maxHeaderBytes: config.SMTP_MAX_HEADER_BYTES,
           maxClients: config.SMTP_MAX_CLIENTS,
           maxClientsPerIp: config.SMTP_MAX_CLIENTS_PER_IP,
-          socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS,
-          closeTimeoutMs: config.SMTP_CLOSE_TIMEOUT_MS,
-          dataTimeoutMs: config.SMTP_DATA_TIMEOUT_MS,
+          ...tuning.smtp,
           tlsKeyPath: config.SMTP_TLS_KEY,
           tlsCertPath: config.SMTP_TLS_CERT,
         },

@@ -5,8 +5,6 @@ import { DeskError } from '../src/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
 import { createWorkerRedis } from '../src/queue/connection';
-import { JOBS } from '../src/queue/jobs';
-import { scaleWithBacklog } from './backlog-scaler';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
 import type { WorkerDefinition } from './worker-definition';
@@ -80,19 +78,12 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
   };
-  const [ingest, link] = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
+  const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
     runWorker(d, settings),
-  ) as [Worker, Worker];
-  const scaler = scaleWithBacklog(
-    ingest,
-    ctx.queues.get(JOBS.ingestEmail)!,
-    { idle: ctx.config.WORKER_CONCURRENCY_IDLE, busy: ctx.config.WORKER_CONCURRENCY, everyMs: 250 },
-    ctx.logger.child({ module: JOBS.ingestEmail }),
   );
   return {
     async close() {
-      scaler.stop();
-      await Promise.all([ingest, link].map((w) => w.close()));
+      await Promise.all(workers.map((w) => w.close()));
       await connection.quit().catch(() => connection.disconnect());
     },
   };

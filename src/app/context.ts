@@ -9,7 +9,7 @@ import {
   type QueueSet,
   type QueueSettings,
 } from '../queue/connection';
-import { OutboxRelay } from '../queue/outbox-relay';
+import { OutboxRelay, type RELAY_TIMINGS } from '../queue/outbox-relay';
 import { Store } from '../repositories/store';
 
 /** Every long-lived connection of one desk process, built in one place and closed in one place. */
@@ -26,11 +26,21 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
+/** Timings operators never set (their settings are the Config); tests shorten them in code. */
+export interface ContextTuning {
+  relay?: Partial<typeof RELAY_TIMINGS>;
+  dbConnectTimeoutMs?: number;
+}
+
+export async function createContext(
+  config: Config,
+  logger: Logger,
+  tuning: ContextTuning = {},
+): Promise<AppContext> {
   const database = await openDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DB_POOL_SIZE,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    connectTimeoutMs: tuning.dbConnectTimeoutMs,
   });
   const store = new Store(database.dataSource);
   const redis = createProducerRedis(config.REDIS_URL);
@@ -43,11 +53,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   };
   const queues = createQueues(redis, queueSettings);
   const relay = new OutboxRelay(store, queues, redis, logger.child({ module: 'outbox' }), {
+    ...tuning.relay,
     prefix: config.QUEUE_PREFIX,
-    sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
-    republishAfterMs: config.OUTBOX_REPUBLISH_AFTER_MS,
-    ingestBatch: config.INGEST_JOB_BATCH_MAX,
-    publishLingerMs: config.OUTBOX_PUBLISH_LINGER_MS,
   });
   return {
     config,

@@ -9,6 +9,7 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/** What an operator sets (at most 25); every other setting is a constant beside its code. */
 const schema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/desk'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
@@ -28,29 +29,10 @@ const schema = z.object({
     .transform((v) => v.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   WORKER_CONCURRENCY: int(8, 1),
-  // ingest runs this narrow while its queue keeps up, and WORKER_CONCURRENCY wide in a backlog
-  WORKER_CONCURRENCY_IDLE: int(2, 1),
-  INGEST_JOB_BATCH_MAX: int(8, 1),
-  // how long committed rows wait for more to join them before they are published as jobs
-  OUTBOX_PUBLISH_LINGER_MS: int(50, 0),
-  // opt-in: a second V8 heap costs ~70 MB; see bench/README.md
-  WORKER_THREAD: z.stringbool().default(false),
-  WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
-  // mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead
-  SMTP_MAX_HEADER_BYTES: int(1024 * 1024, 1024),
   SMTP_MAX_RECIPIENTS: int(50, 1),
-  SMTP_RECIPIENT_CACHE_MS: int(5000, 0),
-  SMTP_COMMIT_BATCH_MAX: int(64, 1),
-  SMTP_COMMIT_BATCH_BYTES: int(4 * 1024 * 1024, 1024),
-  // one commit at a time makes batches twice as large: ~18 % less PostgreSQL CPU per accept
-  SMTP_COMMITS_IN_FLIGHT: int(1, 1),
   SMTP_MAX_CLIENTS: int(500, 1),
   SMTP_MAX_CLIENTS_PER_IP: int(50, 1),
-  SMTP_SOCKET_TIMEOUT_MS: int(60_000, 1000),
-  SMTP_CLOSE_TIMEOUT_MS: int(30_000, 0),
-  // the idle timeout restarts with every byte; this bounds the whole DATA phase
-  SMTP_DATA_TIMEOUT_MS: int(600_000, 1000),
   SMTP_TLS_KEY: optionalText,
   SMTP_TLS_CERT: optionalText,
   CRM_MAX_CONTACTS_PER_EMAIL: int(25, 1),
@@ -62,14 +44,13 @@ const schema = z.object({
     .default('desk'),
   JOB_ATTEMPTS: int(10, 1),
   JOB_BACKOFF_MS: int(1000, 1),
-  OUTBOX_SWEEP_INTERVAL_MS: int(1000, 10),
-  OUTBOX_REPUBLISH_AFTER_MS: int(300_000, 100),
   DB_POOL_SIZE: int(20, 1),
-  DB_CONNECT_TIMEOUT_MS: int(5000, 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof schema>;
+
+export const ENV_VARIABLES = Object.keys(schema.shape);
 
 export class ConfigError extends Error {}
 

@@ -20,10 +20,13 @@ export const MIGRATIONS = [
   OutboxUnpublishedIndex1795651900000,
 ];
 
+/** How long a new connection may take before the caller is told PostgreSQL is away. */
+export const DB_CONNECT_TIMEOUT_MS = 5000;
+
 export interface DataSourceOptions {
   url: string;
   poolSize: number;
-  connectTimeoutMs: number;
+  connectTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -39,7 +42,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     applicationName: opts.applicationName ?? 'desk',
     extra: {
       max: opts.poolSize,
-      connectionTimeoutMillis: opts.connectTimeoutMs,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? DB_CONNECT_TIMEOUT_MS,
       // a dead server must not leave queries hanging until the OS gives up on the socket
       keepAlive: true,
       query_timeout: 60_000,

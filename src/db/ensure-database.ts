@@ -1,8 +1,12 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { DB_CONNECT_TIMEOUT_MS } from './data-source';
 
 /** Creates the database named in the URL when it is missing (connecting to `postgres` to do so). */
-export async function ensureDatabase(url: string, connectTimeoutMs: number): Promise<void> {
+export async function ensureDatabase(
+  url: string,
+  connectTimeoutMs = DB_CONNECT_TIMEOUT_MS,
+): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);

@@ -2,8 +2,8 @@ import type { PreparedStatement } from './pg-client';
 
 /**
  * Group commits up to this size get a named statement each: parsed and planned once per
- * connection instead of once per commit (~0.35 ms of PostgreSQL's CPU for this text), while the
- * plans a pooled connection keeps stay few. Larger, rarer batches are planned per call.
+ * connection instead of once per commit (its cost: bench/README.md), while the plans a pooled
+ * connection keeps stay few. Larger, rarer batches are planned per call.
  */
 const NAMED_UP_TO = 32;
 const FIELDS = 9;

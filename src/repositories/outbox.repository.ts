@@ -13,7 +13,7 @@ export interface OutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
-  /** The job it was last published in (several rows may share one); null before that. */
+  /** The job it was last published in (an earlier desk put several rows in one); null before that. */
   jobId: string | null;
 }
 
@@ -63,25 +63,19 @@ export class OutboxRepository {
   }
 
   /**
-   * Rows an ingest holds right now are skipped rather than waited for (a mark of hundreds of rows
-   * waiting there would hold up the jobs behind it), and processed rows need no mark: neither is
-   * ever offered again, as the sweeper takes only unprocessed rows; a held row that its ingest
-   * leaves unprocessed is republished by the sweeper after its grace. A `late` mark (written after
-   * the publish, with others) leaves rows the sweeper has published again since: theirs is newer.
+   * Rows an ingest holds right now are skipped rather than waited for (the ingest may have taken
+   * the job before this mark), and processed rows need no mark: the sweeper offers only
+   * unprocessed rows again, and a held row its ingest leaves unprocessed after its grace.
    */
-  async markPublished(
-    rows: { id: string; jobId: string }[],
-    { late = false }: { late?: boolean } = {},
-  ): Promise<void> {
+  async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
     if (rows.length === 0) return;
     await this.em.query(
       `WITH p (id, job_id) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
             held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) AND processed_at IS NULL
-                        AND (NOT $3 OR published_at IS NULL)
                       ORDER BY id FOR UPDATE SKIP LOCKED)
        UPDATE outbox o SET published_at = now(), job_id = p.job_id
          FROM p JOIN held USING (id) WHERE o.id = p.id`,
-      [rows.map((r) => r.id), rows.map((r) => r.jobId), late],
+      [rows.map((r) => r.id), rows.map((r) => r.jobId)],
     );
   }
 
@@ -95,7 +89,7 @@ export class OutboxRepository {
   /**
    * Work not done yet: rows never published older than `unpublishedAgeMs` (found through their
    * own small partial index, however long the backlog), and, when `publishedAgeMs` is given,
-   * published rows older than that (this part walks every unprocessed row: ~150 ms at 1M).
+   * published rows older than that (this part walks every unprocessed row; bench/README.md).
    */
   async findPending(
     unpublishedAgeMs: number,
@@ -118,18 +112,13 @@ export class OutboxRepository {
       .slice(0, limit);
   }
 
-  /** Published rows not processed yet (marked within `marked`, when given), in id order after `afterId`. */
-  async findPublishedUnprocessed(
-    afterId: string,
-    limit: number,
-    marked: { from: Date; to: Date } | null = null,
-  ): Promise<OutboxRow[]> {
+  /** Published rows not processed yet, in id order after `afterId`. */
+  async findPublishedUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
     const rows: RawRow[] = await this.em.query(
       `SELECT ${COLUMNS} FROM outbox
         WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1
-          AND ($3::timestamptz IS NULL OR published_at BETWEEN $3 AND $4)
         ORDER BY id LIMIT $2`,
-      [afterId, limit, marked?.from ?? null, marked?.to ?? null],
+      [afterId, limit],
     );
     return rows.map(toRow);
   }

@@ -1,3 +1,6 @@
+/** How long desk's listener remembers a known Service Desk key. */
+export const RECIPIENT_CACHE_MS = 5000;
+
 /**
  * Remembers which project a Service Desk key delivers to for a few seconds, so a busy listener
  * does not ask PostgreSQL on every RCPT. Only hits are kept: an unknown key is asked about every

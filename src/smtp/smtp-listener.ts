@@ -14,17 +14,24 @@ import type { Logger } from '../logger';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
 
-export interface SmtpSettings {
+/** Limits operators never set; tests shorten them in code. */
+export const SMTP_LIMITS = {
+  /** mailparser refuses a header block over 1 MiB; desk refuses it at DATA instead. */
+  maxHeaderBytes: 1024 * 1024,
+  socketTimeoutMs: 60_000,
+  closeTimeoutMs: 30_000,
+  /** The idle timeout restarts with every byte; this bounds the whole DATA phase. */
+  dataTimeoutMs: 600_000,
+};
+export type SmtpLimits = typeof SMTP_LIMITS;
+
+export interface SmtpSettings extends Partial<SmtpLimits> {
   host: string;
   port: number;
   serverName: string;
   maxMessageBytes: number;
-  maxHeaderBytes: number;
   maxClients: number;
   maxClientsPerIp: number;
-  socketTimeoutMs: number;
-  closeTimeoutMs: number;
-  dataTimeoutMs: number;
   tlsKeyPath?: string;
   tlsCertPath?: string;
 }
@@ -37,9 +44,10 @@ export interface SmtpListener {
 /** Thin edge: counts, validates, hands the bytes to the receiver, maps outcomes to replies. */
 export function createSmtpListener(
   receiver: MessageReceiver,
-  settings: SmtpSettings,
+  options: SmtpSettings,
   logger: Logger,
 ): SmtpListener {
+  const settings = { ...SMTP_LIMITS, ...options };
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
   const projectsOf = new WeakMap<object, number[]>();

@@ -21,10 +21,11 @@ beforeAll(async () => {
   config = testConfig(proxied.toString(), {
     SMTP_MAX_MESSAGE_BYTES: '4096',
     SMTP_MAX_RECIPIENTS: '2',
-    DB_CONNECT_TIMEOUT_MS: '1000',
-    SMTP_RECIPIENT_CACHE_MS: '0', // so RCPT itself meets the outage below
   });
-  desk = await startTestDesk(config);
+  desk = await startTestDesk(config, {
+    dbConnectTimeoutMs: 1000,
+    recipientCacheMs: 0, // so RCPT itself meets the outage below
+  });
   const group = await seedGroup(db.store, 'ops');
   ({ address } = await seedProject(db.store, group.id));
 });

@@ -21,13 +21,16 @@ beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, {
     SMTP_MAX_MESSAGE_BYTES: String(MAX_MESSAGE),
-    SMTP_MAX_HEADER_BYTES: String(MAX_HEADER),
     SMTP_MAX_RECIPIENTS: '3',
     SMTP_MAX_CLIENTS_PER_IP: '3',
-    SMTP_SOCKET_TIMEOUT_MS: String(SOCKET_TIMEOUT),
-    SMTP_DATA_TIMEOUT_MS: String(DATA_TIMEOUT),
   });
-  desk = await startTestDesk(config);
+  desk = await startTestDesk(config, {
+    smtp: {
+      maxHeaderBytes: MAX_HEADER,
+      socketTimeoutMs: SOCKET_TIMEOUT,
+      dataTimeoutMs: DATA_TIMEOUT,
+    },
+  });
   const group = await seedGroup(db.store, 'hostile');
   const seeded = await seedProject(db.store, group.id);
   address = seeded.address;
@@ -126,7 +129,7 @@ describe('SMTP under hostile clients', () => {
     expect(data).toBeNull();
   });
 
-  it('disconnects an idle client with 421 after SMTP_SOCKET_TIMEOUT_MS', async () => {
+  it('disconnects an idle client with 421 after the socket timeout', async () => {
     const { client } = await SmtpClient.connect(desk.smtpPort!);
     await client.command('EHLO idle.example');
     const started = Date.now();
@@ -138,7 +141,7 @@ describe('SMTP under hostile clients', () => {
     expect(waited).toBeLessThan(SOCKET_TIMEOUT * 3);
   });
 
-  it('cuts off a client that trickles DATA slower than SMTP_DATA_TIMEOUT_MS with 421 4.4.2, storing nothing', async () => {
+  it('cuts off a client that trickles DATA slower than the DATA timeout with 421 4.4.2, storing nothing', async () => {
     const before = await countInbound();
     const client = await openTransaction();
     expect((await client.command('DATA')).code).toBe(354);
@@ -232,7 +235,7 @@ describe('SMTP under hostile clients', () => {
     expect(row.description).toContain('Ça brûle.');
   });
 
-  it('stores a header line just under SMTP_MAX_HEADER_BYTES as a ticket, with bounded memory', async () => {
+  it('stores a header line just under the header limit as a ticket, with bounded memory', async () => {
     let reply: Awaited<ReturnType<SmtpClient['next']>> | undefined;
     const delta = await peakRssDelta(async () => {
       const client = await openTransaction();
@@ -249,7 +252,7 @@ describe('SMTP under hostile clients', () => {
     expect(delta).toBeLessThan(64 * 1024 * 1024);
   });
 
-  it('answers 552 5.3.4 to a 1 MB header line over SMTP_MAX_HEADER_BYTES, with bounded memory and nothing stored', async () => {
+  it('answers 552 5.3.4 to a 1 MB header line over the header limit, with bounded memory and nothing stored', async () => {
     const before = await countInbound();
     let reply: Awaited<ReturnType<SmtpClient['next']>> | undefined;
     const delta = await peakRssDelta(async () => {
@@ -267,7 +270,7 @@ describe('SMTP under hostile clients', () => {
   });
 
   it('marks a stored message with a header over 1 MB failed with its reason, and the worker keeps working', async () => {
-    // as if a desk with a higher SMTP_MAX_HEADER_BYTES had accepted it
+    // as if a desk with a higher header limit had accepted it
     const raw = Buffer.from(`X-Junk: ${'j'.repeat(MAX_HEADER + 10)}\r\nSubject: x\r\n\r\nbody\r\n`);
     const row = await storeOne(db.store, projectId, raw, {
       rcptTo: [address],

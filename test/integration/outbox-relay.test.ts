@@ -51,41 +51,34 @@ describe('outbox relay', () => {
     const relay = new OutboxRelay(store, queues, redis, createRootLogger('silent'), {
       prefix,
       sweepIntervalMs: 1_000_000,
-      republishAfterMs: 300_000,
-      ingestBatch: 8,
-      publishLingerMs: 0,
     });
     const row = await store.repos.outbox.add(JOBS.ingestEmail, JOBS.ingestEmail, {
       inboundEmailId: '1',
     });
     const queue = queues.get(JOBS.ingestEmail)!;
     // published once, and then Redis lost it
-    await store.repos.outbox.markPublished([{ id: row.id, jobId: jobIdOf([row.id]) }]);
+    await store.repos.outbox.markPublished([{ id: row.id, jobId: jobIdOf(row.id) }]);
 
     store.armed = true; // the first sweep republishes the row, then Redis is wiped
     await relay.sweep();
-    // the wipe took the marker that recovery had put back, so the next sweep recovers again; the
-    // recovery's second look, for marks that land late, already saw the row published and lost
+    // the wipe took the marker that recovery had put back, so the next sweep recovers again
     expect(await redis.exists(`${prefix}:desk:redis-epoch`)).toBe(0);
-    expect(await queue.getJob(jobIdOf([row.id]))).toBeDefined();
 
     await relay.sweep(); // must notice the loss again instead of trusting a stale marker
-    expect((await queue.getJob(jobIdOf([row.id])))?.data).toEqual({
-      emails: [{ inboundEmailId: '1', outboxId: row.id }],
+    expect((await queue.getJob(jobIdOf(row.id)))?.data).toEqual({
+      inboundEmailId: '1',
+      outboxId: row.id,
     });
     await relay.stop();
   });
 });
 
 describe('outbox relay jobs', () => {
-  const relayWith = (store: Store, publishLingerMs = 0, markDelayMs?: number) =>
+  const relayWith = (store: Store) =>
     new OutboxRelay(store, queues, redis, createRootLogger('silent'), {
       prefix,
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 100,
-      ingestBatch: 4,
-      publishLingerMs,
-      markDelayMs,
     });
   const addIngest = (n: number) =>
     Promise.all(
@@ -99,10 +92,13 @@ describe('outbox relay jobs', () => {
     (
       await db.dataSource.query('SELECT job_id FROM outbox WHERE id = ANY($1) ORDER BY id', [ids])
     ).map((r: { job_id: string | null }) => r.job_id);
+  /** Rows earlier tests left unfinished are not the next test's business. */
+  const finishEarlierRows = () =>
+    db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE processed_at IS NULL');
 
-  it('publishes ingest rows in jobs of up to the batch size and records each row’s job', async () => {
+  it('publishes one job per row and marks each row with its job id', async () => {
     const relay = relayWith(db.store);
-    const rows = await addIngest(6);
+    const rows = await addIngest(3);
     const link = await db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
       workItemId: 1,
       inboundEmailId: null,
@@ -111,134 +107,95 @@ describe('outbox relay jobs', () => {
     await relay.stop();
 
     const ids = rows.map((r) => r.id);
-    const first = jobIdOf(ids.slice(0, 4));
-    const second = jobIdOf(ids.slice(4));
-    expect(first).toMatch(new RegExp(`^outbox-${ids[0]}-${ids[3]}-[0-9a-f]{8}$`));
-    expect(first).not.toBe(jobIdOf([ids[0]!, ids[2]!, ids[3]!])); // other rows, other job
-    expect(await jobIdsOf(ids)).toEqual([first, first, first, first, second, second]);
-    const job = await queues.get(JOBS.ingestEmail)!.getJob(first);
-    expect(job?.data).toEqual({
-      emails: rows
-        .slice(0, 4)
-        .map((r) => ({ inboundEmailId: r.payload.inboundEmailId, outboxId: r.id })),
-    });
-    expect((await queues.get(JOBS.linkContacts)!.getJob(jobIdOf([link.id])))?.data).toEqual({
+    expect(await jobIdsOf(ids)).toEqual(ids.map((id) => `outbox-${id}`));
+    for (const row of rows) {
+      expect((await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf(row.id)))?.data).toEqual({
+        inboundEmailId: row.payload.inboundEmailId,
+        outboxId: row.id,
+      });
+    }
+    expect((await queues.get(JOBS.linkContacts)!.getJob(jobIdOf(link.id)))?.data).toEqual({
       workItemId: 1,
       inboundEmailId: null,
       outboxId: link.id,
     });
-    expect(await jobIdsOf([link.id])).toEqual([jobIdOf([link.id])]);
+    expect(await jobIdsOf([link.id])).toEqual([jobIdOf(link.id)]);
   });
 
-  it('gathers rows committed one after another within the linger into one job', async () => {
-    const relay = relayWith(db.store, 300);
-    const [first, second] = await addIngest(2);
-    relay.publish([first!]);
-    await new Promise((r) => setTimeout(r, 20));
-    relay.publish([second!]);
-    const ids = [first!.id, second!.id];
-    const jobIds = await waitFor('both rows published', async () => {
-      const published = await jobIdsOf(ids);
-      return published.every(Boolean) && published;
-    });
-    expect(jobIds).toEqual([jobIdOf(ids), jobIdOf(ids)]);
-    await relay.stop();
-  });
-
-  it('publishes a whole job without waiting for the linger to end', async () => {
-    const relay = relayWith(db.store, 600_000);
-    const rows = await addIngest(4);
-    relay.publish(rows.slice(0, 3));
-    relay.publish(rows.slice(3));
-    const ids = rows.map((r) => r.id);
-    const jobIds = await waitFor(
-      'the job published',
-      async () => {
-        const published = await jobIdsOf(ids);
-        return published.every(Boolean) && published;
-      },
-      5_000,
-    );
-    expect(new Set(jobIds)).toEqual(new Set([jobIdOf(ids)]));
-    await relay.stop();
-  });
-
-  it('lets only ingest rows end the linger: other jobs are one row each', async () => {
-    const relay = relayWith(db.store, 300);
-    const links = await Promise.all(
-      [1, 2, 3, 4].map((workItemId) =>
-        db.store.repos.outbox.add(JOBS.linkContacts, JOBS.linkContacts, {
-          workItemId,
-          inboundEmailId: null,
-        }),
-      ),
-    );
-    const [ingest] = await addIngest(1);
-    relay.publish([...links, ingest!]);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf([ingest!.id]))).toBeUndefined();
-    await waitFor('the lingered job', async () =>
-      (await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf([ingest!.id]))) ? true : null,
-    );
-    await relay.stop();
-  });
-
-  it('marks the rows of many publishes published in one statement', async () => {
+  it('marks the rows of a publish in one statement, once their jobs are in Redis', async () => {
     const marks: string[][] = [];
     const counting = new (class extends Store {
       override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
         return super.run((repos) => {
           const outbox = Object.create(repos.outbox) as typeof repos.outbox;
-          outbox.markPublished = (rows) => {
-            marks.push(rows.map((r) => r.id));
+          outbox.markPublished = async (rows) => {
+            const jobs = await Promise.all(
+              rows.map((r) => queues.get(JOBS.ingestEmail)!.getJob(r.jobId)),
+            );
+            if (jobs.every(Boolean)) marks.push(rows.map((r) => r.id));
             return repos.outbox.markPublished(rows);
           };
           return fn({ ...repos, outbox });
         });
       }
     })(db.dataSource);
-    const relay = relayWith(counting, 0, 2_000); // room for three publishes on a busy machine
-    const rows = await addIngest(12);
+    const relay = relayWith(counting);
+    const rows = await addIngest(5);
     const ids = rows.map((r) => r.id);
-    for (const job of [rows.slice(0, 4), rows.slice(4, 8), rows.slice(8)]) {
-      relay.publish(job);
-      await waitFor('the job in Redis', async () =>
-        (await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf(job.map((r) => r.id)))) ? true : null,
-      );
-    }
+    relay.publish(rows.slice(0, 3));
+    relay.publish(rows.slice(3));
     const jobIds = await waitFor('all rows marked', async () => {
       const published = await jobIdsOf(ids);
       return published.every(Boolean) && published;
     });
-    expect(marks).toEqual([ids]);
-    expect(jobIds).toEqual(
-      [0, 4, 8].flatMap((at) => Array(4).fill(jobIdOf(ids.slice(at, at + 4)))),
-    );
+    expect(jobIds).toEqual(ids.map(jobIdOf));
+    expect(marks.sort((a, b) => b.length - a.length)).toEqual([ids.slice(0, 3), ids.slice(3)]);
     await relay.stop();
   });
 
-  it('recovers rows it published just before Redis lost its data, before their mark was written', async () => {
-    const relay = new OutboxRelay(db.store, queues, redis, createRootLogger('silent'), {
-      prefix,
-      sweepIntervalMs: 1_000_000,
-      republishAfterMs: 300_000,
-      ingestBatch: 4,
-      publishLingerMs: 0,
-      markDelayMs: 2_000,
-    });
+  it('publishes rows the relay missed within about a second of their commit', async () => {
+    await finishEarlierRows();
+    const relay = new OutboxRelay(db.store, queues, redis, createRootLogger('silent'), { prefix });
+    await redis.set(`${prefix}:desk:redis-epoch`, '1'); // no recovery: Redis kept its data
+    const [missed] = await addIngest(1); // committed, but its publish never ran (a crash)
+    const committedAt = Date.now();
+    relay.start();
+    try {
+      await waitFor(
+        'the sweeper to publish the row',
+        async () => (await jobIdsOf([missed!.id]))[0],
+        10_000,
+      );
+      // a second of grace, then the next sweep a second apart (with room for a busy machine)
+      expect(Date.now() - committedAt).toBeLessThan(3_500);
+      expect((await queues.get(JOBS.ingestEmail)!.getJob(jobIdOf(missed!.id)))?.data).toEqual({
+        inboundEmailId: missed!.payload.inboundEmailId,
+        outboxId: missed!.id,
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('republishes every unfinished row after Redis loses its data, and no finished one', async () => {
+    await finishEarlierRows();
+    const relay = relayWith(db.store);
     const queue = queues.get(JOBS.ingestEmail)!;
-    // the earlier tests' rows are not this test's business
-    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE processed_at IS NULL');
-    const [row] = await addIngest(1);
-    const jobId = jobIdOf([row!.id]);
-    relay.publish([row!]);
-    await waitFor('the job in Redis', async () => ((await queue.getJob(jobId)) ? true : null));
-    expect(await jobIdsOf([row!.id])).toEqual([null]); // its mark is still the relay's
+    const rows = await addIngest(4);
+    relay.publish(rows);
+    await relay.stop();
+    const [done, ...unfinished] = rows;
+    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id = $1', [done!.id]);
     await clearQueuePrefix(prefix); // the loss takes the marker key too
-    await relay.sweep();
-    expect((await queue.getJob(jobId))?.data.emails).toEqual([
-      { inboundEmailId: row!.payload.inboundEmailId, outboxId: row!.id },
-    ]);
+
+    expect(await relay.sweep()).toBe(3);
+    for (const row of unfinished) {
+      expect((await queue.getJob(jobIdOf(row.id)))?.data).toEqual({
+        inboundEmailId: row.payload.inboundEmailId,
+        outboxId: row.id,
+      });
+    }
+    expect(await queue.getJob(jobIdOf(done!.id))).toBeUndefined();
     await relay.stop();
   });
 
@@ -263,15 +220,6 @@ describe('outbox relay jobs', () => {
       null,
       `job-${free!.id}`,
     ]);
-  });
-
-  it('a late mark leaves a row the sweeper has published again since', async () => {
-    const [row] = await addIngest(1);
-    await db.store.repos.outbox.markPublished([{ id: row!.id, jobId: 'outbox-again' }]);
-    await db.store.repos.outbox.markPublished([{ id: row!.id, jobId: 'outbox-first' }], {
-      late: true,
-    });
-    expect(await jobIdsOf([row!.id])).toEqual(['outbox-again']);
   });
 
   it('finds the rows it missed without walking a backlog of published ones', async () => {
@@ -313,8 +261,6 @@ describe('outbox relay jobs', () => {
       prefix,
       sweepIntervalMs: 1_000_000,
       republishAfterMs: 2_000,
-      ingestBatch: 4,
-      publishLingerMs: 0,
     });
     await redis.set(`${prefix}:desk:redis-epoch`, '1'); // no recovery: Redis kept its data
     await relay.sweep();
@@ -329,37 +275,49 @@ describe('outbox relay jobs', () => {
   it('republishes rows whose job is gone or finished without them, and leaves a queued job alone', async () => {
     const relay = relayWith(db.store);
     const queue = queues.get(JOBS.ingestEmail)!;
-    const [gone, finished, queued] = await addIngest(3);
+    const [gone, finished, own, queued] = await addIngest(4);
     // a job that completed (for other rows) still holds the id this row was published under
     await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-finished' });
+    // and one that completed under the row's own id, which a new add would silently reuse
+    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: jobIdOf(own!.id) });
     const connection = createWorkerRedis(REDIS_URL);
     const worker = new Worker(JOBS.ingestEmail, async () => 'ok', { connection, prefix });
-    await waitFor('the other job to complete', async () =>
-      (await queue.getJobState('outbox-finished')) === 'completed' ? true : null,
+    await waitFor('the other jobs to complete', async () =>
+      (await queue.getJobState('outbox-finished')) === 'completed' &&
+      (await queue.getJobState(jobIdOf(own!.id))) === 'completed'
+        ? true
+        : null,
     );
     await worker.close();
     connection.disconnect();
     await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-queued' });
+    const ids = [gone!.id, finished!.id, own!.id, queued!.id];
     await db.dataSource.query(
       `UPDATE outbox SET published_at = now() - interval '1 minute',
-              job_id = CASE id WHEN $1 THEN 'outbox-gone' WHEN $2 THEN 'outbox-finished' ELSE 'outbox-queued' END
-        WHERE id = ANY($3)`,
-      [gone!.id, finished!.id, [gone!.id, finished!.id, queued!.id]],
+              job_id = CASE id WHEN $1 THEN 'outbox-gone' WHEN $2 THEN 'outbox-finished'
+                               WHEN $3 THEN 'outbox-' || id ELSE 'outbox-queued' END
+        WHERE id = ANY($4)`,
+      [gone!.id, finished!.id, own!.id, ids],
     );
 
     // the earlier tests' rows are not this test's business
-    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id <> ALL($1)', [
-      [gone!.id, finished!.id, queued!.id],
-    ]);
-    expect(await relay.sweep()).toBe(3);
+    await db.dataSource.query('UPDATE outbox SET processed_at = now() WHERE id <> ALL($1)', [ids]);
+    await redis.set(`${prefix}:desk:redis-epoch`, '1'); // no recovery: Redis kept its data
+    expect(await relay.sweep()).toBe(4);
     await relay.stop();
-    const again = jobIdOf([gone!.id, finished!.id]);
-    expect(await jobIdsOf([gone!.id, finished!.id, queued!.id])).toEqual([
-      again,
-      again,
+    expect(await jobIdsOf(ids)).toEqual([
+      jobIdOf(gone!.id),
+      jobIdOf(finished!.id),
+      jobIdOf(own!.id),
       'outbox-queued',
     ]);
-    expect((await queue.getJob(again))?.data.emails).toHaveLength(2);
+    for (const row of [gone!, finished!, own!]) {
+      expect(await queue.getJobState(jobIdOf(row.id))).toBe('waiting');
+      expect((await queue.getJob(jobIdOf(row.id)))?.data).toEqual({
+        inboundEmailId: row.payload.inboundEmailId,
+        outboxId: row.id,
+      });
+    }
     expect(await queue.getJobState('outbox-queued')).toBe('waiting');
   });
 });
@@ -370,9 +328,6 @@ describe('outbox relay after a start without its Redis marker', () => {
     const relay = new OutboxRelay(db.store, queues, redis, createRootLogger('silent'), {
       prefix,
       sweepIntervalMs: 1_000_000,
-      republishAfterMs: 300_000,
-      ingestBatch: 8,
-      publishLingerMs: 0,
     });
     const queue = queues.get(JOBS.ingestEmail)!;
     const add = (i: number) =>
@@ -385,7 +340,7 @@ describe('outbox relay after a start without its Redis marker', () => {
     const lost = await add(3);
     relay.publish([lost]);
     await relay.stop();
-    await queue.remove(jobIdOf([lost.id])); // its job went with Redis's data
+    await queue.remove(jobIdOf(lost.id)); // its job went with Redis's data
     const unpublished = await add(4); // the relay's, or after a second the sweep's
     const waitingBefore = await queue.getWaitingCount();
 
@@ -393,9 +348,10 @@ describe('outbox relay after a start without its Redis marker', () => {
     expect(await relay.sweep()).toBe(1);
     await relay.stop();
     expect(await queue.getWaitingCount()).toBe(waitingBefore + 1);
-    expect((await queue.getJob(jobIdOf([lost.id])))?.data).toEqual({
-      emails: [{ inboundEmailId: '2003', outboxId: lost.id }],
+    expect((await queue.getJob(jobIdOf(lost.id)))?.data).toEqual({
+      inboundEmailId: '2003',
+      outboxId: lost.id,
     });
-    expect(await queue.getJob(jobIdOf([unpublished.id]))).toBeUndefined();
+    expect(await queue.getJob(jobIdOf(unpublished.id))).toBeUndefined();
   });
 });

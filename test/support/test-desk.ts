@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startDesk, type RunningDesk } from '../../bin/start-desk';
+import { startDesk, type DeskTuning, type RunningDesk } from '../../bin/start-desk';
 import { loadConfig, type Config } from '../../src/config/env';
 import { createRootLogger } from '../../src/logger';
 import { REDIS_URL, redisClient } from './services';
@@ -14,15 +14,18 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     API_HOST: '127.0.0.1',
     API_PORT: '0',
     QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-    OUTBOX_SWEEP_INTERVAL_MS: '200',
     JOB_BACKOFF_MS: '100',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
 }
 
-export async function startTestDesk(config: Config): Promise<RunningDesk> {
-  return startDesk(config, createRootLogger(config.LOG_LEVEL));
+/** A desk whose sweeper looks every 200 ms; a test shortens other timings with `tuning`. */
+export async function startTestDesk(config: Config, tuning: DeskTuning = {}): Promise<RunningDesk> {
+  return startDesk(config, createRootLogger(config.LOG_LEVEL), {
+    ...tuning,
+    relay: { sweepIntervalMs: 200, ...tuning.relay },
+  });
 }
 
 /** Removes a test's queue keys so runs leave nothing behind in the shared Redis. */
