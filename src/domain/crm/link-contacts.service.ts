@@ -3,7 +3,7 @@ import type { PendingParticipant } from '../../repositories/email-participant.re
 import type { ContactMatch } from '../../repositories/contact.repository';
 import type { Store } from '../../repositories/store';
 import { isOwnAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
-import { resolveContactSource, type AncestorSetting } from './contact-source';
+import { resolveContactSource } from './contact-source';
 import { pendingOrder } from './pending-order';
 
 export interface AddressOutcome {
@@ -47,32 +47,6 @@ export type LinkDecision =
   | { kind: 'linked'; sourceGroupId: number; addresses: AddressOutcome[] }
   | { kind: 'crm_disabled'; addresses: AddressOutcome[] };
 
-/**
- * The outcome of every pending participant: `crm_disabled` for all when the work item's group
- * has CRM off, else decided against the contacts found in the resolved contact source.
- */
-export async function decideWorkItemLinks(
-  crm: { chain: AncestorSetting[]; crmEnabled: boolean },
-  pending: PendingParticipant[],
-  contactsIn: (sourceGroupId: number) => ContactMatch[] | Promise<ContactMatch[]>,
-  addressing: ServiceDeskAddressing,
-  maxLinks: number,
-): Promise<LinkDecision> {
-  if (!crm.crmEnabled) {
-    return {
-      kind: 'crm_disabled',
-      addresses: pending.map((p) => ({ email: p.email, outcome: 'crm_disabled', contactId: null })),
-    };
-  }
-  const sourceGroupId = resolveContactSource(crm.chain);
-  const contacts = await contactsIn(sourceGroupId);
-  return {
-    kind: 'linked',
-    sourceGroupId,
-    addresses: decideLinks(pending, contacts, addressing, maxLinks),
-  };
-}
-
 /** Contact ids a decision links. */
 export const linkedContactIds = (decision: LinkDecision): number[] =>
   decision.addresses.filter((a) => a.outcome === 'linked').map((a) => a.contactId as number);
@@ -80,8 +54,6 @@ export const linkedContactIds = (decision: LinkDecision): number[] =>
 /**
  * Links a work item to the active contacts of its resolved contact source that match its
  * not-yet-matched participants. Idempotent: matched participants are not looked at again.
- * Ingest links the participants of the email it processes itself; this job is for the work
- * items whose participants are open for any other reason (a link-contacts outbox row).
  */
 export async function linkContacts(
   deps: LinkContactsDeps,
@@ -98,17 +70,21 @@ export async function linkContacts(
       return { kind: 'skipped', reason: `work item ${workItemId} no longer exists` };
     }
     const pending = pendingOrder(await repos.participants.listPending(workItemId));
-    const decision = await decideWorkItemLinks(
-      crm,
-      pending,
-      (source) =>
-        repos.contacts.findByEmails(
-          source,
-          pending.map((p) => p.email),
-        ),
-      deps.addressing,
-      deps.maxContactsPerEmail,
-    );
+    let decision: LinkDecision;
+    if (!crm.crmEnabled) {
+      const addresses = pending.map((p) => ({
+        email: p.email,
+        outcome: 'crm_disabled' as const,
+        contactId: null,
+      }));
+      decision = { kind: 'crm_disabled', addresses };
+    } else {
+      const sourceGroupId = resolveContactSource(crm.chain);
+      const emails = pending.map((p) => p.email);
+      const contacts = await repos.contacts.findByEmails(sourceGroupId, emails);
+      const addresses = decideLinks(pending, contacts, deps.addressing, deps.maxContactsPerEmail);
+      decision = { kind: 'linked', sourceGroupId, addresses };
+    }
     await repos.contacts.link(workItemId, linkedContactIds(decision), 'email');
     await repos.participants.setOutcomes(
       pending.map((p, i) => ({
