@@ -237,6 +237,19 @@ describe('quick actions in staff notes', () => {
     });
   });
 
+  it('counts every /add_contacts line of a note toward the limit of 6, as GitLab does', async () => {
+    const wi = await api.workItem(project.id);
+    const line = (from: number) =>
+      '/add_contacts ' +
+      Array.from({ length: 4 }, (_, i) => `[contact:y${from + i}@customer.example]`).join(' ');
+    const res = await api.ok(201, ADMIN_TOKEN, 'POST', `${base()}/${wi.iid}/notes`, {
+      body: `hi\n${line(0)}\n${line(4)}`,
+    });
+    expect(res.quickActions.applied).toEqual([]);
+    expect(res.quickActions.failed).toHaveLength(8);
+    for (const f of res.quickActions.failed) expect(f.reason).toBe('limit');
+  });
+
   it('leaves commands in code blocks and mid-line alone', async () => {
     const wi = await api.workItem(project.id);
     const body = '```\n/add_contacts [contact:bob.baker@customer.example]\n```\nsee /add_contacts';

@@ -38,7 +38,7 @@ export async function createNote(
       const crm = await workItemCrm(repos, actor, workItem.id, 'link');
       if (crm.denial) refuseAll(parsed.actions, crm.denial, results);
       else {
-        for (const action of parsed.actions)
+        for (const action of byCommand(parsed.actions))
           await runAction(repos, workItem.id, crm.sourceGroupId, action, results);
       }
     }
@@ -82,6 +82,24 @@ async function runAction(
   for (const f of change.failures)
     if ('email' in f)
       results.failed.push({ command, email: f.email, reason: f.reason, message: f.message });
+}
+
+/**
+ * A note's lines of one command act as one (GitLab sums every `/add_contacts` line of a note
+ * before it checks the limit of 6), in the order each command first appears.
+ */
+function byCommand(actions: QuickAction[]): QuickAction[] {
+  const merged = new Map<QuickCommand, QuickAction>();
+  for (const { command, emails, invalid } of actions) {
+    const into = merged.get(command);
+    merged.set(
+      command,
+      into
+        ? { command, emails: [...into.emails, ...emails], invalid: [...into.invalid, ...invalid] }
+        : { command, emails, invalid },
+    );
+  }
+  return [...merged.values()];
 }
 
 function refuseAll(actions: QuickAction[], denial: CrmDenial, results: QuickActionResults): void {
