@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Attachment } from '../../entities/attachment.entity';
-import { copyRowsIn } from './pg-copy';
+import { copyRowsIn } from './sql/pg-copy';
 
 export interface NewAttachment {
   filename: string;

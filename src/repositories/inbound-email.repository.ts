@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
-import { acceptStatement } from './accept-statements';
+import { acceptStatement } from './sql/accept-group-commit.sql';
 import { INGEST_EMAIL_JOB } from './outbox.repository';
-import { copyRowsIn, openByteaStream } from './pg-copy';
-import { runPrepared } from './pg-client';
+import { copyRowsIn, openByteaStream } from './sql/pg-copy';
+import { runPrepared } from './sql/pg-client';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
