@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Attachment } from '../../entities/attachment.entity';
-import { copyRowsIn } from './pg-copy';
+import { COPY_ATTACHMENTS_IN } from './sql/copy-raw-bytes.sql';
+import { copyRowsIn } from './sql/pg-copy';
 
 export interface NewAttachment {
   filename: string;
@@ -22,8 +23,7 @@ export class AttachmentRepository {
     if (attachments.length === 0) return;
     await copyRowsIn(
       this.em,
-      `COPY attachments (work_item_id, note_id, inbound_email_id, filename, content_type,
-                         content_id, size, sha256, content)`,
+      COPY_ATTACHMENTS_IN,
       attachments.map((a) => {
         const hash = createHash('sha256');
         let size = 0;

@@ -1,10 +1,16 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
-import { acceptStatement } from './accept-statements';
+import { Outbox } from '../../entities/outbox.entity';
 import { INGEST_EMAIL_JOB } from './outbox.repository';
-import { copyRowsIn, openByteaStream } from './pg-copy';
-import { runPrepared } from './pg-client';
+import { acceptStatement } from './sql/accept-group-commit.sql';
+import {
+  COPY_EMAIL_TO_PROJECTS,
+  COPY_INBOUND_EMAIL_IN,
+  rawBytesOf,
+} from './sql/copy-raw-bytes.sql';
+import { runPrepared } from './sql/pg-client';
+import { copyRowsIn, openByteaStream } from './sql/pg-copy';
 
 export interface AcceptedMessage {
   remoteAddress: string | null;
@@ -37,6 +43,23 @@ export type InboundSummary = Omit<
   InboundEmail,
   'raw' | 'remoteAddress' | 'helo' | 'dedupeKey' | 'threadRoot'
 >;
+
+const LISTED_COLUMNS = [
+  'id',
+  'receivedAt',
+  'mailFrom',
+  'rcptTo',
+  'size',
+  'sha256',
+  'messageId',
+  'projectId',
+  'status',
+  'reason',
+  'attempts',
+  'workItemId',
+  'noteId',
+  'processedAt',
+] satisfies (keyof InboundSummary)[];
 
 export interface OutcomeUpdate {
   status: InboundStatus;
@@ -118,54 +141,38 @@ export class InboundEmailRepository {
       throw new Error('acceptChunked needs a transaction');
     const [first, ...others] = msg.projectIds;
     if (first === undefined) return [];
-    const [{ id }]: [{ id: string }] = await this.em.query(
-      "SELECT nextval(pg_get_serial_sequence('inbound_emails', 'id'))::text AS id",
-    );
-    await copyRowsIn(
-      this.em,
-      `COPY inbound_emails
-         (id, remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)`,
+    const { id } = (await this.em
+      .createQueryBuilder()
+      .select("nextval(pg_get_serial_sequence('inbound_emails', 'id'))::text", 'id')
+      .fromDummy()
+      .getRawOne()) as { id: string };
+    await copyRowsIn(this.em, COPY_INBOUND_EMAIL_IN, [
       [
-        [
-          { int8: id },
-          { text: msg.remoteAddress },
-          { text: msg.helo },
-          { text: msg.mailFrom },
-          { varcharArray: msg.rcptTo },
-          { int4: msg.size },
-          { text: msg.sha256 },
-          { bytea: msg.chunks, size: msg.size },
-          { text: msg.messageId },
-          { int4: first },
-        ],
+        { int8: id },
+        { text: msg.remoteAddress },
+        { text: msg.helo },
+        { text: msg.mailFrom },
+        { varcharArray: msg.rcptTo },
+        { int4: msg.size },
+        { text: msg.sha256 },
+        { bytea: msg.chunks, size: msg.size },
+        { text: msg.messageId },
+        { int4: first },
       ],
-    );
-    const rows: { inbound_id: string; outbox_id: string; payload: Record<string, unknown> }[] =
-      await this.em.query(
-        `WITH copies AS (
-           INSERT INTO inbound_emails
-             (remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, project_id)
-           SELECT remote_address, helo, mail_from, rcpt_to, size, sha256, raw, message_id, p
-             FROM inbound_emails, unnest($2::int[]) WITH ORDINALITY AS t(p, n)
-            WHERE id = $1
-            ORDER BY n
-           RETURNING id
-         ), e AS (
-           SELECT $1::bigint AS id UNION ALL SELECT id FROM copies
-         ), o AS (
-           INSERT INTO outbox (queue, job_name, payload)
-           SELECT $3, $4, jsonb_build_object('inboundEmailId', e.id::text) FROM e ORDER BY e.id
-           RETURNING id, payload
-         )
-         SELECT o.payload->>'inboundEmailId' AS inbound_id, o.id AS outbox_id, o.payload FROM o`,
-        [id, others, INGEST_EMAIL_JOB, INGEST_EMAIL_JOB],
-      );
-    return rows.map((r) => ({
-      inboundEmailId: r.inbound_id,
-      outboxId: String(r.outbox_id),
+    ]);
+    const copies: { id: string }[] =
+      others.length === 0 ? [] : await this.em.query(COPY_EMAIL_TO_PROJECTS, [id, others]);
+    const ids = [id, ...copies.map((c) => String(c.id))];
+    const outbox = ids.map((inboundEmailId) => ({
       queue: INGEST_EMAIL_JOB,
       jobName: INGEST_EMAIL_JOB,
-      payload: r.payload,
+      payload: { inboundEmailId },
+    }));
+    const { identifiers } = await this.em.insert(Outbox, outbox);
+    return outbox.map((row, i) => ({
+      inboundEmailId: row.payload.inboundEmailId,
+      outboxId: String(identifiers[i]!.id),
+      ...row,
     }));
   }
 
@@ -175,15 +182,14 @@ export class InboundEmailRepository {
     before: string | null,
     limit: number,
   ): Promise<InboundSummary[]> {
-    return this.em.query(
-      `SELECT id::text, received_at AS "receivedAt", mail_from AS "mailFrom", rcpt_to AS "rcptTo", size,
-              sha256, message_id AS "messageId", project_id AS "projectId", status, reason, attempts,
-              work_item_id AS "workItemId", note_id AS "noteId", processed_at AS "processedAt"
-         FROM inbound_emails
-        WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2)
-        ORDER BY id DESC LIMIT $3`,
-      [status, before, limit],
-    );
+    const q = this.em
+      .createQueryBuilder(InboundEmail, 'e')
+      .select(LISTED_COLUMNS.map((c) => `e.${c}`))
+      .orderBy('e.id', 'DESC')
+      .limit(limit);
+    if (status !== null) q.andWhere('e.status = :status', { status });
+    if (before !== null) q.andWhere('e.id < :before', { before });
+    return q.getMany();
   }
 
   /**
@@ -191,22 +197,32 @@ export class InboundEmailRepository {
    * what the last run decided. False when it is in any other state.
    */
   async resetForReprocess(id: string): Promise<boolean> {
-    const [rows]: [unknown[], number] = await this.em.query(
-      `UPDATE inbound_emails
-          SET status = 'received', reason = NULL, processed_at = NULL, work_item_id = NULL,
-              note_id = NULL, dedupe_key = NULL, thread_root = NULL, attempts = 0
-        WHERE id = $1 AND status IN ('failed', 'ignored') RETURNING id`,
-      [id],
+    const result = await this.em.update(
+      InboundEmail,
+      { id, status: In(['failed', 'ignored']) },
+      {
+        status: 'received',
+        reason: null,
+        processedAt: null,
+        workItemId: null,
+        noteId: null,
+        dedupeKey: null,
+        threadRoot: null,
+        attempts: 0,
+      },
     );
-    return rows.length > 0;
+    return (result.affected ?? 0) > 0;
   }
 
+  /** Oldest first, so a bulk run of a long backlog starts where the trouble started. */
   async idsWithStatus(status: InboundStatus, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.em.query(
-      'SELECT id::text FROM inbound_emails WHERE status = $1 ORDER BY id LIMIT $2',
-      [status, limit],
-    );
-    return rows.map((r) => r.id);
+    const rows = await this.em.find(InboundEmail, {
+      where: { status },
+      select: { id: true },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return rows.map((r) => String(r.id));
   }
 
   /**
@@ -234,8 +250,7 @@ export class InboundEmailRepository {
   async openRaw(email: { id: string; size: number }): Promise<RawMessage> {
     const { id, size } = email;
     if (size <= STREAMED_RAW_BYTES) return { bytes: await this.readRaw(id, size), close: noop };
-    if (!/^\d+$/.test(id)) throw new Error(`not an inbound email id: ${id}`);
-    return openByteaStream(this.em, `SELECT raw FROM inbound_emails WHERE id = ${id}`);
+    return openByteaStream(this.em, rawBytesOf(id));
   }
 
   private columnsButRaw() {
@@ -251,11 +266,12 @@ export class InboundEmailRepository {
     const raw = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const rows: { part: Buffer }[] = await this.em.query(
-        'SELECT substring(raw from $2 for $3) AS part FROM inbound_emails WHERE id = $1',
-        [id, filled + 1, RAW_SLICE_BYTES],
-      );
-      const part = rows[0]?.part;
+      const row: { part: Buffer } | undefined = await this.em
+        .createQueryBuilder(InboundEmail, 'e')
+        .select('substring(e.raw from :from for :length)', 'part')
+        .where('e.id = :id', { id, from: filled + 1, length: RAW_SLICE_BYTES })
+        .getRawOne();
+      const part = row?.part;
       if (!part || part.length === 0) break;
       filled += part.copy(raw, filled);
     }
@@ -264,11 +280,13 @@ export class InboundEmailRepository {
 
   /** Locks the row for the rest of the transaction and returns its status (null when gone). */
   async lockStatus(id: string): Promise<InboundStatus | null> {
-    const rows: { status: InboundStatus }[] = await this.em.query(
-      'SELECT status FROM inbound_emails WHERE id = $1 FOR UPDATE',
-      [id],
-    );
-    return rows[0]?.status ?? null;
+    const row = await this.em
+      .createQueryBuilder(InboundEmail, 'e')
+      .select(['e.id', 'e.status'])
+      .where('e.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row?.status ?? null;
   }
 
   /** Only a `received` email changes state, so a replayed job never rewrites an outcome. */

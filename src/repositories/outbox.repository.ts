@@ -1,4 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import { IsNull, MoreThan, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { Outbox } from '../../entities/outbox.entity';
+import { MARK_PUBLISHED } from './sql/mark-published.sql';
 
 /**
  * The queue and job that ingest accepted mail. Its outbox rows are written here (on accept and on
@@ -17,39 +19,24 @@ export interface OutboxRow {
   jobId: string | null;
 }
 
-interface RawRow {
-  id: string;
-  queue: string;
-  job_name: string;
-  payload: Record<string, unknown>;
-  job_id: string | null;
-}
-
-const toRow = (r: RawRow): OutboxRow => ({
-  id: String(r.id),
-  queue: r.queue,
-  jobName: r.job_name,
-  payload: r.payload,
-  jobId: r.job_id ?? null,
+const toRow = (o: Outbox): OutboxRow => ({
+  id: String(o.id),
+  queue: o.queue,
+  jobName: o.jobName,
+  payload: o.payload,
+  jobId: o.jobId ?? null,
 });
-
-const COLUMNS = 'id, queue, job_name, payload, job_id';
-
-/** Rows never published, older than $1 ms, at most $2 of them. */
-export const UNPUBLISHED_ROWS = `SELECT ${COLUMNS} FROM outbox
-  WHERE published_at IS NULL AND processed_at IS NULL
-    AND created_at < now() - make_interval(secs => $1 / 1000.0)
-  ORDER BY id LIMIT $2`;
 
 export class OutboxRepository {
   constructor(private readonly em: EntityManager) {}
 
   async add(queue: string, jobName: string, payload: Record<string, unknown>): Promise<OutboxRow> {
-    const rows: RawRow[] = await this.em.query(
-      `INSERT INTO outbox (queue, job_name, payload) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-      [queue, jobName, payload],
-    );
-    return toRow(rows[0] as RawRow);
+    const { identifiers } = await this.em.insert(Outbox, {
+      queue,
+      jobName,
+      payload: payload as QueryDeepPartialEntity<Outbox['payload']>,
+    });
+    return { id: String(identifiers[0]!.id), queue, jobName, payload, jobId: null };
   }
 
   /** The link-contacts job of a work item an email brought participants to. */
@@ -69,21 +56,11 @@ export class OutboxRepository {
    */
   async markPublished(rows: { id: string; jobId: string }[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.em.query(
-      `WITH p (id, job_id) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
-            held AS (SELECT id FROM outbox WHERE id IN (SELECT id FROM p) AND processed_at IS NULL
-                      ORDER BY id FOR UPDATE SKIP LOCKED)
-       UPDATE outbox o SET published_at = now(), job_id = p.job_id
-         FROM p JOIN held USING (id) WHERE o.id = p.id`,
-      [rows.map((r) => r.id), rows.map((r) => r.jobId)],
-    );
+    await this.em.query(MARK_PUBLISHED, [rows.map((r) => r.id), rows.map((r) => r.jobId)]);
   }
 
   async markProcessed(id: string): Promise<void> {
-    await this.em.query(
-      'UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL',
-      [id],
-    );
+    await this.em.update(Outbox, { id, processedAt: IsNull() }, { processedAt: () => 'now()' });
   }
 
   /**
@@ -96,16 +73,18 @@ export class OutboxRepository {
     publishedAgeMs: number | null,
     limit: number,
   ): Promise<OutboxRow[]> {
-    const unpublished: RawRow[] = await this.em.query(UNPUBLISHED_ROWS, [unpublishedAgeMs, limit]);
-    const stale: RawRow[] =
-      publishedAgeMs === null
-        ? []
-        : await this.em.query(
-            `SELECT ${COLUMNS} FROM outbox
-              WHERE processed_at IS NULL AND published_at < now() - make_interval(secs => $1 / 1000.0)
-              ORDER BY id LIMIT $2`,
-            [publishedAgeMs, limit],
-          );
+    const olderThan = (column: string, ageMs: number) =>
+      this.em
+        .createQueryBuilder(Outbox, 'o')
+        .where('o.processedAt IS NULL')
+        .andWhere(`o.${column} < now() - make_interval(secs => :ageMs / 1000.0)`, { ageMs })
+        .orderBy('o.id')
+        .limit(limit);
+    const unpublished = await olderThan('createdAt', unpublishedAgeMs)
+      .andWhere('o.publishedAt IS NULL')
+      .getMany();
+    const stale =
+      publishedAgeMs === null ? [] : await olderThan('publishedAt', publishedAgeMs).getMany();
     return [...unpublished, ...stale]
       .map(toRow)
       .sort((a, b) => Number(a.id) - Number(b.id))
@@ -114,12 +93,11 @@ export class OutboxRepository {
 
   /** Published rows not processed yet, in id order after `afterId`. */
   async findPublishedUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
-    const rows: RawRow[] = await this.em.query(
-      `SELECT ${COLUMNS} FROM outbox
-        WHERE processed_at IS NULL AND published_at IS NOT NULL AND id > $1
-        ORDER BY id LIMIT $2`,
-      [afterId, limit],
-    );
+    const rows = await this.em.find(Outbox, {
+      where: { processedAt: IsNull(), publishedAt: Not(IsNull()), id: MoreThan(afterId) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
     return rows.map(toRow);
   }
 }

@@ -82,6 +82,6 @@ export class Store {
   }
 
   async ping(): Promise<void> {
-    await this.run(() => this.dataSource.query('SELECT 1'));
+    await this.run(() => this.dataSource.createQueryBuilder().select('1').fromDummy().getRawOne());
   }
 }

@@ -1,4 +1,8 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import { Contact } from '../../entities/contact.entity';
+import { EmailParticipant } from '../../entities/email-participant.entity';
+import { Organization } from '../../entities/organization.entity';
+import { WorkItemContact } from '../../entities/work-item-contact.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 import { SUMMARY_COLUMNS, toSummary, type ContactSummary } from './contact.repository';
 
@@ -25,24 +29,24 @@ export class WorkItemContactRepository {
 
   async list(workItemId: number): Promise<ContactOnWorkItem[]> {
     const rows: (Parameters<typeof toSummary>[0] & { added_via: string; added_at: Date })[] =
-      await this.em.query(
-        `SELECT ${SUMMARY_COLUMNS}, wic.added_via, wic.created_at AS added_at
-           FROM work_item_contacts wic
-           JOIN contacts c ON c.id = wic.contact_id
-           LEFT JOIN organizations o ON o.id = c.organization_id
-          WHERE wic.work_item_id = $1
-          ORDER BY c.last_name, c.first_name, c.id`,
-        [workItemId],
-      );
+      await this.em
+        .createQueryBuilder(WorkItemContact, 'wic')
+        .select(SUMMARY_COLUMNS)
+        .addSelect('wic.added_via', 'added_via')
+        .addSelect('wic.created_at', 'added_at')
+        .innerJoin(Contact, 'c', 'c.id = wic.contactId')
+        .leftJoin(Organization, 'o', 'o.id = c.organizationId')
+        .where('wic.workItemId = :workItemId', { workItemId })
+        .orderBy('c.lastName')
+        .addOrderBy('c.firstName')
+        .addOrderBy('c.id')
+        .getRawMany();
     return rows.map((r) => ({ ...toSummary(r), addedVia: r.added_via, addedAt: r.added_at }));
   }
 
   async unlink(workItemId: number, contactIds: number[]): Promise<void> {
     if (contactIds.length === 0) return;
-    await this.em.query(
-      'DELETE FROM work_item_contacts WHERE work_item_id = $1 AND contact_id = ANY($2::int[])',
-      [workItemId, contactIds],
-    );
+    await this.em.delete(WorkItemContact, { workItemId, contactId: In(contactIds) });
   }
 
   /**
@@ -51,16 +55,20 @@ export class WorkItemContactRepository {
    */
   async unlinkAll(workItemIds: number[]): Promise<number> {
     if (workItemIds.length === 0) return 0;
-    await this.em.query(
-      'UPDATE email_participants SET link_outcome = NULL, contact_id = NULL WHERE work_item_id = ANY($1::int[])',
-      [workItemIds],
-    );
-    const rows: { n: number }[] = await this.em.query(
-      `WITH gone AS (DELETE FROM work_item_contacts WHERE work_item_id = ANY($1::int[]) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [workItemIds],
-    );
-    return rows[0]?.n ?? 0;
+    // one array parameter: a project's work items may outnumber PostgreSQL's 65,535 parameters
+    await this.em
+      .createQueryBuilder()
+      .update(EmailParticipant)
+      .set({ linkOutcome: null, contactId: null })
+      .where('workItemId = ANY(:workItemIds)', { workItemIds })
+      .execute();
+    const gone = await this.em
+      .createQueryBuilder()
+      .delete()
+      .from(WorkItemContact)
+      .where('workItemId = ANY(:workItemIds)', { workItemIds })
+      .execute();
+    return gone.affected ?? 0;
   }
 
   /**

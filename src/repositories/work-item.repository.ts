@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Note } from '../../entities/note.entity';
+import { Project } from '../../entities/project.entity';
+import { WorkItemContact } from '../../entities/work-item-contact.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 
 export interface NewWorkItem {
@@ -24,12 +26,12 @@ export class WorkItemRepository {
   }
 
   /** The work item, locked until commit; null when the project has no such iid (any more). */
-  async lockByIid(projectId: number, iid: number): Promise<WorkItem | null> {
-    const rows: { id: number }[] = await this.em.query(
-      'SELECT id FROM work_items WHERE project_id = $1 AND iid = $2 FOR UPDATE',
-      [projectId, iid],
-    );
-    return rows[0] ? this.findById(rows[0].id) : null;
+  lockByIid(projectId: number, iid: number): Promise<WorkItem | null> {
+    return this.em
+      .createQueryBuilder(WorkItem, 'w')
+      .where('w.projectId = :projectId AND w.iid = :iid', { projectId, iid })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /** Locks the work items of projects in these groups (id order, so lockers never deadlock). */
@@ -38,33 +40,38 @@ export class WorkItemRepository {
     // projects first: a ticket being written in the subtree holds its project FOR SHARE, so this
     // waits for it, and a ticket after it resolves the new contact source; the same order as
     // every other path
-    await this.em.query(
-      'SELECT id FROM projects WHERE group_id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
-      [groupIds],
-    );
-    const rows: { id: number }[] = await this.em.query(
-      `SELECT w.id FROM work_items w JOIN projects p ON p.id = w.project_id
-        WHERE p.group_id = ANY($1::int[]) ORDER BY w.id FOR UPDATE OF w`,
-      [groupIds],
-    );
-    return rows.map((r) => r.id);
+    await this.em
+      .createQueryBuilder(Project, 'p')
+      .select('p.id')
+      .where('p.groupId = ANY(:groupIds)', { groupIds })
+      .orderBy('p.id')
+      .setLock('for_no_key_update')
+      .getMany();
+    const items = await this.em
+      .createQueryBuilder(WorkItem, 'w')
+      .select('w.id')
+      .innerJoin(Project, 'p', 'p.id = w.projectId')
+      .where('p.groupId = ANY(:groupIds)', { groupIds })
+      .orderBy('w.id')
+      .setLock('pessimistic_write', undefined, ['w'])
+      .getMany();
+    return items.map((w) => w.id);
   }
 
   async lockInProject(projectId: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.em.query(
-      'SELECT id FROM work_items WHERE project_id = $1 ORDER BY id FOR UPDATE',
-      [projectId],
-    );
-    return rows.map((r) => r.id);
+    const items = await this.em
+      .createQueryBuilder(WorkItem, 'w')
+      .select('w.id')
+      .where('w.projectId = :projectId', { projectId })
+      .orderBy('w.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    return items.map((w) => w.id);
   }
 
   /** Gives the work item to another project under the iid that project handed out. */
   async moveToProject(id: number, projectId: number, iid: number): Promise<WorkItem> {
-    await this.em.query('UPDATE work_items SET project_id = $2, iid = $3 WHERE id = $1', [
-      id,
-      projectId,
-      iid,
-    ]);
+    await this.em.update(WorkItem, { id }, { projectId, iid });
     return this.em.findOneOrFail(WorkItem, { where: { id } });
   }
 
@@ -82,11 +89,12 @@ export class WorkItemRepository {
   }
 
   async listContactIds(workItemId: number): Promise<number[]> {
-    const rows: { contact_id: number }[] = await this.em.query(
-      'SELECT contact_id FROM work_item_contacts WHERE work_item_id = $1 ORDER BY contact_id',
-      [workItemId],
-    );
-    return rows.map((r) => r.contact_id);
+    const links = await this.em.find(WorkItemContact, {
+      where: { workItemId },
+      select: { contactId: true },
+      order: { contactId: 'ASC' },
+    });
+    return links.map((l) => l.contactId);
   }
 
   /** A work item staff created through the API: no reply key, no Service Desk author. */

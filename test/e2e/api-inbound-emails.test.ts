@@ -127,4 +127,32 @@ describe('operators see received mail and send failed mail through the pipeline 
     expect((await api('/inbound-emails/abc')).status).toBe(400);
     expect((await api('/inbound-emails/999999')).status).toBe(404);
   });
+
+  // ids were sorted as text (…, 1000, 999, …) while the cursor compared numbers: pages repeated
+  // and skipped mail once ids reached four digits
+  it('pages through more than 1,000 emails newest first, each once, ids as strings', async () => {
+    const group = await seedGroup(db.store, 'paging');
+    const { project } = await seedProject(db.store, group.id);
+    await db.dataSource.query(
+      `INSERT INTO inbound_emails (rcpt_to, size, sha256, raw, project_id, status)
+       SELECT '{x}', 1, repeat('0', 64), 'x', $1, 'duplicate' FROM generate_series(1, 1100)`,
+      [project.id],
+    );
+    const stored: { id: string }[] = await db.dataSource.query(
+      'SELECT id::text AS id FROM inbound_emails',
+    );
+    const newestFirst = stored.map((r) => r.id).sort((a, b) => Number(b) - Number(a));
+    expect(new Set(newestFirst.map((id) => id.length)).size).toBeGreaterThan(1);
+
+    const seen: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: unknown }[]; nextCursor: string | null } = await json(
+        await api(`/inbound-emails?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+      );
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(newestFirst);
+  });
 });

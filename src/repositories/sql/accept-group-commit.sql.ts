@@ -1,6 +1,11 @@
 import type { PreparedStatement } from './pg-client';
 
 /**
+ * The accept group commit: every message of a batch, once per target project, with its ingest
+ * outbox row, in one statement (one implicit transaction, one WAL flush). TypeORM cannot write it:
+ * its INSERT has no form for rows drawn from a CTE, for two tables in one statement, nor for a
+ * named prepared statement, which is what keeps planning off the accept path.
+ *
  * Group commits up to this size get a named statement each: parsed and planned once per
  * connection instead of once per commit (its cost: bench/README.md), while the plans a pooled
  * connection keeps stay few. Larger, rarer batches are planned per call.
