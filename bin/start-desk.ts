@@ -7,7 +7,7 @@ import { sha256Hex } from '../src/domain/access/api-token';
 import { AcceptEmailService } from '../src/domain/inbound/accept-email.service';
 import type { Logger } from '../src/logger';
 import { MessageReceiver } from '../src/smtp/receive-message';
-import { GROUP_COMMIT } from '../src/domain/inbound/accept-batcher';
+import { GROUP_COMMIT } from '../src/repositories/accept-batcher';
 import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
 import { createSmtpListener, type SmtpLimits } from '../src/smtp/smtp-listener';
 import { startWorkers } from '../workers/run-workers';

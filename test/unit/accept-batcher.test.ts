@@ -1,5 +1,5 @@
 import { DatabaseUnavailableError } from '../../src/errors';
-import { AcceptBatcher } from '../../src/domain/inbound/accept-batcher';
+import { AcceptBatcher } from '../../src/repositories/accept-batcher';
 
 /** A commit whose completion the test controls, recording each batch it was given. */
 function controlledCommit(fail: (m: string) => Error | null = () => null) {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AcceptedMessage, AcceptedRow } from '../../repositories/inbound-email.repository';
+import { AcceptWriter, type BatchLimits } from '../../repositories/accept-batcher';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import { extractMessageId } from '../mail/message-id';
-import { AcceptBatcher, type BatchLimits } from './accept-batcher';
 import { acceptChunked, type ChunkedIncomingMessage } from './accept-chunked';
 import { outboxRowsOf, storedEnvelope } from './stored-envelope';
 
@@ -29,13 +28,10 @@ export interface IncomingMessage {
  * message stored durably (with its ingest outbox rows) before the edge acknowledges it.
  */
 export class AcceptEmailService {
-  private readonly batcher: AcceptBatcher<AcceptedMessage, AcceptedRow[]>;
+  private readonly writer: AcceptWriter;
 
   constructor(private readonly deps: AcceptEmailDeps) {
-    this.batcher = new AcceptBatcher(
-      (messages) => deps.store.run((repos) => repos.inboundEmails.acceptMany(messages)),
-      deps.batch ?? { maxMessages: 1, maxBytes: 0, maxInFlight: Number.MAX_SAFE_INTEGER },
-    );
+    this.writer = new AcceptWriter(deps.store, deps.batch);
   }
 
   /** The project whose Service Desk has this key; null when none (or it is switched off). */
@@ -49,7 +45,7 @@ export class AcceptEmailService {
    */
   async accept(message: IncomingMessage | ChunkedIncomingMessage): Promise<string[]> {
     if ('chunks' in message) return acceptChunked(this.deps, message);
-    const rows = await this.batcher.submit(
+    const rows = await this.writer.accept(
       {
         ...storedEnvelope(message),
         raw: message.raw,

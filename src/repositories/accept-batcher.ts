@@ -1,4 +1,6 @@
-import { DatabaseUnavailableError } from '../../errors';
+import { DatabaseUnavailableError } from '../errors';
+import type { AcceptedMessage, AcceptedRow } from './inbound-email.repository';
+import type { Store } from './store';
 
 export interface BatchLimits {
   /** Most messages in one commit. */
@@ -87,5 +89,27 @@ export class AcceptBatcher<M, R> {
         );
       }
     }
+  }
+}
+
+const ONE_PER_COMMIT: BatchLimits = {
+  maxMessages: 1,
+  maxBytes: 0,
+  maxInFlight: Number.MAX_SAFE_INTEGER,
+};
+
+/** Accepted messages written through the group commit: each resolves once its batch committed. */
+export class AcceptWriter {
+  private readonly batcher: AcceptBatcher<AcceptedMessage, AcceptedRow[]>;
+
+  constructor(store: Store, limits: BatchLimits = ONE_PER_COMMIT) {
+    this.batcher = new AcceptBatcher(
+      (messages) => store.run((repos) => repos.inboundEmails.acceptMany(messages)),
+      limits,
+    );
+  }
+
+  accept(message: AcceptedMessage, bytes: number): Promise<AcceptedRow[]> {
+    return this.batcher.submit(message, bytes);
   }
 }
