@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Contact } from '../../entities/contact.entity';
+import { Organization } from '../../entities/organization.entity';
 import { ConflictError } from '../errors';
 import { likePattern } from './like-pattern';
 import { uniqueViolation } from './unique-violation';
@@ -122,11 +123,13 @@ export class ContactRepository {
   /** Contacts of one group among `ids`; ids of other groups are simply not found. */
   async findByIds(groupId: number, ids: number[]): Promise<ContactMatch[]> {
     if (ids.length === 0) return [];
-    const rows: { id: number; email: string | null; state: CrmState }[] = await this.em.query(
-      `SELECT id, lower(email) AS email, state FROM contacts
-        WHERE group_id = $1 AND id = ANY($2::int[])`,
-      [groupId, ids],
-    );
+    const rows = await this.em
+      .createQueryBuilder(Contact, 'c')
+      .select('c.id', 'id')
+      .addSelect('lower(c.email)', 'email')
+      .addSelect('c.state', 'state')
+      .where('c.group_id = :groupId AND c.id = ANY(:ids)', { groupId, ids })
+      .getRawMany<{ id: number; email: string | null; state: CrmState }>();
     return rows.map((r) => ({ id: r.id, email: r.email ?? '', state: r.state }));
   }
 
@@ -141,18 +144,29 @@ export class ContactRepository {
     prefix: string,
     limit: number,
   ): Promise<ContactSummary[]> {
-    const onItem =
-      'EXISTS (SELECT 1 FROM work_item_contacts w WHERE w.work_item_id = $2 AND w.contact_id = c.id)';
-    const which = action === 'add' ? `c.state = 'active' AND NOT ${onItem}` : onItem;
-    const rows: SummaryRow[] = await this.em.query(
-      `SELECT ${SUMMARY_COLUMNS}
-         FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
-        WHERE c.group_id = $1 AND ${which}
-          AND (lower(c.email) LIKE $3 OR lower(c.first_name) LIKE $3 OR lower(c.last_name) LIKE $3)
-        ORDER BY c.last_name, c.first_name, c.id
-        LIMIT $4`,
-      [groupId, workItemId, `${likePattern(prefix.toLowerCase())}%`, limit],
-    );
+    const q = this.em
+      .createQueryBuilder(Contact, 'c')
+      .leftJoin(Organization, 'o', 'o.id = c.organization_id')
+      .select(SUMMARY_COLUMNS)
+      .where('c.group_id = :groupId', { groupId });
+    const onItem = `EXISTS ${q
+      .subQuery()
+      .select('1')
+      .from(WorkItemContact, 'w')
+      .where('w.work_item_id = :workItemId AND w.contact_id = c.id', { workItemId })
+      .getQuery()}`;
+    if (action === 'add') q.andWhere(`c.state = 'active' AND NOT ${onItem}`);
+    else q.andWhere(onItem);
+    const rows = await q
+      .andWhere(
+        '(lower(c.email) LIKE :p OR lower(c.first_name) LIKE :p OR lower(c.last_name) LIKE :p)',
+        { p: `${likePattern(prefix.toLowerCase())}%` },
+      )
+      .orderBy('c.last_name')
+      .addOrderBy('c.first_name')
+      .addOrderBy('c.id')
+      .limit(limit)
+      .getRawMany<SummaryRow>();
     return rows.map(toSummary);
   }
 

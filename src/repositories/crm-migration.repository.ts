@@ -1,4 +1,19 @@
 import type { EntityManager } from 'typeorm';
+import { Contact } from '../../entities/contact.entity';
+import { Organization } from '../../entities/organization.entity';
+import { WorkItemContact } from '../../entities/work-item-contact.entity';
+import {
+  COPY_CONTACT,
+  COPY_CONTACTS_WITH_EMAIL,
+  COPY_ORGANIZATIONS,
+} from './sql/copy-crm-records.sql';
+import { DEFER_CONTACT_ORGANIZATION_KEY } from './sql/defer-contact-organization-key.sql';
+import {
+  LINK_NEW_CONTACTS,
+  REPOINT_PARTICIPANTS,
+  UNLINK_OLD_CONTACTS,
+} from './sql/relink-contacts.sql';
+import { REMAP_CONTACT_ORGANIZATIONS } from './sql/remap-contact-organizations.sql';
 
 /** What a group transfer did to contacts and organizations in the new contact source. */
 export interface MigrationCounts {
@@ -17,28 +32,28 @@ const toPairs = (rows: { old_id: number; new_id: number }[]): Pairs => ({
   newIds: rows.map((r) => r.new_id),
 });
 
-/** The SQL of DESIGN §3 "Moves": contacts and organizations following a transferred group. */
+/** DESIGN §3 "Moves": contacts and organizations following a transferred group. */
 export class CrmMigrationRepository {
   constructor(private readonly em: EntityManager) {}
 
   /** How many contacts and organizations a group holds. */
   async countHeld(groupId: number): Promise<number> {
-    const rows: { n: number }[] = await this.em.query(
-      `SELECT (SELECT count(*) FROM contacts WHERE group_id = $1)
-            + (SELECT count(*) FROM organizations WHERE group_id = $1) AS n`,
-      [groupId],
+    return (
+      (await this.em.countBy(Contact, { groupId })) +
+      (await this.em.countBy(Organization, { groupId }))
     );
-    return Number(rows[0]?.n ?? 0);
   }
 
   /** The contacts linked to any of these work items. */
   async contactIdsLinkedTo(workItemIds: number[]): Promise<number[]> {
     if (workItemIds.length === 0) return [];
-    const rows: { contact_id: number }[] = await this.em.query(
-      `SELECT DISTINCT contact_id FROM work_item_contacts
-        WHERE work_item_id = ANY($1::int[]) ORDER BY contact_id`,
-      [workItemIds],
-    );
+    const rows = await this.em
+      .createQueryBuilder(WorkItemContact, 'x')
+      .select('x.contact_id', 'contact_id')
+      .distinct(true)
+      .where('x.work_item_id = ANY(:workItemIds)', { workItemIds })
+      .orderBy('x.contact_id')
+      .getRawMany<{ contact_id: number }>();
     return rows.map((r) => r.contact_id);
   }
 
@@ -49,43 +64,18 @@ export class CrmMigrationRepository {
   async moveAll(from: number, to: number): Promise<MigrationCounts> {
     // organizations move before their contacts: the (group_id, organization_id) key is
     // checked at commit, when both are in `to`
-    await this.em.query('SET CONSTRAINTS contacts_group_id_organization_id_fkey DEFERRED');
-    const orgs = toPairs(
-      await this.em.query(
-        `SELECT o.id AS old_id, t.id AS new_id FROM organizations o
-           JOIN organizations t ON t.group_id = $2 AND lower(t.name) = lower(o.name)
-          WHERE o.group_id = $1`,
-        [from, to],
-      ),
-    );
-    await this.em.query(
-      `UPDATE contacts c SET organization_id = m.new_id
-         FROM unnest($2::int[], $3::int[]) AS m(old_id, new_id)
-        WHERE c.group_id = $1 AND c.organization_id = m.old_id`,
-      [from, orgs.oldIds, orgs.newIds],
-    );
-    await this.em.query('DELETE FROM organizations WHERE id = ANY($1::int[])', [orgs.oldIds]);
-    const movedOrgs = await this.count(
-      'UPDATE organizations SET group_id = $2 WHERE group_id = $1 RETURNING 1',
-      [from, to],
-    );
-    const contacts = toPairs(
-      await this.em.query(
-        `SELECT c.id AS old_id, t.id AS new_id FROM contacts c
-           JOIN contacts t ON t.group_id = $2 AND lower(t.email) = lower(c.email)
-          WHERE c.group_id = $1`,
-        [from, to],
-      ),
-    );
+    await this.em.query(DEFER_CONTACT_ORGANIZATION_KEY);
+    const orgs = await this.sameIn(Organization, to, 'x.group_id = :from', { from });
+    await this.em.query(REMAP_CONTACT_ORGANIZATIONS, [from, orgs.oldIds, orgs.newIds]);
+    await this.deleteIds(Organization, orgs.oldIds);
+    const movedOrgs = await this.em.update(Organization, { groupId: from }, { groupId: to });
+    const contacts = await this.sameIn(Contact, to, 'x.group_id = :from', { from });
     await this.relink(null, contacts);
-    await this.em.query('DELETE FROM contacts WHERE id = ANY($1::int[])', [contacts.oldIds]);
-    const movedContacts = await this.count(
-      'UPDATE contacts SET group_id = $2 WHERE group_id = $1 RETURNING 1',
-      [from, to],
-    );
+    await this.deleteIds(Contact, contacts.oldIds);
+    const movedContacts = await this.em.update(Contact, { groupId: from }, { groupId: to });
     return {
-      contacts: movedContacts,
-      organizations: movedOrgs,
+      contacts: movedContacts.affected ?? 0,
+      organizations: movedOrgs.affected ?? 0,
       duplicateContacts: contacts.oldIds.length,
       duplicateOrganizations: orgs.oldIds.length,
     };
@@ -98,107 +88,80 @@ export class CrmMigrationRepository {
    */
   async copyUsed(workItemIds: number[], to: number): Promise<MigrationCounts> {
     const used = await this.contactIdsLinkedTo(workItemIds);
-    const usedOrgIds: number[] = (
-      await this.em.query(
-        `SELECT DISTINCT organization_id AS id FROM contacts
-          WHERE id = ANY($1::int[]) AND organization_id IS NOT NULL`,
-        [used],
-      )
-    ).map((r: { id: number }) => r.id);
-    const newOrgs = await this.count(
-      `INSERT INTO organizations (group_id, name, description, default_rate, state)
-       SELECT $2, o.name, o.description, o.default_rate, o.state FROM organizations o
-        WHERE o.id = ANY($1::int[]) AND o.group_id <> $2
-          AND NOT EXISTS (SELECT 1 FROM organizations t
-                           WHERE t.group_id = $2 AND lower(t.name) = lower(o.name))
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [usedOrgIds, to],
-    );
-    const orgs = toPairs(
-      await this.em.query(
-        `SELECT o.id AS old_id, t.id AS new_id FROM organizations o
-           JOIN organizations t ON t.group_id = $2 AND lower(t.name) = lower(o.name)
-          WHERE o.id = ANY($1::int[])`,
-        [usedOrgIds, to],
-      ),
-    );
-    const copy = `INSERT INTO contacts (group_id, organization_id, first_name, last_name, email,
-                                        phone, description, state)
-                  SELECT $2, m.new_id, c.first_name, c.last_name, c.email, c.phone,
-                         c.description, c.state
-                    FROM contacts c
-                    LEFT JOIN unnest($3::int[], $4::int[]) AS m(old_id, new_id)
-                      ON m.old_id = c.organization_id`;
-    const withEmail = await this.count(
-      `${copy}
-        WHERE c.id = ANY($1::int[]) AND c.email IS NOT NULL AND c.group_id <> $2
-          AND NOT EXISTS (SELECT 1 FROM contacts t
-                           WHERE t.group_id = $2 AND lower(t.email) = lower(c.email))
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [used, to, orgs.oldIds, orgs.newIds],
-    );
-    const pairs: { old_id: number; new_id: number }[] = await this.em.query(
-      `SELECT c.id AS old_id, t.id AS new_id FROM contacts c
-         JOIN contacts t ON t.group_id = $2 AND lower(t.email) = lower(c.email)
-        WHERE c.id = ANY($1::int[])`,
-      [used, to],
-    );
+    const usedOrgIds = (
+      await this.em
+        .createQueryBuilder(Contact, 'c')
+        .select('c.organization_id', 'id')
+        .distinct(true)
+        .where('c.id = ANY(:used) AND c.organization_id IS NOT NULL', { used })
+        .getRawMany<{ id: number }>()
+    ).map((r) => r.id);
+    const newOrgs = (await this.em.query(COPY_ORGANIZATIONS, [usedOrgIds, to])).length;
+    const orgs = await this.sameIn(Organization, to, 'x.id = ANY(:usedOrgIds)', { usedOrgIds });
+    const withEmail = (
+      await this.em.query(COPY_CONTACTS_WITH_EMAIL, [used, to, orgs.oldIds, orgs.newIds])
+    ).length;
+    const pairs = await this.sameIn(Contact, to, 'x.id = ANY(:used)', { used });
     // without an email nothing can be a duplicate: each gets a copy of its own
-    const withoutEmail: { id: number }[] = await this.em.query(
-      'SELECT id FROM contacts WHERE id = ANY($1::int[]) AND email IS NULL AND group_id <> $2',
-      [used, to],
-    );
+    const withoutEmail = await this.em
+      .createQueryBuilder(Contact, 'c')
+      .select('c.id')
+      .where('c.id = ANY(:used) AND c.email IS NULL AND c.group_id <> :to', { used, to })
+      .getMany();
     for (const { id } of withoutEmail) {
-      const rows: { id: number }[] = await this.em.query(`${copy} WHERE c.id = $1 RETURNING id`, [
+      const rows: { id: number }[] = await this.em.query(COPY_CONTACT, [
         id,
         to,
         orgs.oldIds,
         orgs.newIds,
       ]);
-      pairs.push({ old_id: id, new_id: rows[0]!.id });
+      pairs.oldIds.push(id);
+      pairs.newIds.push(rows[0]!.id);
     }
-    await this.relink(workItemIds, toPairs(pairs));
+    await this.relink(workItemIds, pairs);
     return {
       contacts: withEmail + withoutEmail.length,
       organizations: newOrgs,
-      duplicateContacts: pairs.length - withEmail - withoutEmail.length,
+      duplicateContacts: pairs.oldIds.length - withEmail - withoutEmail.length,
       duplicateOrganizations: orgs.oldIds.length - newOrgs,
     };
+  }
+
+  /** Records matched by `where` paired with the one of group `to` with the same email or name. */
+  private async sameIn(
+    entity: typeof Contact | typeof Organization,
+    to: number,
+    where: string,
+    params: object,
+  ): Promise<Pairs> {
+    const same =
+      entity === Contact ? 'lower(t.email) = lower(x.email)' : 'lower(t.name) = lower(x.name)';
+    return toPairs(
+      await this.em
+        .createQueryBuilder(entity, 'x')
+        .innerJoin(entity, 't', `t.group_id = :to AND ${same}`, { to })
+        .select('x.id', 'old_id')
+        .addSelect('t.id', 'new_id')
+        .where(where, params)
+        .getRawMany<{ old_id: number; new_id: number }>(),
+    );
+  }
+
+  private async deleteIds(entity: typeof Contact | typeof Organization, ids: number[]) {
+    await this.em
+      .createQueryBuilder()
+      .delete()
+      .from(entity)
+      .where('id = ANY(:ids)', { ids })
+      .execute();
   }
 
   /** Work items (`null`: all) linked to an old contact end linked to its new one instead. */
   private async relink(workItemIds: number[] | null, pairs: Pairs): Promise<void> {
     if (pairs.oldIds.length === 0) return;
-    const scope = workItemIds === null ? 'TRUE' : 'x.work_item_id = ANY($3::int[])';
-    const params: unknown[] = [pairs.oldIds, pairs.newIds];
-    if (workItemIds !== null) params.push(workItemIds);
-    await this.em.query(
-      `INSERT INTO work_item_contacts (work_item_id, contact_id, added_via)
-       SELECT x.work_item_id, m.new_id, 'move'
-         FROM work_item_contacts x JOIN unnest($1::int[], $2::int[]) AS m(old_id, new_id)
-           ON m.old_id = x.contact_id AND m.old_id <> m.new_id
-        WHERE ${scope}
-       ON CONFLICT DO NOTHING`,
-      params,
-    );
-    await this.em.query(
-      `DELETE FROM work_item_contacts x USING unnest($1::int[], $2::int[]) AS m(old_id, new_id)
-        WHERE m.old_id = x.contact_id AND m.old_id <> m.new_id AND ${scope}`,
-      params,
-    );
-    await this.em.query(
-      `UPDATE email_participants x SET contact_id = m.new_id
-         FROM unnest($1::int[], $2::int[]) AS m(old_id, new_id)
-        WHERE x.contact_id = m.old_id AND ${scope}`,
-      params,
-    );
-  }
-
-  private async count(sql: string, params: unknown[]): Promise<number> {
-    const rows: { n: number }[] = await this.em.query(
-      `WITH changed AS (${sql}) SELECT count(*)::int AS n FROM changed`,
-      params,
-    );
-    return rows[0]?.n ?? 0;
+    const params = [pairs.oldIds, pairs.newIds, workItemIds];
+    await this.em.query(LINK_NEW_CONTACTS, params);
+    await this.em.query(UNLINK_OLD_CONTACTS, params);
+    await this.em.query(REPOINT_PARTICIPANTS, params);
   }
 }

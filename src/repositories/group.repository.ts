@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { Contact } from '../../entities/contact.entity';
 import { Group } from '../../entities/group.entity';
 import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
+import { Project } from '../../entities/project.entity';
+import { WorkItem } from '../../entities/work-item.entity';
+import { WorkItemContact } from '../../entities/work-item-contact.entity';
 import { ConflictError } from '../errors';
+import { LOCK_GROUP_TRANSFERS } from './sql/group-transfer-lock.sql';
 import { uniqueViolation } from './unique-violation';
 
 /** One group on the path from the top-level group down to the group whose source is wanted. */
@@ -34,44 +39,45 @@ export interface ChainRow {
 export class GroupRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(input: { name: string; path: string; parentId: number | null }): Promise<Group> {
-    const rows: { id: number }[] = await this.em
-      .query(
-        `INSERT INTO groups (name, path, parent_id, traversal_ids)
-         SELECT $1, $2, $3,
-                -- FOR SHARE waits for a transfer of the parent and reads its new ancestors
-                coalesce((SELECT traversal_ids FROM groups WHERE id = $3 FOR SHARE), '{}')
-         RETURNING id`,
-        [input.name, input.path, input.parentId],
-      )
-      .catch((err: unknown) => {
-        if (uniqueViolation(err) === 'groups_parent_path_key')
-          throw new ConflictError(`the path ${input.path} is already taken at this level`);
-        throw err;
-      });
-    const id = rows[0]?.id as number;
-    await this.em.query('UPDATE groups SET traversal_ids = traversal_ids || id WHERE id = $1', [
-      id,
-    ]);
-    return this.em.findOneOrFail(Group, { where: { id } });
+  /** Its own transaction (a savepoint inside the caller's): the parent stays locked until done. */
+  create(input: { name: string; path: string; parentId: number | null }): Promise<Group> {
+    return this.em.transaction(async (em) => {
+      // FOR SHARE waits for a transfer of the parent and reads its new ancestors
+      const parent =
+        input.parentId === null
+          ? null
+          : await em
+              .createQueryBuilder(Group, 'g')
+              .where('g.id = :id', { id: input.parentId })
+              .setLock('pessimistic_read')
+              .getOne();
+      const ancestors = parent?.traversalIds ?? [];
+      const { identifiers } = await em
+        .insert(Group, { ...input, traversalIds: ancestors })
+        .catch((err: unknown) => pathTaken(err, input.path));
+      const id = identifiers[0]!.id as number;
+      await em.update(Group, { id }, { traversalIds: [...ancestors, id] });
+      return em.findOneOrFail(Group, { where: { id } });
+    });
   }
 
   /** One group transfer at a time: two crossing ones could each pass the other's cycle check. */
   async lockTransfers(): Promise<void> {
-    await this.em.query("SELECT pg_advisory_xact_lock(hashtext('desk.group-transfer'))");
+    await this.em.query(LOCK_GROUP_TRANSFERS);
   }
 
   /** The group and all its descendants with their own configured source, locked until commit. */
   async lockSubtree(groupId: number): Promise<SubtreeGroup[]> {
-    const rows: { id: number; traversal_ids: number[]; source_group_id: number | null }[] =
-      await this.em.query(
-        `SELECT g.id, g.traversal_ids, s.source_group_id
-           FROM groups g LEFT JOIN group_crm_settings s ON s.group_id = g.id
-          WHERE g.traversal_ids @> ARRAY[$1]::int[]
-          ORDER BY g.id
-            FOR UPDATE OF g`,
-        [groupId],
-      );
+    const rows = await this.em
+      .createQueryBuilder(Group, 'g')
+      .leftJoin(GroupCrmSettings, 's', 's.group_id = g.id')
+      .select('g.id', 'id')
+      .addSelect('g.traversal_ids', 'traversal_ids')
+      .addSelect('s.source_group_id', 'source_group_id')
+      .where(inSubtree('g'), { groupId })
+      .orderBy('g.id')
+      .setLock('pessimistic_write', undefined, ['g'])
+      .getRawMany<{ id: number; traversal_ids: number[]; source_group_id: number | null }>();
     return rows.map((r) => ({
       groupId: r.id,
       traversalIds: r.traversal_ids,
@@ -82,19 +88,18 @@ export class GroupRepository {
   /** Moves a group under `parentId` (null: top level); the subtree's traversal ids follow. */
   async reparent(groupId: number, parentId: number | null, path: string): Promise<void> {
     await this.em
-      .query('UPDATE groups SET parent_id = $2 WHERE id = $1', [groupId, parentId])
-      .catch((err: unknown) => {
-        if (uniqueViolation(err) === 'groups_parent_path_key')
-          throw new ConflictError(`the path ${path} is already taken at this level`);
-        throw err;
-      });
-    await this.em.query(
-      `UPDATE groups
-          SET traversal_ids = coalesce((SELECT traversal_ids FROM groups WHERE id = $2), '{}')
-                              || traversal_ids[array_position(traversal_ids, $1):]
-        WHERE traversal_ids @> ARRAY[$1]::int[]`,
-      [groupId, parentId],
-    );
+      .update(Group, { id: groupId }, { parentId })
+      .catch((err: unknown) => pathTaken(err, path));
+    const parent = parentId === null ? null : await this.findById(parentId);
+    await this.em
+      .createQueryBuilder()
+      .update(Group)
+      .set({
+        traversalIds: () =>
+          ':ancestors::int[] || traversal_ids[array_position(traversal_ids, :groupId):]',
+      })
+      .where(inSubtree('groups'), { groupId, ancestors: parent?.traversalIds ?? [] })
+      .execute();
   }
 
   findById(id: number): Promise<Group | null> {
@@ -111,15 +116,10 @@ export class GroupRepository {
 
   /** The path of every ancestor and the group itself, joined by `/`. */
   async fullPath(id: number): Promise<string | null> {
-    const rows: { full_path: string }[] = await this.em.query(
-      `SELECT string_agg(a.path, '/' ORDER BY t.depth) AS full_path
-         FROM groups g
-         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-         JOIN groups a ON a.id = t.gid
-        WHERE g.id = $1`,
-      [id],
-    );
-    return rows[0]?.full_path ?? null;
+    const rows = await this.ancestorsOf(Group, 'g.id = :id', { id })
+      .select('a.path', 'path')
+      .getRawMany<{ path: string }>();
+    return rows.length === 0 ? null : rows.map((r) => r.path).join('/');
   }
 
   /** The group's own CRM settings (not inherited), with the defaults when none are stored. */
@@ -131,53 +131,70 @@ export class GroupRepository {
   }
 
   /** True when some group has this one configured as its contact source. */
-  async isConfiguredSource(groupId: number): Promise<boolean> {
-    const rows: unknown[] = await this.em.query(
-      'SELECT 1 FROM group_crm_settings WHERE source_group_id = $1 LIMIT 1',
-      [groupId],
-    );
-    return rows.length > 0;
+  isConfiguredSource(groupId: number): Promise<boolean> {
+    return this.em.existsBy(GroupCrmSettings, { sourceGroupId: groupId });
   }
 
   /** True when a work item of a project in the group's subtree has a contact of `sourceGroupId`. */
-  async subtreeUsesContactsOf(groupId: number, sourceGroupId: number): Promise<boolean> {
-    const rows: unknown[] = await this.em.query(
-      `SELECT 1 FROM work_item_contacts wic
-         JOIN contacts c ON c.id = wic.contact_id
-         JOIN work_items w ON w.id = wic.work_item_id
-         JOIN projects p ON p.id = w.project_id
-         JOIN groups g ON g.id = p.group_id
-        WHERE g.traversal_ids @> ARRAY[$1]::int[] AND c.group_id = $2
-        LIMIT 1`,
-      [groupId, sourceGroupId],
-    );
-    return rows.length > 0;
+  subtreeUsesContactsOf(groupId: number, sourceGroupId: number): Promise<boolean> {
+    return this.em
+      .createQueryBuilder(WorkItemContact, 'wic')
+      .innerJoin(Contact, 'c', 'c.id = wic.contact_id')
+      .innerJoin(WorkItem, 'w', 'w.id = wic.work_item_id')
+      .innerJoin(Project, 'p', 'p.id = w.project_id')
+      .innerJoin(Group, 'g', 'g.id = p.group_id')
+      .where(inSubtree('g'), { groupId })
+      .andWhere('c.group_id = :sourceGroupId', { sourceGroupId })
+      .getExists();
   }
 
   /** The CRM settings of a group and all its ancestors, in one query. */
   async crmChainOfGroup(groupId: number): Promise<GroupCrmChain | null> {
-    return toChain(await this.em.query(chainQuery('groups g', 'g.id = $1'), [groupId]));
+    return toChain(await this.chain(Group, 'g.id = :groupId', { groupId }));
   }
 
   /** The same for the group of a work item's project, in one query. */
   async crmChainOfWorkItem(workItemId: number): Promise<GroupCrmChain | null> {
-    const from =
-      'work_items w JOIN projects p ON p.id = w.project_id JOIN groups g ON g.id = p.group_id';
-    return toChain(await this.em.query(chainQuery(from, 'w.id = $1'), [workItemId]));
+    return toChain(await this.chain(WorkItem, 'w.id = :workItemId', { workItemId }));
+  }
+
+  private chain(from: typeof Group | typeof WorkItem, where: string, params: object) {
+    return this.ancestorsOf(from, where, params)
+      .leftJoin(GroupCrmSettings, 's', 's.group_id = a.id')
+      .select('a.id', 'group_id')
+      .addSelect('s.source_group_id', 'source_group_id')
+      .addSelect('s.enabled', 'enabled')
+      .getRawMany<ChainRow>();
+  }
+
+  /**
+   * Every group `a` on the path root → g, root first, where g is the group itself or (from a
+   * work item `w`) its project's group.
+   */
+  private ancestorsOf(from: typeof Group | typeof WorkItem, where: string, params: object) {
+    const q =
+      from === Group
+        ? this.em.createQueryBuilder(Group, 'g')
+        : this.em
+            .createQueryBuilder(WorkItem, 'w')
+            .innerJoin(Project, 'p', 'p.id = w.project_id')
+            .innerJoin(Group, 'g', 'g.id = p.group_id');
+    return q
+      .innerJoin(Group, 'a', 'a.id = ANY(g.traversal_ids)')
+      .where(where, params)
+      .orderBy('array_position(g.traversal_ids, a.id)');
   }
 }
 
-/**
- * Settings of every group on the path root → g (ancestors from traversal_ids), root first, as
- * ChainRow and its depth (1 for the top-level group).
- */
-export function chainQuery(from: string, where: string): string {
-  return `SELECT t.gid AS group_id, s.source_group_id, s.enabled, t.depth
-            FROM ${from}
-            CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-            LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-           WHERE ${where}
-           ORDER BY t.depth`;
+/** `@>` rather than `= ANY`, so the GIN index on traversal_ids finds the subtree. */
+function inSubtree(alias: string): string {
+  return `${alias}.traversal_ids @> ARRAY[:groupId]::int[]`;
+}
+
+function pathTaken(err: unknown, path: string): never {
+  if (uniqueViolation(err) === 'groups_parent_path_key')
+    throw new ConflictError(`the path ${path} is already taken at this level`);
+  throw err;
 }
 
 export function toChain(rows: ChainRow[]): GroupCrmChain | null {

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Project } from '../../entities/project.entity';
 import { ConflictError } from '../errors';
+import { NEXT_WORK_ITEM_IID } from './sql/next-work-item-iid.sql';
 import { uniqueViolation } from './unique-violation';
 
 export class ProjectRepository {
@@ -23,13 +24,11 @@ export class ProjectRepository {
 
   /** Moves a project to another group, locking its row until commit. */
   async moveToGroup(project: Project, groupId: number): Promise<Project> {
-    await this.em
-      .query('UPDATE projects SET group_id = $2 WHERE id = $1', [project.id, groupId])
-      .catch((err: unknown) => {
-        if (uniqueViolation(err) === 'projects_group_path_key')
-          throw new ConflictError(`the path ${project.path} is already taken in this group`);
-        throw err;
-      });
+    await this.em.update(Project, { id: project.id }, { groupId }).catch((err: unknown) => {
+      if (uniqueViolation(err) === 'projects_group_path_key')
+        throw new ConflictError(`the path ${project.path} is already taken in this group`);
+      throw err;
+    });
     return this.em.findOneOrFail(Project, { where: { id: project.id } });
   }
 
@@ -39,11 +38,11 @@ export class ProjectRepository {
 
   /** The project whose Service Desk answers at this key, when Service Desk is enabled. */
   async findServiceDeskProjectId(key: string): Promise<number | null> {
-    const rows: { id: number }[] = await this.em.query(
-      'SELECT id FROM projects WHERE service_desk_key = $1 AND service_desk_enabled',
-      [key],
-    );
-    return rows[0]?.id ?? null;
+    const project = await this.em.findOne(Project, {
+      select: { id: true },
+      where: { serviceDeskKey: key, serviceDeskEnabled: true },
+    });
+    return project?.id ?? null;
   }
 
   async setServiceDeskEnabled(id: number, enabled: boolean): Promise<void> {
@@ -52,9 +51,7 @@ export class ProjectRepository {
 
   /** Hands out the next iid from the project's sequence (never twice; a failed attempt skips one). */
   async nextWorkItemIid(projectId: number): Promise<number> {
-    const rows: { iid: number }[] = await this.em.query('SELECT next_work_item_iid($1) AS iid', [
-      projectId,
-    ]);
+    const rows: { iid: number }[] = await this.em.query(NEXT_WORK_ITEM_IID, [projectId]);
     return rows[0]!.iid;
   }
 }
