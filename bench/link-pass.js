@@ -20,7 +20,7 @@ async function main() {
   const ds = createDataSource({
     url: `${L.PG_BASE}/${opts.database}`,
     poolSize: 4,
-    connectTimeoutMs: 5000,
+    connectTimeoutMs: 30_000,
     applicationName: 'desk-bench-link',
   });
   await ds.initialize();

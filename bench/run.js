@@ -734,9 +734,9 @@ async function linkRun() {
   const database = `desk_bench_${id}_link`;
   const url = `${L.PG_BASE}/${database}`;
   await L.dropDatabase(database);
-  await ensureDatabase(url, 5000);
+  await ensureDatabase(url, 30_000);
   // the migrations are the same in both trees (84d5900..): the schema is migrated once
-  const ds = createDataSource({ url, poolSize: 1, connectTimeoutMs: 5000 });
+  const ds = createDataSource({ url, poolSize: 4, connectTimeoutMs: 30_000 });
   await ds.initialize();
   await runMigrations(ds);
   await ds.destroy();
@@ -778,7 +778,14 @@ async function linkRun() {
   ).rows;
   const options = { database, items, projectId: seed.projectId, warmUp: 200 };
   const measure = async (variant, size) => {
-    const p = await linkPass(variant, options);
+    let p;
+    try {
+      p = await linkPass(variant, options);
+    } catch (err) {
+      // the PostgreSQL server is shared: another session can exhaust its lock table for a moment
+      log(`link/${variant.name}/${size}: ${err.message.split('\n')[0]}; once more`);
+      p = { ...(await linkPass(variant, options)), retriedAfter: err.message.split('\n')[0] };
+    }
     const read = p.contextRead
       ? `; in-ingest contact read ${p.contextRead.msPerItem} ms, ${p.contextRead.cpuUsPerItem.link} + ${p.contextRead.cpuUsPerItem['pg:link']} µs CPU`
       : '';
