@@ -97,21 +97,20 @@ function socketOwners(pids) {
 
 /**
  * CPU seconds (user + system, all threads) from /proc of each process in `pids` ({ name: pid },
- * or one pid, named "listener"), and of redis-server (shared with anyone else on the machine).
- * With `database`, PostgreSQL is counted per client instead of in all: the backends of that
- * database are attributed to the process in `pids` that holds the other end of their socket
- * ("pg:<name>", the rest "pg:other"; their title shows the client's port), and the server's own
- * background processes (checkpointer, WAL writer, …: the parent of those backends) as "pgShared".
- * Without it, all PostgreSQL processes of the machine count as "postgres".
+ * or one pid, named "listener"), and of the redis-server serving REDIS_URL (shared with anyone
+ * else using it). With `database`, PostgreSQL is counted per client instead of in all: the
+ * backends of that database are attributed to the process in `pids` that holds the other end of
+ * their socket ("pg:<name>", the rest "pg:other"; their title shows the client's port), and the
+ * server's own background processes (checkpointer, WAL writer, …: the parent of those backends)
+ * as "pgShared". Without it, all PostgreSQL processes of the machine count as "postgres".
+ * One entry per process: { pid, key, seconds }.
  */
-function cpuSnapshot(pids, database) {
+function cpuProcesses(pids, database) {
   if (typeof pids === 'number') pids = { listener: pids };
-  const snap = { at: process.hrtime.bigint() };
   const byPid = new Map(Object.entries(pids).map(([name, pid]) => [pid, name]));
-  for (const name of Object.keys(pids)) snap[name] = 0;
+  const redisPort = `:${new URL(REDIS_URL).port || 6379}`;
+  const out = [];
   const pg = [];
-  snap['redis-server'] = 0;
-  if (!database) snap.postgres = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProc(entry, 'stat');
@@ -119,10 +118,11 @@ function cpuSnapshot(pids, database) {
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const { seconds, ppid } = statOf(stat);
     const own = byPid.get(Number(entry));
-    if (own) snap[own] += seconds;
-    if (comm.startsWith('redis-server')) snap['redis-server'] += seconds;
+    if (own) out.push({ pid: entry, key: own, seconds });
+    if (comm.startsWith('redis-server') && (readProc(entry, 'cmdline') ?? '').includes(redisPort))
+      out.push({ pid: entry, key: 'redis-server', seconds });
     if (comm.startsWith('postgres')) {
-      if (!database) snap.postgres += seconds;
+      if (!database) out.push({ pid: entry, key: 'postgres', seconds });
       else pg.push({ pid: entry, seconds, ppid });
     }
   }
@@ -138,14 +138,53 @@ function cpuSnapshot(pids, database) {
       }
       postmasters.add(p.ppid);
       const port = Number((/\((\d+)\)/.exec(title) || [])[1]);
-      const key = `pg:${ports.get(port) ?? 'other'}`;
-      snap[key] = (snap[key] ?? 0) + p.seconds;
+      out.push({ pid: p.pid, key: `pg:${ports.get(port) ?? 'other'}`, seconds: p.seconds });
     }
-    snap.pgShared = rest
-      .filter((p) => !p.backend && postmasters.has(p.ppid))
-      .reduce((a, p) => a + p.seconds, 0);
+    for (const p of rest)
+      if (!p.backend && postmasters.has(p.ppid))
+        out.push({ pid: p.pid, key: 'pgShared', seconds: p.seconds });
   }
+  return out;
+}
+
+const sumByKey = (entries, keys) => {
+  const snap = { at: process.hrtime.bigint() };
+  for (const k of keys) snap[k] = 0;
+  for (const e of entries) snap[e.key] = (snap[e.key] ?? 0) + e.seconds;
   return snap;
+};
+
+/** Totals of cpuProcesses by part, at one moment (a process gone since is not counted). */
+function cpuSnapshot(pids, database) {
+  const names = typeof pids === 'number' ? ['listener'] : Object.keys(pids);
+  return sumByKey(cpuProcesses(pids, database), [
+    ...names,
+    'redis-server',
+    ...(database ? [] : ['postgres']),
+  ]);
+}
+
+/**
+ * cpuSnapshot that remembers every process it has seen, sampled every `everyMs`: a PostgreSQL
+ * backend whose connection the pool closed (idle) keeps the CPU it had used, instead of dropping
+ * out of the total between two snapshots. `snapshot()` samples once more and sums.
+ */
+function cpuMeter(pids, database, everyMs = 250) {
+  const seen = new Map();
+  const sample = () => {
+    for (const e of cpuProcesses(pids, database)) seen.set(`${e.pid}:${e.key}`, e);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  const names = Object.keys(pids);
+  return {
+    snapshot() {
+      sample();
+      return sumByKey(seen.values(), [...names, 'redis-server']);
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** µs of CPU per message of each part between two snapshots (the generator reports its own). */
@@ -380,6 +419,7 @@ const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 module.exports = {
   cpuSnapshot,
+  cpuMeter,
   cpuPerMessage,
   ROOT,
   RESULTS,

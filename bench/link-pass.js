@@ -39,15 +39,13 @@ async function main() {
   };
   // the CPU of this process and of the PostgreSQL backends it talks to, per item
   const timed = async (list, one) => {
-    const before = L.cpuSnapshot({ link: process.pid }, opts.database);
+    const meter = L.cpuMeter({ link: process.pid }, opts.database, 1000);
+    const before = meter.snapshot();
     const t0 = performance.now();
     for (const it of list) await one(it);
     const ms = performance.now() - t0;
-    const cpu = L.cpuPerMessage(
-      before,
-      L.cpuSnapshot({ link: process.pid }, opts.database),
-      list.length,
-    );
+    const cpu = L.cpuPerMessage(before, meter.snapshot(), list.length);
+    meter.stop();
     return { ms, msPerItem: Math.round((ms / list.length) * 1000) / 1000, cpuUsPerItem: cpu };
   };
   const outcomes = {};

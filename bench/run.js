@@ -193,7 +193,10 @@ async function freshDesk(
   const pids = worker
     ? { smtp: desk.pid, worker: worker.pid }
     : { [topology === 'all' ? 'desk' : 'smtp']: desk.pid };
-  const cpu = () => L.cpuSnapshot(pids, database);
+  // sampled all along: a backend the pool closes while idle keeps the CPU it used
+  const meter = L.cpuMeter(pids, database);
+  cleanups.push(async () => meter.stop());
+  const cpu = () => meter.snapshot();
   const count = async (sql) => Number((await db.query(sql)).rows[0].n);
   return { desk, worker, db, seed, stop, database, prefix, label, cpu, count };
 }
