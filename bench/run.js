@@ -856,12 +856,13 @@ function metric(phase, variant, pick) {
   return values.length ? { values, mean: mean(values) } : null;
 }
 
-const shown = (m, unit) =>
-  !m
-    ? '—'
-    : m.values.length === 1
-      ? `${round1(m.values[0])}${unit}`
-      : `${m.values.map(round1).join(' / ')}${unit} (mean ${round1(m.mean)})`;
+const shown = (m, unit) => {
+  // ratios against a target like 1.3× need their second decimal
+  const r = unit === '×' ? (v) => Math.round(v * 100) / 100 : round1;
+  if (!m) return '—';
+  if (m.values.length === 1) return `${r(m.values[0])}${unit}`;
+  return `${m.values.map(r).join(' / ')}${unit} (mean ${r(m.mean)})`;
+};
 
 /** metric | baseline | current | current/baseline | target | met? */
 function table() {
