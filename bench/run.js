@@ -738,12 +738,12 @@ async function linkRun() {
   const url = `${L.PG_BASE}/${database}`;
   await L.dropDatabase(database);
   await ensureDatabase(url, 30_000);
+  cleanups.push(() => L.dropDatabase(database));
   // the migrations are the same in both trees (84d5900..): the schema is migrated once
   const ds = createDataSource({ url, poolSize: 4, connectTimeoutMs: 30_000 });
   await ds.initialize();
   await runMigrations(ds);
   await ds.destroy();
-  cleanups.push(() => L.dropDatabase(database));
   const db = await L.pgClient(database);
   cleanups.push(() => db.end());
   const seed = await L.seedProject(db, 'link');
