@@ -49,37 +49,149 @@ function memoryOf(pid) {
 
 const TICKS_PER_S = 100;
 
-/** CPU seconds (user + system, all threads) of a process, and of every process whose name starts
- * with one of `names` (PostgreSQL's backends, redis-server), read from /proc. */
-function cpuSnapshot(pid, names = ['postgres', 'redis-server']) {
-  const ticks = (stat) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  };
-  const snap = { at: process.hrtime.bigint(), listener: 0 };
-  for (const n of names) snap[n] = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
+const readProc = (pid, file) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+};
+/** utime + stime of a /proc/<pid>/stat line, in seconds; and its parent pid. */
+const statOf = (stat) => {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { seconds: (Number(f[11]) + Number(f[12])) / TICKS_PER_S, ppid: Number(f[1]) };
+};
+
+/** Local TCP ports of the sockets each process holds: port → name. */
+function socketOwners(pids) {
+  const inodes = new Map();
+  for (const [name, pid] of Object.entries(pids)) {
+    let fds = [];
     try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {
       continue;
     }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (Number(entry) === pid) snap.listener += ticks(stat) / TICKS_PER_S;
-    const name = names.find((n) => comm.startsWith(n));
-    if (name) snap[name] += ticks(stat) / TICKS_PER_S;
+    for (const fd of fds) {
+      let link;
+      try {
+        link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m) inodes.set(m[1], name);
+    }
   }
+  const ports = new Map();
+  for (const table of ['tcp', 'tcp6']) {
+    const text = readProc('self', `net/${table}`) ?? '';
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || !inodes.has(f[9])) continue;
+      ports.set(parseInt(f[1].split(':')[1], 16), inodes.get(f[9]));
+    }
+  }
+  return ports;
+}
+
+/**
+ * CPU seconds (user + system, all threads) from /proc of each process in `pids` ({ name: pid },
+ * or one pid, named "listener"), and of the redis-server serving REDIS_URL (shared with anyone
+ * else using it). With `database`, PostgreSQL is counted per client instead of in all: the
+ * backends of that database are attributed to the process in `pids` that holds the other end of
+ * their socket ("pg:<name>", the rest "pg:other"; their title shows the client's port), and the
+ * server's own background processes (checkpointer, WAL writer, …: the parent of those backends)
+ * as "pgShared". Without it, all PostgreSQL processes of the machine count as "postgres".
+ * One entry per process: { pid, key, seconds }.
+ */
+function cpuProcesses(pids, database) {
+  if (typeof pids === 'number') pids = { listener: pids };
+  const byPid = new Map(Object.entries(pids).map(([name, pid]) => [pid, name]));
+  const redisPort = `:${new URL(REDIS_URL).port || 6379}`;
+  const out = [];
+  const pg = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(entry, 'stat');
+    if (!stat) continue;
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const { seconds, ppid } = statOf(stat);
+    const own = byPid.get(Number(entry));
+    if (own) out.push({ pid: entry, key: own, seconds });
+    if (comm.startsWith('redis-server') && (readProc(entry, 'cmdline') ?? '').includes(redisPort))
+      out.push({ pid: entry, key: 'redis-server', seconds });
+    if (comm.startsWith('postgres')) {
+      if (!database) out.push({ pid: entry, key: 'postgres', seconds });
+      else pg.push({ pid: entry, seconds, ppid });
+    }
+  }
+  if (database) {
+    const ports = socketOwners(pids);
+    const postmasters = new Set();
+    const rest = [];
+    for (const p of pg) {
+      const title = (readProc(p.pid, 'cmdline') ?? '').replace(/\0/g, ' ');
+      if (!title.includes(` ${database} `)) {
+        rest.push({ ...p, backend: /\(\d+\)|\[local\]/.test(title) });
+        continue;
+      }
+      postmasters.add(p.ppid);
+      const port = Number((/\((\d+)\)/.exec(title) || [])[1]);
+      out.push({ pid: p.pid, key: `pg:${ports.get(port) ?? 'other'}`, seconds: p.seconds });
+    }
+    for (const p of rest)
+      if (!p.backend && postmasters.has(p.ppid))
+        out.push({ pid: p.pid, key: 'pgShared', seconds: p.seconds });
+  }
+  return out;
+}
+
+const sumByKey = (entries, keys) => {
+  const snap = { at: process.hrtime.bigint() };
+  for (const k of keys) snap[k] = 0;
+  for (const e of entries) snap[e.key] = (snap[e.key] ?? 0) + e.seconds;
   return snap;
+};
+
+/** Totals of cpuProcesses by part, at one moment (a process gone since is not counted). */
+function cpuSnapshot(pids, database) {
+  const names = typeof pids === 'number' ? ['listener'] : Object.keys(pids);
+  return sumByKey(cpuProcesses(pids, database), [
+    ...names,
+    'redis-server',
+    ...(database ? [] : ['postgres']),
+  ]);
+}
+
+/**
+ * cpuSnapshot that remembers every process it has seen, sampled every `everyMs`: a PostgreSQL
+ * backend whose connection the pool closed (idle) keeps the CPU it had used, instead of dropping
+ * out of the total between two snapshots. `snapshot()` samples once more and sums.
+ */
+function cpuMeter(pids, database, everyMs = 250) {
+  const seen = new Map();
+  const sample = () => {
+    for (const e of cpuProcesses(pids, database)) seen.set(`${e.pid}:${e.key}`, e);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  const names = Object.keys(pids);
+  return {
+    snapshot() {
+      sample();
+      return sumByKey(seen.values(), [...names, 'redis-server']);
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** µs of CPU per message of each part between two snapshots (the generator reports its own). */
 function cpuPerMessage(before, after, messages, generatorCpuUs) {
   const per = (s) => Math.round((s * 1e6) / messages);
-  const out = { listener: per(after.listener - before.listener) };
-  for (const k of Object.keys(before))
-    if (k !== 'at' && k !== 'listener') out[k] = per(after[k] - before[k]);
+  const out = {};
+  for (const k of Object.keys(after)) if (k !== 'at') out[k] = per(after[k] - (before[k] ?? 0));
   if (generatorCpuUs != null) out.generator = Math.round(generatorCpuUs / messages);
   const seconds = Number(after.at - before.at) / 1e9;
   const total = Object.values(out).reduce((a, v) => a + v, 0);
@@ -88,29 +200,36 @@ function cpuPerMessage(before, after, messages, generatorCpuUs) {
   return out;
 }
 
-/** A child node process listening on `port`; resolves once it accepts connections (30 s bound). */
-async function startListener(name, args, env, port) {
+/**
+ * A child node process; resolves once it accepts connections on `port`, or (no port) once its log
+ * says `readyText` (30 s bound). `cwd` is the tree it runs from (the baseline's, for one).
+ */
+async function startListener(name, args, env, port, { cwd = ROOT, readyText } = {}) {
   fs.mkdirSync(RESULTS, { recursive: true });
   const logFile = path.join(RESULTS, `${name}.log`);
   const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     // PGOPTIONS lets a profiling run set server options for desk's sessions only
     env: { PATH: process.env.PATH || '', PGOPTIONS: process.env.PGOPTIONS || '', ...env },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
   const tail = () => fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-10).join('\n');
+  const ready = () =>
+    port ? canConnect(port) : fs.readFileSync(logFile, 'utf8').includes(readyText);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`${name} exited with ${child.exitCode}:\n${tail()}`);
-    if (await canConnect(port)) break;
+    if (await ready()) break;
     await sleep(100);
   }
-  if (!(await canConnect(port))) {
+  if (!(await ready())) {
     child.kill('SIGKILL');
-    throw new Error(`${name} did not listen on ${port}:\n${tail()}`);
+    throw new Error(
+      `${name} did not ${port ? `listen on ${port}` : `log ${readyText}`}:\n${tail()}`,
+    );
   }
   return {
     pid: child.pid,
@@ -129,8 +248,12 @@ async function startListener(name, args, env, port) {
   };
 }
 
-/** desk as operators run it: node dist/bin/desk.js, configured by environment. */
-async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
+/**
+ * desk as operators run it: node dist/bin/desk.js of `root` (this tree, or the baseline's),
+ * configured by environment. A desk without the smtp role is ready when it logs "desk started".
+ */
+async function startDesk(name, env, { cpuProfDir, countCalls, root = ROOT } = {}) {
+  const smtp = (env.DESK_ROLES ?? 'smtp').split(',').includes('smtp');
   const port = await freePort();
   const args = [];
   if (countCalls) {
@@ -148,7 +271,7 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
   }
   // e.g. BENCH_DESK_NODE_ARGS='--trace-gc -r ./bench/memory-trace.js' to see where memory goes
   if (process.env.BENCH_DESK_NODE_ARGS) args.push(...process.env.BENCH_DESK_NODE_ARGS.split(/\s+/));
-  args.push(path.join(ROOT, 'dist', 'bin', 'desk.js'));
+  args.push(path.join(root, 'dist', 'bin', 'desk.js'));
   const desk = await startListener(
     name,
     args,
@@ -166,9 +289,10 @@ async function startDesk(name, env, { cpuProfDir, countCalls } = {}) {
           .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
       ),
     },
-    port,
+    smtp ? port : null,
+    { cwd: root, readyText: '"desk started"' },
   );
-  return { ...desk, port };
+  return { ...desk, port: smtp ? port : null };
 }
 
 async function pgClient(database) {
@@ -295,6 +419,7 @@ const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 module.exports = {
   cpuSnapshot,
+  cpuMeter,
   cpuPerMessage,
   ROOT,
   RESULTS,

@@ -1,29 +1,39 @@
 // npm run bench: desk's throughput, latency, link-contacts cost and memory in one run, each as a
 // ratio or against a target measured in the same run. Writes bench/results/latest.json.
-// Env: BENCH_ONLY=accept,e2e,latency,big,link (default all); BENCH_PROFILE=1 adds --cpu-prof to
-// the desk of the accept and end-to-end runs and prints the top self-time functions;
-// BENCH_ACCEPT_COUNT, BENCH_E2E_COUNT, BENCH_RATE, BENCH_LATENCY_SECONDS, BENCH_LINK_ITEMS.
+// BENCH_BASELINE=<git ref> also builds that ref in a temporary git worktree and runs every phase
+// for it and for this tree alternately (baseline, current, baseline, current, …), each against
+// its own database and queue prefix, and reports current/baseline with both raw numbers.
+// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link (default all); BENCH_ROUNDS (A/B pairs per
+// phase; 2 with a baseline, else 1); BENCH_BASELINE_KEEP=1 keeps (and reuses) the baseline's
+// worktree; BENCH_PROFILE=1 adds --cpu-prof to the desks of the accept and end-to-end runs and
+// prints the top self-time functions; BENCH_ACCEPT_COUNT, BENCH_E2E_COUNT, BENCH_STAGE_COUNT,
+// BENCH_RATE, BENCH_LATENCY_SECONDS, BENCH_LINK_ITEMS, BENCH_TIME_LIMIT_MIN.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync, spawnSync, fork } = require('node:child_process');
 const L = require('./lib');
 const { summarise, format } = require('./cpu-summary');
 const { findHaraka, harakaConfig } = require('./haraka');
 
-const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,latency,big,link').split(',');
+const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,stages,latency,big,link').split(',');
+const BASELINE_REF = process.env.BENCH_BASELINE || '';
+const KEEP_BASELINE = process.env.BENCH_BASELINE_KEEP === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS || (BASELINE_REF ? 2 : 1));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const COUNT_CALLS = process.env.BENCH_COUNT_CALLS === '1';
 const ACCEPT_COUNT = Number(process.env.BENCH_ACCEPT_COUNT || 10_000);
 const E2E_COUNT = Number(process.env.BENCH_E2E_COUNT || 20_000);
+const STAGE_COUNT = Number(process.env.BENCH_STAGE_COUNT || 5000);
 const RATE = Number(process.env.BENCH_RATE || 300);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 20);
 const LINK_ITEMS = Number(process.env.BENCH_LINK_ITEMS || 2000);
 const BIG_BYTES = 25_000_000;
 const CONCURRENCY = 32;
 const MSG_BYTES = 2048;
-const GLOBAL_LIMIT_MS = 15 * 60_000;
+const GLOBAL_LIMIT_MS =
+  Number(process.env.BENCH_TIME_LIMIT_MIN || (BASELINE_REF ? 45 : 15)) * 60_000;
 const PROF_DIR = path.join(L.RESULTS, 'prof');
 const id = `${process.pid}`;
 const started = Date.now();
@@ -31,9 +41,12 @@ const results = {
   startedAt: new Date().toISOString(),
   profiled: PROFILE,
   machine: machine(),
+  variants: {},
   runs: {},
 };
 const cleanups = [];
+/** The trees under test, in the order each phase runs them: the baseline first, when there is one. */
+const variants = [];
 
 const watchdog = setTimeout(() => {
   console.error('bench: global time limit reached, stopping');
@@ -45,10 +58,14 @@ function log(msg) {
   process.stdout.write(`[${t}s] ${msg}\n`);
 }
 
+function sh(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { encoding: 'utf8', ...opts }).trim();
+}
+
 function machine() {
   const v = (cmd, args) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+      return sh(cmd, args);
     } catch {
       return 'unknown';
     }
@@ -63,6 +80,7 @@ function machine() {
       [])[1],
     smtpServer: require('smtp-server/package.json').version,
     haraka: harakaVersion(),
+    uptimeBefore: v('uptime', []),
   };
 }
 
@@ -80,17 +98,91 @@ async function cleanup() {
       .catch((e) => console.error('cleanup:', e.message));
 }
 
-/** A desk with its own database and queue prefix, seeded with a project (and contacts). */
-async function freshDesk(name, env, { contacts = 50, cpuProf = false } = {}) {
-  const database = `desk_bench_${id}_${name.replace(/-/g, '_')}`;
-  const prefix = `bench${id}${name.replace(/-/g, '')}`;
+const describeCommit = (root) => sh('git', ['-C', root, 'log', '-1', '--format=%h %s']);
+
+/**
+ * The baseline: `ref` checked out in a git worktree under the OS temp directory (outside this
+ * tree), `npm ci --prefer-offline` and `npm run build` there. Reused when it is already built at
+ * that commit; removed at the end unless BENCH_BASELINE_KEEP=1.
+ */
+function prepareBaseline(ref) {
+  const commit = sh('git', ['-C', L.ROOT, 'rev-parse', '--verify', `${ref}^{commit}`]);
+  const dir = path.join(os.tmpdir(), `desk-bench-baseline-${commit.slice(0, 12)}`);
+  const built = () =>
+    fs.existsSync(path.join(dir, 'dist', 'bin', 'desk.js')) &&
+    sh('git', ['-C', dir, 'rev-parse', 'HEAD']) === commit;
+  if (!built()) {
+    if (fs.existsSync(dir)) {
+      spawnSync('git', ['-C', L.ROOT, 'worktree', 'remove', '--force', dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    log(`baseline: git worktree add ${dir} ${commit.slice(0, 12)}; npm ci; npm run build`);
+    sh('git', ['-C', L.ROOT, 'worktree', 'add', '--detach', dir, commit]);
+    const opts = { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] };
+    execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], opts);
+    execFileSync('npm', ['run', 'build', '--silent'], opts);
+  } else log(`baseline: reusing ${dir}`);
+  if (!KEEP_BASELINE)
+    process.on('exit', () => {
+      spawnSync('git', ['-C', L.ROOT, 'worktree', 'remove', '--force', dir]);
+    });
+  return { name: 'baseline', root: dir, ref, commit: describeCommit(dir) };
+}
+
+/** baseline, current, baseline, current, … (ROUNDS pairs); only current without a baseline. */
+function* alternation(rounds = ROUNDS) {
+  for (let round = 1; round <= rounds; round++)
+    for (const variant of variants) yield { variant, round };
+}
+
+/**
+ * A desk of one variant with its own database and queue prefix, seeded with a project (and
+ * contacts). Topology: "smtp" (DESK_ROLES=smtp alone), "split" (DESK_ROLES=smtp and a separate
+ * DESK_ROLES=worker process, as production scales) or "all" (DESK_ROLES=smtp,worker, one process).
+ */
+async function freshDesk(
+  name,
+  variant,
+  topology,
+  { contacts = 50, cpuProf = false, env = {} } = {},
+) {
+  const tag = `${name}_${variant.name}`.replace(/-/g, '_');
+  const database = `desk_bench_${id}_${tag}`;
+  const prefix = `bench${id}${tag.replace(/_/g, '')}`;
   await L.dropDatabase(database);
+  const common = { DATABASE_URL: `${L.PG_BASE}/${database}`, QUEUE_PREFIX: prefix, ...env };
+  const options = () => ({
+    root: variant.root,
+    cpuProfDir: cpuProf ? PROF_DIR : undefined,
+    // count-calls.js patches this tree's pg and ioredis, which the baseline does not load
+    countCalls: cpuProf && COUNT_CALLS && variant.name === 'current',
+  });
+  const procs = [];
+  let db = null;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const p of procs.reverse()) await p.stop();
+    await db?.end().catch(() => undefined);
+    await L.dropDatabase(database);
+    await L.cleanRedisPrefix(prefix);
+  };
+  cleanups.push(stop);
+  const label = `${name}-${variant.name}`;
   const desk = await L.startDesk(
-    name,
-    { DATABASE_URL: `${L.PG_BASE}/${database}`, QUEUE_PREFIX: prefix, ...env },
-    { cpuProfDir: cpuProf ? PROF_DIR : undefined, countCalls: cpuProf && COUNT_CALLS },
+    label,
+    { ...common, DESK_ROLES: topology === 'all' ? 'smtp,worker' : 'smtp' },
+    options(),
   );
-  const db = await L.pgClient(database);
+  procs.push(desk);
+  let worker = null;
+  if (topology === 'split') {
+    // started after the smtp desk has migrated the database
+    worker = await L.startDesk(`${label}-worker`, { ...common, DESK_ROLES: 'worker' }, options());
+    procs.push(worker);
+  }
+  db = await L.pgClient(database);
   const seed = await L.seedProject(db, name);
   if (contacts)
     await db.query(
@@ -98,17 +190,15 @@ async function freshDesk(name, env, { contacts = 50, cpuProf = false } = {}) {
        SELECT $1, 'Customer', g::text, 'customer' || g || '@load.example' FROM generate_series(0, $2 - 1) g`,
       [seed.groupId, contacts],
     );
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await desk.stop();
-    await db.end().catch(() => undefined);
-    await L.dropDatabase(database);
-    await L.cleanRedisPrefix(prefix);
-  };
-  cleanups.push(stop);
-  return { desk, db, seed, stop, database };
+  const pids = worker
+    ? { smtp: desk.pid, worker: worker.pid }
+    : { [topology === 'all' ? 'desk' : 'smtp']: desk.pid };
+  // sampled all along: a backend the pool closes while idle keeps the CPU it used
+  const meter = L.cpuMeter(pids, database);
+  cleanups.push(async () => meter.stop());
+  const cpu = () => meter.snapshot();
+  const count = async (sql) => Number((await db.query(sql)).rows[0].n);
+  return { desk, worker, db, seed, stop, database, prefix, label, cpu, count };
 }
 
 function progressPrinter(label, total, extra) {
@@ -136,6 +226,61 @@ async function warmUp(port, to) {
     seconds: 60,
     run: `warm${id}`,
   });
+}
+
+const closedLoad = (d, count, label, seconds, extra) =>
+  L.runLoad(
+    {
+      port: d.desk.port,
+      to: d.seed.address,
+      mode: 'closed',
+      count,
+      concurrency: CONCURRENCY,
+      size: MSG_BYTES,
+      seconds,
+      run: `${label.replace(/-/g, '')}${id}`,
+    },
+    progressPrinter(label, count, extra),
+  );
+
+/** Until every email is ingested and linked and every outbox row processed (bounded). */
+async function drained(d, emails, label, timeoutMs = 360_000) {
+  let lastPrint = Date.now();
+  return L.waitFor(
+    `${label} done`,
+    async () => {
+      const pendingEmails = await d.count(
+        `SELECT count(*) AS n FROM inbound_emails WHERE status = 'received'`,
+      );
+      const pendingLinks = await d.count(
+        'SELECT count(*) AS n FROM email_participants WHERE link_outcome IS NULL',
+      );
+      const pendingOutbox = await d.count(
+        'SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL',
+      );
+      if (Date.now() - lastPrint > 2000) {
+        lastPrint = Date.now();
+        log(
+          `${label}: ${emails - pendingEmails}/${emails} ingested, ${pendingLinks} participants and ${pendingOutbox} outbox rows pending, ${rssOf(d)}`,
+        );
+      }
+      return pendingEmails === 0 && pendingLinks === 0 && pendingOutbox === 0;
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+const rssOf = (d) =>
+  `rss ${[d.desk, d.worker]
+    .filter(Boolean)
+    .map((p) => L.mb(p.memory()?.rss ?? 0))
+    .join(' + ')} MB`;
+
+/** CPU µs per message, with the parts a stage is made of summed: a process and its backends. */
+function stageCpu(cpu, ...processes) {
+  const own = (p) => (cpu[p] ?? 0) + (cpu[`pg:${p}`] ?? 0);
+  return processes.reduce((a, p) => a + own(p), 0);
 }
 
 /** PostgreSQL queries and Redis commands per message (BENCH_COUNT_CALLS=1 diagnostic runs). */
@@ -212,8 +357,8 @@ const describeCpu = ({ busyCores, ...parts }) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} (${busyCores} cores busy)`;
 
-/** A baseline listener that accepts anything for the Service Desk domain, under the accept load. */
-async function baselineRun(name, args, env) {
+/** A reference listener that accepts anything for the Service Desk domain, under the accept load. */
+async function sinkRun(name, args, env) {
   const port = await L.freePort();
   const listener = await L.startListener(name, args(port), env(port), port);
   cleanups.push(() => listener.stop());
@@ -252,7 +397,7 @@ async function baselineRun(name, args, env) {
 async function harakaRun() {
   const bin = findHaraka();
   if (!bin) return 'not installed';
-  return baselineRun(
+  return sinkRun(
     'haraka',
     (port) => {
       const dir = harakaConfig(bin, port, 'desk.localhost', 25 * 1024 * 1024);
@@ -263,191 +408,194 @@ async function harakaRun() {
   );
 }
 
-// 1. accept rate: desk (smtp role only) against a bare smtp-server sink (and Haraka)
+// 1. accept rate: desk (smtp role only) of each variant, alternately; a bare smtp-server sink
+// (and Haraka) once, as the machine's reference
 async function acceptRun() {
   const run = { messages: ACCEPT_COUNT, concurrency: CONCURRENCY, messageBytes: MSG_BYTES };
-  run.bare = await baselineRun(
+  run.bare = await sinkRun(
     'bare',
     () => [path.join(__dirname, 'bare-sink.js')],
     (port) => ({ PORT: String(port) }),
   );
   run.haraka = await harakaRun();
-
-  // desk, durable accept only
-  const d = await freshDesk('accept', { DESK_ROLES: 'smtp' }, { contacts: 0, cpuProf: PROFILE });
-  await warmUp(d.desk.port, d.seed.address);
-  const cpuBefore = L.cpuSnapshot(d.desk.pid);
-  const r = await L.runLoad(
-    {
-      port: d.desk.port,
-      to: d.seed.address,
-      mode: 'closed',
-      count: ACCEPT_COUNT,
-      concurrency: CONCURRENCY,
-      size: MSG_BYTES,
-      seconds: 300,
-      run: `accept${id}`,
-    },
-    progressPrinter('accept/desk', ACCEPT_COUNT, () => `rss ${L.mb(d.desk.memory()?.rss ?? 0)} MB`),
-  );
-  const cpuUsPerMsg = L.cpuPerMessage(cpuBefore, L.cpuSnapshot(d.desk.pid), r.ok, r.cpuUs);
-  const stored = Number((await d.db.query('SELECT count(*) AS n FROM inbound_emails')).rows[0].n);
-  run.desk = {
-    msgPerS: acceptRate(r),
-    ok: r.ok,
-    stored,
-    failed: r.temp + r.perm + r.dropped,
-    seconds: (r.lastOk - r.startedAt) / 1000,
-    peakRssMB: L.mb(d.desk.memory().hwm),
-    stepMeansMs: stepMeans(r),
-    cpuUsPerMsg,
-  };
-  await d.stop();
-  run.ratio = Math.round((run.desk.msgPerS / run.bare.msgPerS) * 1000) / 1000;
-  if (typeof run.haraka === 'object')
-    run.haraka.deskRatio = Math.round((run.desk.msgPerS / run.haraka.msgPerS) * 1000) / 1000;
-  if (PROFILE) run.profile = profileSummary('accept');
-  if (PROFILE && COUNT_CALLS) run.calls = callSummary('accept', r.ok + 500);
-  log(
-    `accept/desk: ${run.desk.msgPerS} msg/s (${run.ratio}× bare); ${describeSteps(run.desk.stepMeansMs)}; ${describeCpu(run.desk.cpuUsPerMsg)}`,
-  );
+  for (const { variant, round } of alternation()) {
+    // durable accept only; the outbox relay still publishes to BullMQ, as in production
+    const d = await freshDesk('accept', variant, 'smtp', { contacts: 0, cpuProf: PROFILE });
+    await warmUp(d.desk.port, d.seed.address);
+    const cpuBefore = d.cpu();
+    const r = await closedLoad(d, ACCEPT_COUNT, `accept/${variant.name}#${round}`, 300, () =>
+      rssOf(d),
+    );
+    const cpuUsPerMsg = L.cpuPerMessage(cpuBefore, d.cpu(), r.ok, r.cpuUs);
+    const stored = await d.count('SELECT count(*) AS n FROM inbound_emails');
+    const one = {
+      round,
+      msgPerS: acceptRate(r),
+      ok: r.ok,
+      stored,
+      failed: r.temp + r.perm + r.dropped,
+      seconds: (r.lastOk - r.startedAt) / 1000,
+      peakRssMB: L.mb(d.desk.memory().hwm),
+      stepMeansMs: stepMeans(r),
+      cpuUsPerMsg,
+      acceptCpuUs: stageCpu(cpuUsPerMsg, 'smtp'),
+    };
+    await d.stop();
+    if (PROFILE) one.profile = profileSummary(d.label);
+    if (PROFILE && COUNT_CALLS && variant.name === 'current')
+      one.calls = callSummary(d.label, r.ok + 500);
+    log(
+      `accept/${variant.name}#${round}: ${one.msgPerS} msg/s (${ratio(one.msgPerS, run.bare.msgPerS)}× bare); ${describeSteps(one.stepMeansMs)}; ${describeCpu(cpuUsPerMsg)}`,
+    );
+    (run[variant.name] ??= []).push(one);
+  }
   results.runs.accept = run;
 }
 
-// 2. end to end + 5a. peak RSS: all-in-one desk, first accept to last link-contacts committed
+// 2. end to end + peak RSS: DESK_ROLES=smtp and a DESK_ROLES=worker process of each variant,
+// alternately; first accept to last link-contacts committed
 async function e2eRun() {
-  const d = await freshDesk(
-    'e2e',
-    { DESK_ROLES: 'smtp,worker' },
-    { contacts: 50, cpuProf: PROFILE },
-  );
-  const count = async (sql) => Number((await d.db.query(sql)).rows[0].n);
-  let processed = 0;
-  let linked = 0;
-  let polling = true;
-  const poller = (async () => {
-    while (polling) {
-      processed = await count(
-        `SELECT count(*) AS n FROM inbound_emails WHERE status <> 'received'`,
-      );
-      linked = await count(
-        'SELECT count(*) AS n FROM email_participants WHERE link_outcome IS NOT NULL',
-      );
-      await L.sleep(1000);
-    }
-  })();
-  const cpuBefore = L.cpuSnapshot(d.desk.pid);
-  const r = await L.runLoad(
-    {
-      port: d.desk.port,
-      to: d.seed.address,
-      mode: 'closed',
-      count: E2E_COUNT,
-      concurrency: CONCURRENCY,
-      size: MSG_BYTES,
-      seconds: 300,
-      run: `e2e${id}`,
-    },
-    progressPrinter(
-      'e2e',
-      E2E_COUNT,
-      () =>
-        `${processed} ingested, ${linked} participants linked, rss ${L.mb(d.desk.memory()?.rss ?? 0)} MB`,
-    ),
-  );
-  log(`e2e: all ${r.ok} accepted at ${acceptRate(r)} msg/s; waiting for the workers`);
-  let lastPrint = Date.now();
-  const done = await L.waitFor(
-    'e2e done',
-    async () => {
-      const pendingEmails = await count(
-        `SELECT count(*) AS n FROM inbound_emails WHERE status = 'received'`,
-      );
-      const pendingLinks = await count(
-        'SELECT count(*) AS n FROM email_participants WHERE link_outcome IS NULL',
-      );
-      const pendingOutbox = await count(
-        'SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL',
-      );
-      if (Date.now() - lastPrint > 2000) {
-        lastPrint = Date.now();
-        log(
-          `e2e: ${r.ok - pendingEmails}/${r.ok} ingested, ${pendingLinks} participants and ${pendingOutbox} outbox rows pending, rss ${L.mb(d.desk.memory()?.rss ?? 0)} MB`,
-        );
-      }
-      return pendingEmails === 0 && pendingLinks === 0 && pendingOutbox === 0;
-    },
-    360_000,
-    500,
-  );
-  // from the first message to the last link (the bench's own polling queries included)
-  const cpuUsPerEmail = L.cpuPerMessage(cpuBefore, L.cpuSnapshot(d.desk.pid), r.ok, r.cpuUs);
-  polling = false;
-  await poller;
-  const mem = d.desk.memory();
-  const end = Number(
-    (
-      await d.db.query(
-        'SELECT extract(epoch FROM max(processed_at)) * 1000 AS n FROM outbox WHERE processed_at IS NOT NULL',
-      )
-    ).rows[0].n,
-  );
-  const statuses = Object.fromEntries(
-    (
-      await d.db.query('SELECT status, count(*)::int AS n FROM inbound_emails GROUP BY status')
-    ).rows.map((x) => [x.status, x.n]),
-  );
-  const outcomes = Object.fromEntries(
-    (
-      await d.db.query(
-        "SELECT coalesce(link_outcome, 'pending') AS o, count(*)::int AS n FROM email_participants GROUP BY 1",
-      )
-    ).rows.map((x) => [x.o, x.n]),
-  );
-  const finished = statuses.received ? r.ok - statuses.received : r.ok;
-  const seconds = (end - r.firstOk) / 1000;
-  const run = {
-    emails: r.ok,
-    done,
-    seconds,
-    emailsPerS: Math.round(finished / seconds),
-    acceptMsgPerS: acceptRate(r),
-    statuses,
-    linkOutcomes: outcomes,
-    peakRssMB: L.mb(mem.hwm),
-    cpuUsPerEmail,
-  };
-  await d.stop();
-  if (PROFILE) run.profile = profileSummary('e2e');
-  if (PROFILE && COUNT_CALLS) run.calls = callSummary('e2e', r.ok);
-  log(
-    `e2e: ${run.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS ${run.peakRssMB} MB; ${describeCpu(cpuUsPerEmail).replace('listener', 'desk').replace('per message', 'per email')}`,
-  );
+  const run = { emails: E2E_COUNT };
+  for (const { variant, round } of alternation()) {
+    const label = `e2e/${variant.name}#${round}`;
+    const d = await freshDesk('e2e', variant, 'split', { contacts: 50, cpuProf: PROFILE });
+    const cpuBefore = d.cpu();
+    const r = await closedLoad(d, E2E_COUNT, label, 300, () => rssOf(d));
+    log(`${label}: all ${r.ok} accepted at ${acceptRate(r)} msg/s; waiting for the workers`);
+    const done = await drained(d, r.ok, label);
+    // from the first message to the last link (the bench's own polling queries are "pg:other")
+    const cpuUsPerEmail = L.cpuPerMessage(cpuBefore, d.cpu(), r.ok, r.cpuUs);
+    const end = await d.count(
+      'SELECT extract(epoch FROM max(processed_at)) * 1000 AS n FROM outbox WHERE processed_at IS NOT NULL',
+    );
+    const grouped = async (sql) =>
+      Object.fromEntries((await d.db.query(sql)).rows.map((x) => [x.k, x.n]));
+    const statuses = await grouped(
+      'SELECT status AS k, count(*)::int AS n FROM inbound_emails GROUP BY status',
+    );
+    const outcomes = await grouped(
+      "SELECT coalesce(link_outcome, 'pending') AS k, count(*)::int AS n FROM email_participants GROUP BY 1",
+    );
+    const jobs = await grouped('SELECT job_name AS k, count(*)::int AS n FROM outbox GROUP BY 1');
+    const finished = statuses.received ? r.ok - statuses.received : r.ok;
+    const seconds = (end - r.firstOk) / 1000;
+    const smtpHwm = L.mb(d.desk.memory().hwm);
+    const workerHwm = L.mb(d.worker.memory().hwm);
+    const one = {
+      round,
+      emails: r.ok,
+      done,
+      seconds,
+      emailsPerS: Math.round(finished / seconds),
+      acceptMsgPerS: acceptRate(r),
+      statuses,
+      linkOutcomes: outcomes,
+      outboxRowsByJob: jobs,
+      peakRssMB: { smtp: smtpHwm, worker: workerHwm },
+      cpuUsPerEmail,
+      acceptCpuUs: stageCpu(cpuUsPerEmail, 'smtp'),
+      ingestAndLinkCpuUs: stageCpu(cpuUsPerEmail, 'worker'),
+    };
+    await d.stop();
+    if (PROFILE)
+      one.profile = { smtp: profileSummary(d.label), worker: profileSummary(`${d.label}-worker`) };
+    if (PROFILE && COUNT_CALLS && variant.name === 'current')
+      one.calls = {
+        smtp: callSummary(d.label, r.ok),
+        worker: callSummary(`${d.label}-worker`, r.ok),
+      };
+    log(
+      `${label}: ${one.emailsPerS} emails/s end to end over ${seconds.toFixed(1)} s; peak RSS smtp ${smtpHwm} MB, worker ${workerHwm} MB; ${describeCpu(cpuUsPerEmail).replace('per message', 'per email')}`,
+    );
+    (run[variant.name] ??= []).push(one);
+  }
   results.runs.e2e = run;
 }
 
-// 3. accept latency under a fixed open-loop rate (all-in-one desk; then smtp-only desk and the
-// bare sink under the same load, which show what the machine and the generator cost by themselves)
-async function latencyRun(roles, label) {
-  const d = await freshDesk(label, { DESK_ROLES: roles });
-  await warmUp(d.desk.port, d.seed.address);
-  // a steady state: the warm-up's 500 emails must not still be ingested in the measured window
-  if (roles.includes('worker')) {
+// 2b. CPU per stage: the same topology with the link-contacts queue paused until every email is
+// ingested, so the worker process's CPU splits into ingest (which writes and publishes the link
+// job) and link; the smtp process and its PostgreSQL backends are the accept
+async function stagesRun() {
+  const { Queue } = require('bullmq');
+  const IORedis = require('ioredis');
+  const run = { emails: STAGE_COUNT };
+  for (const { variant, round } of alternation()) {
+    const label = `stages/${variant.name}#${round}`;
+    const d = await freshDesk('stages', variant, 'split', { contacts: 50 });
+    const connection = new IORedis(L.REDIS_URL, { maxRetriesPerRequest: null });
+    const linkQueue = new Queue('link-contacts', { connection, prefix: d.prefix });
+    cleanups.push(async () => {
+      await linkQueue.close().catch(() => undefined);
+      connection.disconnect();
+    });
+    await linkQueue.pause();
+    const s0 = d.cpu();
+    const r = await closedLoad(d, STAGE_COUNT, label, 300);
+    const ingested = await L.waitFor(
+      'ingested',
+      async () =>
+        (await d.count(`SELECT count(*) AS n FROM inbound_emails WHERE status = 'received'`)) === 0,
+      300_000,
+      250,
+    );
+    const s1 = d.cpu();
+    const linkJobs = await linkQueue.count();
+    await linkQueue.resume();
+    const done = await drained(d, r.ok, label);
+    const s2 = d.cpu();
+    const ingest = L.cpuPerMessage(s0, s1, r.ok);
+    const link = L.cpuPerMessage(s1, s2, r.ok);
+    const whole = L.cpuPerMessage(s0, s2, r.ok, r.cpuUs);
+    const one = {
+      round,
+      emails: r.ok,
+      done: ingested && done,
+      linkJobsWaitingAfterIngest: linkJobs,
+      // µs of CPU per email: the process and its own PostgreSQL backends
+      stageCpuUs: {
+        accept: stageCpu(whole, 'smtp'),
+        ingest: stageCpu(ingest, 'worker'),
+        link: stageCpu(link, 'worker'),
+      },
+      // machine-wide (other sessions' work included): Redis, PostgreSQL's background processes
+      sharedCpuUs: { redis: whole['redis-server'], pgShared: whole.pgShared },
+      cpuUsPerEmail: { whole, ingest, link },
+    };
+    await linkQueue.close();
+    connection.disconnect();
+    await d.stop();
+    log(
+      `${label}: CPU µs per email accept ${one.stageCpuUs.accept}, ingest ${one.stageCpuUs.ingest}, link ${one.stageCpuUs.link} (${linkJobs} link jobs held while ingesting); shared: Redis ${one.sharedCpuUs.redis}, PostgreSQL background ${one.sharedCpuUs.pgShared}`,
+    );
+    (run[variant.name] ??= []).push(one);
+  }
+  results.runs.stages = run;
+}
+
+// 3. accept latency under a fixed open-loop rate: DESK_ROLES=smtp with a separate
+// DESK_ROLES=worker process of each variant, alternately; then the bare sink under the same load
+// (the machine's and the generator's own floor)
+async function latencyRun() {
+  const run = { rate: RATE, seconds: LATENCY_SECONDS };
+  for (const { variant, round } of alternation()) {
+    const label = `latency/${variant.name}#${round}`;
+    const d = await freshDesk('latency', variant, 'split');
+    await warmUp(d.desk.port, d.seed.address);
+    // a steady state: the warm-up's 500 emails must not still be ingested in the measured window
     const waited = Date.now();
     await L.waitFor(
       'the warm-up ingested',
       async () =>
-        Number(
-          (await d.db.query(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL`)).rows[0]
-            .n,
-        ) === 0 || null,
+        (await d.count(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL`)) === 0,
       120_000,
     );
     log(`${label}: warm-up ingested after ${Date.now() - waited} ms more`);
+    const r = await openLoad(d.desk.port, d.seed.address, label);
+    await d.stop();
+    (run[variant.name] ??= []).push({ round, ...latencyOf(r, label, {}) });
   }
-  const r = await openLoad(d.desk.port, d.seed.address, label);
-  await d.stop();
-  results.runs[label] = latencyOf(r, label, { roles });
+  run.bare = await bareLatencyRun();
+  results.runs.latency = run;
 }
 
 async function bareLatencyRun() {
@@ -463,7 +611,7 @@ async function bareLatencyRun() {
   await warmUp(port, 'support+x@desk.localhost');
   const r = await openLoad(port, 'support+x@desk.localhost', label);
   await listener.stop();
-  results.runs[label] = latencyOf(r, label, {});
+  return latencyOf(r, label, {});
 }
 
 const openLoad = (port, to, label) =>
@@ -506,93 +654,96 @@ function latencyOf(r, label, extra) {
   return run;
 }
 
-// 5b. one 25 MB message into a fresh all-in-one desk: VmHWM over the idle baseline
+// 5b. one 25 MB message into a fresh all-in-one desk of each variant: VmHWM over the idle baseline
 async function bigRun() {
-  const d = await freshDesk(
-    'big',
-    { DESK_ROLES: 'smtp,worker', SMTP_MAX_MESSAGE_BYTES: String(32 * 1024 * 1024) },
-    { contacts: 50 },
-  );
-  await L.sleep(3000);
-  const idle = d.desk.memory();
-  log(
-    `big: idle RSS ${L.mb(idle.rss)} MB (HWM ${L.mb(idle.hwm)} MB); sending one ${BIG_BYTES / 1e6} MB message`,
-  );
-  const r = await L.runLoad({
-    port: d.desk.port,
-    to: d.seed.address,
-    mode: 'closed',
-    count: 1,
-    concurrency: 1,
-    size: BIG_BYTES,
-    seconds: 120,
-    run: `big${id}`,
-  });
-  const done = await L.waitFor(
-    'ticket',
-    async () =>
-      Number(
-        (await d.db.query(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL`)).rows[0].n,
-      ) === 0 &&
-      Number(
-        (await d.db.query(`SELECT count(*) AS n FROM inbound_emails WHERE status <> 'received'`))
-          .rows[0].n,
-      ) === 1,
-    120_000,
-  );
-  const row = (await d.db.query('SELECT status, size, work_item_id FROM inbound_emails')).rows[0];
-  const att = (
-    await d.db.query(
-      'SELECT count(*)::int AS n, coalesce(sum(size), 0)::int AS bytes FROM attachments',
-    )
-  ).rows[0];
-  const peak = d.desk.memory();
-  await d.stop();
-  const deltaBytes = peak.hwm - idle.rss;
-  const run = {
-    accepted: r.ok === 1,
-    ticket: done && row?.status === 'ticket_created',
-    status: row?.status,
-    messageBytes: BIG_BYTES,
-    storedBytes: row?.size,
-    attachments: att,
-    idleRssMB: L.mb(idle.rss),
-    idleHwmMB: L.mb(idle.hwm),
-    peakHwmMB: L.mb(peak.hwm),
-    deltaMB: L.mb(deltaBytes),
-    multiple: Math.round((deltaBytes / BIG_BYTES) * 100) / 100,
-    acceptMs: r.lastOk - r.startedAt,
-  };
-  log(
-    `big: peak ${run.peakHwmMB} MB, +${run.deltaMB} MB over idle = ${run.multiple}× the message (${run.status})`,
-  );
+  const run = {};
+  for (const { variant } of alternation(1)) {
+    const d = await freshDesk('big', variant, 'all', {
+      contacts: 50,
+      env: { SMTP_MAX_MESSAGE_BYTES: String(32 * 1024 * 1024) },
+    });
+    await L.sleep(3000);
+    const idle = d.desk.memory();
+    log(
+      `big/${variant.name}: idle RSS ${L.mb(idle.rss)} MB (HWM ${L.mb(idle.hwm)} MB); sending one ${BIG_BYTES / 1e6} MB message`,
+    );
+    const r = await L.runLoad({
+      port: d.desk.port,
+      to: d.seed.address,
+      mode: 'closed',
+      count: 1,
+      concurrency: 1,
+      size: BIG_BYTES,
+      seconds: 120,
+      run: `big${id}`,
+    });
+    const done = await L.waitFor(
+      'ticket',
+      async () =>
+        (await d.count(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL`)) === 0 &&
+        (await d.count(`SELECT count(*) AS n FROM inbound_emails WHERE status <> 'received'`)) ===
+          1,
+      120_000,
+    );
+    const row = (await d.db.query('SELECT status, size FROM inbound_emails')).rows[0];
+    const peak = d.desk.memory();
+    await d.stop();
+    const deltaBytes = peak.hwm - idle.rss;
+    const one = {
+      accepted: r.ok === 1,
+      ticket: done && row?.status === 'ticket_created',
+      status: row?.status,
+      messageBytes: BIG_BYTES,
+      storedBytes: row?.size,
+      idleRssMB: L.mb(idle.rss),
+      peakHwmMB: L.mb(peak.hwm),
+      deltaMB: L.mb(deltaBytes),
+      multiple: Math.round((deltaBytes / BIG_BYTES) * 100) / 100,
+      acceptMs: r.lastOk - r.startedAt,
+    };
+    log(
+      `big/${variant.name}: peak ${one.peakHwmMB} MB, +${one.deltaMB} MB over idle = ${one.multiple}× the message (${one.status})`,
+    );
+    run[variant.name] = [one];
+  }
   results.runs.big = run;
 }
 
-// 4. link-contacts cost, 1k vs 1M contacts in the contact source, same work items
+/** bench/link-pass.js of one variant against the link database; resolves with its result. */
+function linkPass(variant, options) {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      path.join(__dirname, 'link-pass.js'),
+      [JSON.stringify({ root: variant.root, ...options })],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    let answer = null;
+    child.on('message', (m) => (answer = m));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (answer?.result) resolve(answer.result);
+      else reject(new Error(`link-pass ${variant.name} exited with ${code}: ${answer?.error}`));
+    });
+  });
+}
+
+// 4. link-contacts cost, 1k vs 1M contacts in the contact source, the same work items, each
+// variant's compiled linkContacts (and the baseline's in-ingest contact read) one after another
 async function linkRun() {
   require('reflect-metadata');
   const dist = (p) => require(path.join(L.ROOT, 'dist', p));
   const { ensureDatabase, runMigrations } = dist('src/db/ensure-database.js');
   const { createDataSource } = dist('src/db/data-source.js');
-  const { Store } = dist('src/repositories/store.js');
-  const { linkContacts } = dist('src/domain/crm/link-contacts.service.js');
   const database = `desk_bench_${id}_link`;
   const url = `${L.PG_BASE}/${database}`;
   await L.dropDatabase(database);
-  await ensureDatabase(url, 5000);
-  const ds = createDataSource({
-    url,
-    poolSize: 4,
-    connectTimeoutMs: 5000,
-    applicationName: 'desk-bench',
-  });
+  await ensureDatabase(url, 30_000);
+  cleanups.push(() => L.dropDatabase(database));
+  // the migrations are the same in both trees (84d5900..): the schema is migrated once
+  const ds = createDataSource({ url, poolSize: 4, connectTimeoutMs: 30_000 });
   await ds.initialize();
-  cleanups.push(async () => {
-    if (ds.isInitialized) await ds.destroy();
-    await L.dropDatabase(database);
-  });
   await runMigrations(ds);
+  await ds.destroy();
   const db = await L.pgClient(database);
   cleanups.push(() => db.end());
   const seed = await L.seedProject(db, 'link');
@@ -628,73 +779,41 @@ async function linkRun() {
       [seed.projectId],
     )
   ).rows;
-  const store = new Store(ds);
-  const deps = {
-    store,
-    addressing: { localPart: 'support', domain: 'desk.localhost' },
-    maxContactsPerEmail: 25,
-  };
-  const reset = async () => {
-    await db.query('UPDATE email_participants SET link_outcome = NULL, contact_id = NULL');
-    await db.query('DELETE FROM work_item_contacts');
-    await db.query('UPDATE outbox SET processed_at = NULL');
-    await db.query('VACUUM ANALYZE contacts, email_participants, work_item_contacts, outbox');
-  };
-  const pass = async (list) => {
-    const outcomes = {};
-    const t0 = performance.now();
-    for (const it of list) {
-      const o = await linkContacts(deps, it.work_item_id, it.outbox_id);
-      for (const a of o.addresses ?? []) outcomes[a.outcome] = (outcomes[a.outcome] || 0) + 1;
+  const options = { database, items, projectId: seed.projectId, warmUp: 200 };
+  const measure = async (variant, size) => {
+    let p;
+    try {
+      p = await linkPass(variant, options);
+    } catch (err) {
+      // the PostgreSQL server is shared: another session can exhaust its lock table for a moment
+      log(`link/${variant.name}/${size}: ${err.message.split('\n')[0]}; once more`);
+      p = { ...(await linkPass(variant, options)), retriedAfter: err.message.split('\n')[0] };
     }
-    return { ms: performance.now() - t0, outcomes };
-  };
-  const measure = async (label) => {
-    await reset();
-    await pass(items.slice(0, 200)); // warm-up: JIT, pool, caches
-    await reset();
-    const p = await pass(items);
-    const msPerItem = Math.round((p.ms / items.length) * 1000) / 1000;
+    const read = p.contextRead
+      ? `; in-ingest contact read ${p.contextRead.msPerItem} ms, ${p.contextRead.cpuUsPerItem.link} + ${p.contextRead.cpuUsPerItem['pg:link']} µs CPU`
+      : '';
     log(
-      `link/${label}: ${items.length} work items in ${Math.round(p.ms)} ms = ${msPerItem} ms each ${JSON.stringify(p.outcomes)}`,
+      `link/${variant.name}/${size}: ${items.length} work items in ${p.totalMs} ms = ${p.msPerItem} ms each, CPU µs each: bench ${p.cpuUsPerItem.link} + PostgreSQL ${p.cpuUsPerItem['pg:link']} ${JSON.stringify(p.outcomes)}${read}`,
     );
-    return { msPerItem, totalMs: Math.round(p.ms), outcomes: p.outcomes };
-  };
-  // what every new ticket now reads inside its ingest transaction: chain + candidate contacts
-  const byItem = new Map();
-  for (const r of (await db.query('SELECT work_item_id, email FROM email_participants ORDER BY id'))
-    .rows)
-    byItem.set(r.work_item_id, [...(byItem.get(r.work_item_id) ?? []), r.email]);
-  const contextPass = async (list) => {
-    const t0 = performance.now();
-    let found = 0;
-    for (const it of list) {
-      const c = await store.run((repos) =>
-        repos.ingest.linkContext({ projectId: seed.projectId }, byItem.get(it.work_item_id)),
-      );
-      found += c.contacts.length;
-    }
-    return { ms: performance.now() - t0, found };
-  };
-  const measureContext = async (label) => {
-    await contextPass(items.slice(0, 200));
-    const p = await contextPass(items);
-    const msPerItem = Math.round((p.ms / items.length) * 1000) / 1000;
-    log(`link/${label} (ingest context read): ${msPerItem} ms per ticket, ${p.found} contacts`);
-    return { msPerItem, found: p.found };
+    return p;
   };
   const run = { workItems: items.length, addressesPerItem: 3 };
-  run.k1 = await measure('1k');
-  run.context1k = await measureContext('1k');
+  for (const v of variants) run[v.name] = { k1: await measure(v, '1k') };
   t = Date.now();
   await L.copyContacts(database, seed.groupId, 1000, 1_000_000, contact);
   run.copyMs = Date.now() - t;
   log(`link: COPY 999,000 more contacts in ${run.copyMs} ms`);
   await db.query('ANALYZE contacts');
-  run.m1 = await measure('1M');
-  run.context1M = await measureContext('1M');
-  run.ratio = Math.round((run.m1.msPerItem / run.k1.msPerItem) * 100) / 100;
-  run.contextRatio = Math.round((run.context1M.msPerItem / run.context1k.msPerItem) * 100) / 100;
+  for (const v of variants) {
+    const m = run[v.name];
+    m.m1 = await measure(v, '1M');
+    m.ratio = ratio(m.m1.msPerItem, m.k1.msPerItem, 100);
+    if (m.k1.contextRead)
+      m.contextRatio = ratio(m.m1.contextRead.msPerItem, m.k1.contextRead.msPerItem, 100);
+    log(
+      `link/${v.name}: 1M/1k = ${m.ratio}${m.contextRatio ? `, in-ingest read ${m.contextRatio}` : ''}`,
+    );
+  }
   // EXPLAIN ANALYZE the queries of one link at 1M contacts (participants pending again)
   await db.query('UPDATE email_participants SET link_outcome = NULL, contact_id = NULL');
   const wi = items[Math.floor(items.length / 2)].work_item_id;
@@ -714,14 +833,6 @@ async function linkRun() {
       `SELECT * FROM email_participants WHERE work_item_id = $1 AND link_outcome IS NULL ORDER BY id ASC`,
       [wi],
     ),
-    crmChainOfWorkItem: await explain(
-      `SELECT t.gid AS group_id, s.source_group_id, s.enabled
-         FROM work_items w JOIN projects p ON p.id = w.project_id JOIN groups g ON g.id = p.group_id
-         CROSS JOIN LATERAL unnest(g.traversal_ids) WITH ORDINALITY AS t(gid, depth)
-         LEFT JOIN group_crm_settings s ON s.group_id = t.gid
-        WHERE w.id = $1 ORDER BY t.depth`,
-      [wi],
-    ),
   };
   fs.writeFileSync(
     path.join(L.RESULTS, 'link-explain.txt'),
@@ -729,88 +840,174 @@ async function linkRun() {
       .map(([k, v]) => `== ${k}\n${v}\n`)
       .join('\n'),
   );
-  log(`link: 1M/1k = ${run.ratio}; findByEmails plan at 1M:\n${run.explain.findByEmails}`);
   results.runs.link = run;
 }
 
-const check = (ok) => (ok ? '✓' : '✗');
+const ratio = (a, b, scale = 1000) =>
+  a == null || b == null || !b ? null : Math.round((a / b) * scale) / scale;
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const round1 = (v) => (v == null ? null : Math.round(v * 10) / 10);
 
+/** The values of one metric in each run of a variant, and their mean. */
+function metric(phase, variant, pick) {
+  const runs = results.runs[phase]?.[variant];
+  if (!Array.isArray(runs)) return null;
+  const values = runs.map(pick).filter((v) => v != null);
+  return values.length ? { values, mean: mean(values) } : null;
+}
+
+const shown = (m, unit) => {
+  // ratios against a target like 1.3× need their second decimal
+  const r = unit === '×' ? (v) => Math.round(v * 100) / 100 : round1;
+  if (!m) return '—';
+  if (m.values.length === 1) return `${r(m.values[0])}${unit}`;
+  return `${m.values.map(r).join(' / ')}${unit} (mean ${r(m.mean)})`;
+};
+
+/** metric | baseline | current | current/baseline | target | met? */
 function table() {
-  const R = results.runs;
-  const rows = [['measurement', 'result', 'target', '']];
-  if (R.accept) {
-    rows.push(['accept, bare smtp-server sink', `${R.accept.bare.msgPerS} msg/s`, '', '']);
-    rows.push(['accept, desk (smtp role, durable)', `${R.accept.desk.msgPerS} msg/s`, '', '']);
+  const rows = [['metric', 'baseline', 'current', 'current/baseline', 'target', 'met?']];
+  const check = (ok) => (ok == null ? '' : ok ? '✓' : '✗');
+  const row = (name, phase, pick, unit, target, met) => {
+    const b = metric(phase, 'baseline', pick);
+    const c = metric(phase, 'current', pick);
+    if (!b && !c) return;
+    const r = ratio(c?.mean, b?.mean, 100);
     rows.push([
-      'accept ratio desk/bare',
-      `${R.accept.ratio}×`,
-      '≥ 0.6×',
-      check(R.accept.ratio >= 0.6),
+      name,
+      shown(b, unit),
+      shown(c, unit),
+      r == null ? '' : `${r}×`,
+      target,
+      check(met?.(r, c, b)),
     ]);
-    if (typeof R.accept.haraka === 'object') {
-      rows.push(['accept, Haraka (queue/discard)', `${R.accept.haraka.msgPerS} msg/s`, '', '']);
-      rows.push(['accept ratio desk/Haraka', `${R.accept.haraka.deskRatio}×`, '', '']);
-    } else rows.push(['accept, Haraka', R.accept.haraka, '', '']);
-  }
-  if (R.e2e)
+  };
+  row(
+    'accept rate, smtp role (msg/s)',
+    'accept',
+    (x) => x.msgPerS,
+    '',
+    'ratio ≥ 0.95×',
+    (r) => (r == null ? null : r >= 0.95),
+  );
+  if (results.runs.accept?.bare)
     rows.push([
-      `end to end, ${R.e2e.emails} emails (smtp,worker)`,
-      `${R.e2e.emailsPerS} emails/s${R.e2e.done ? '' : ' (timed out)'}`,
-      '≥ 1000/s',
-      check(R.e2e.done && R.e2e.emailsPerS >= 1000),
-    ]);
-  if (R.latency)
-    rows.push([
-      `accept latency at ${R.latency.rate} msg/s, p50 / p99`,
-      `${R.latency.p50} / ${R.latency.p99} ms`,
-      'p99 ≤ 25 ms',
-      check(R.latency.p99 !== null && R.latency.p99 <= 25),
-    ]);
-  if (R['latency-smtp'])
-    rows.push([
-      `  same, smtp role only (for comparison)`,
-      `${R['latency-smtp'].p50} / ${R['latency-smtp'].p99} ms`,
+      '  bare smtp-server sink, once (msg/s)',
+      '',
+      `${results.runs.accept.bare.msgPerS}`,
+      '',
       '',
       '',
     ]);
-  if (R['latency-bare'])
+  row(
+    'end to end, smtp + worker processes (emails/s)',
+    'e2e',
+    (x) => (x.done ? x.emailsPerS : null),
+    '',
+    'ratio ≥ 0.6×',
+    (r) => (r == null ? null : r >= 0.6),
+  );
+  row(
+    `accept p99 at ${RATE} msg/s, smtp + worker processes (ms)`,
+    'latency',
+    (x) => x.p99,
+    '',
+    'current ≤ 25 ms',
+    (r, c) => (c ? c.mean <= 25 : null),
+  );
+  row(`accept p50 at ${RATE} msg/s (ms)`, 'latency', (x) => x.p50, '', '', null);
+  if (results.runs.latency?.bare)
     rows.push([
-      `  same, bare smtp-server sink (the machine's floor)`,
-      `${R['latency-bare'].p50} / ${R['latency-bare'].p99} ms`,
+      `  bare sink p50 / p99 at ${RATE} msg/s (ms)`,
+      '',
+      `${results.runs.latency.bare.p50} / ${results.runs.latency.bare.p99}`,
+      '',
       '',
       '',
     ]);
-  if (R.link) {
-    rows.push(['link-contacts, 1k contacts', `${R.link.k1.msPerItem} ms/work item`, '', '']);
-    rows.push(['link-contacts, 1M contacts', `${R.link.m1.msPerItem} ms/work item`, '', '']);
-    rows.push([
-      'link-contacts ratio 1M/1k',
-      `${R.link.ratio}×`,
-      '≤ 1.3×',
-      check(R.link.ratio <= 1.3),
-    ]);
-    if (R.link.contextRatio !== undefined)
+  const link = results.runs.link;
+  if (link) {
+    const v = (name, pick) =>
+      link[name] ? { values: [pick(link[name])], mean: pick(link[name]) } : null;
+    const linkRow = (name, pick, unit, target, met) => {
+      const b = v('baseline', pick);
+      const c = v('current', pick);
+      const r = ratio(c?.mean, b?.mean, 100);
       rows.push([
-        '  in-ingest contact read, 1k / 1M (ratio)',
-        `${R.link.context1k.msPerItem} / ${R.link.context1M.msPerItem} ms (${R.link.contextRatio}×)`,
-        '≤ 1.3×',
-        check(R.link.contextRatio <= 1.3),
+        name,
+        shown(b, unit),
+        shown(c, unit),
+        r == null ? '' : `${r}×`,
+        target,
+        check(met?.(c)),
+      ]);
+    };
+    linkRow('link-contacts job, 1k contacts (ms/work item)', (x) => x.k1.msPerItem, '', '', null);
+    linkRow('link-contacts job, 1M contacts (ms/work item)', (x) => x.m1.msPerItem, '', '', null);
+    linkRow(
+      'link-contacts job, 1M/1k',
+      (x) => x.ratio,
+      '×',
+      'current ≤ 1.3×',
+      (c) => (c ? c.mean <= 1.3 : null),
+    );
+    if (link.baseline?.contextRatio != null)
+      rows.push([
+        '  baseline in-ingest contact read, 1k / 1M (ms/ticket)',
+        `${link.baseline.k1.contextRead.msPerItem} / ${link.baseline.m1.contextRead.msPerItem} (${link.baseline.contextRatio}×)`,
+        'no such read',
+        '',
+        '',
+        '',
       ]);
   }
-  if (R.e2e)
-    rows.push([
-      'peak RSS (VmHWM) during end to end',
-      `${R.e2e.peakRssMB} MB`,
-      '≤ 300 MB',
-      check(R.e2e.peakRssMB <= 300),
-    ]);
-  if (R.big)
-    rows.push([
-      `one 25 MB message: VmHWM − idle RSS`,
-      `${R.big.deltaMB} MB = ${R.big.multiple}× (${R.big.status})`,
-      '≤ 3×',
-      check(R.big.ticket && R.big.multiple <= 3),
-    ]);
+  const rss = (x) => (x.peakRssMB ? Math.max(x.peakRssMB.smtp, x.peakRssMB.worker) : null);
+  row('peak RSS in end to end, larger process (MB)', 'e2e', rss, '', 'current ≤ 300 MB', (r, c) =>
+    c ? Math.max(...c.values) <= 300 : null,
+  );
+  row(
+    'one 25 MB message, all-in-one: VmHWM − idle (× size)',
+    'big',
+    (x) => x.multiple,
+    '×',
+    'current ≤ 3×',
+    (r, c) => (c ? c.mean <= 3 : null),
+  );
+  const stage = (s) => (x) => x.stageCpuUs[s];
+  row(
+    'CPU µs/email, accept (smtp process + its PostgreSQL)',
+    'stages',
+    stage('accept'),
+    '',
+    '',
+    null,
+  );
+  row(
+    'CPU µs/email, ingest (worker + its PostgreSQL, link paused)',
+    'stages',
+    stage('ingest'),
+    '',
+    '',
+    null,
+  );
+  row('CPU µs/email, link (worker + its PostgreSQL)', 'stages', stage('link'), '', '', null);
+  row(
+    'CPU µs/email, all three stages',
+    'stages',
+    (x) => x.stageCpuUs.accept + x.stageCpuUs.ingest + x.stageCpuUs.link,
+    '',
+    '',
+    null,
+  );
+  row('  shared: Redis, per email', 'stages', (x) => x.sharedCpuUs.redis, '', '', null);
+  row(
+    'CPU µs/email in end to end, worker + its PostgreSQL',
+    'e2e',
+    (x) => x.ingestAndLinkCpuUs,
+    '',
+    '',
+    null,
+  );
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => `| ${r.map((v, c) => v.padEnd(w[c])).join(' | ')} |`;
   return [
@@ -824,30 +1021,39 @@ async function main() {
   if (!fs.existsSync(path.join(L.ROOT, 'dist', 'bin', 'desk.js')))
     throw new Error('run npm run build first');
   fs.mkdirSync(L.RESULTS, { recursive: true });
+  if (BASELINE_REF) variants.push(prepareBaseline(BASELINE_REF));
+  variants.push({ name: 'current', root: L.ROOT, commit: describeCommit(L.ROOT) });
+  for (const v of variants)
+    results.variants[v.name] = { root: v.root, commit: v.commit, ref: v.ref };
   log(
-    `bench ${id}: ${ONLY.join(', ')}${PROFILE ? ' (with --cpu-prof)' : ''}; machine ${JSON.stringify(results.machine)}`,
+    `bench ${id}: ${ONLY.join(', ')}; ${variants.map((v) => `${v.name} ${v.commit}`).join(' | ')}; ${ROUNDS} round(s)${PROFILE ? ' (with --cpu-prof)' : ''}; machine ${JSON.stringify(results.machine)}`,
   );
   const phases = {
     accept: acceptRun,
     e2e: e2eRun,
-    latency: async () => {
-      await latencyRun('smtp,worker', 'latency');
-      await latencyRun('smtp', 'latency-smtp');
-      await bareLatencyRun();
-    },
+    stages: stagesRun,
+    latency: latencyRun,
     big: bigRun,
     link: linkRun,
   };
   for (const name of ONLY) {
     if (!phases[name]) throw new Error(`unknown phase ${name}`);
-    log(`— ${name}`);
+    log(
+      `— ${name} (load: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')})`,
+    );
     await phases[name]();
     await cleanup();
   }
   results.seconds = Math.round((Date.now() - started) / 1000);
+  results.machine.uptimeAfter = sh('uptime', []);
   results.table = table();
   fs.writeFileSync(path.join(L.RESULTS, 'latest.json'), JSON.stringify(results, null, 2));
-  console.log(`\n${results.table}\n\n(${results.seconds} s; details in bench/results/latest.json)`);
+  console.log(
+    `\n${results.table}\n\n(${results.seconds} s; ${variants.map((v) => `${v.name}: ${v.commit}`).join('; ')}; before: ${results.machine.uptimeBefore}; after: ${results.machine.uptimeAfter}; details in bench/results/latest.json)`,
+  );
 }
 
 main()
