@@ -105,8 +105,9 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
 }
 
 /**
- * BullMQ reports each job its stalled check moved back to wait; operators want one line per
- * recovery, not one per job, so the reports of both queues' checks within a second are summed.
+ * BullMQ reports each job a stalled check moved back to wait, queue by queue; operators want one
+ * line per recovery. A dead worker's locks lapse within one renewal period (3 s) of each other
+ * and the checks come every 2 s, so its jobs all come back within lockDuration of the first.
  */
 function resumedJobsReport(logger: Logger) {
   let perQueue: Record<string, number> = {};
@@ -125,7 +126,7 @@ function resumedJobsReport(logger: Logger) {
   return {
     count(queue: string) {
       perQueue[queue] = (perQueue[queue] ?? 0) + 1;
-      timer ??= setTimeout(flush, 1000);
+      timer ??= setTimeout(flush, STALLED_JOBS.lockDuration);
     },
     flush,
   };
