@@ -92,6 +92,7 @@ async function runCase(
     const ds = dataSource;
     const count = async (sql: string) => Number((await ds.query(sql))[0].n);
 
+    const loadStarted = Date.now();
     const load = runLoad({
       port,
       to: address,
@@ -109,6 +110,7 @@ async function runCase(
     );
     const window = await inject(desks);
     const result = await load;
+    const loadEnded = Date.now();
     await waitFor(
       'every stored email to reach its outcome and every job to finish',
       async () =>
@@ -116,6 +118,8 @@ async function runCase(
         (await count('SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL')) === 0,
       150_000,
     );
+    const seconds = (from: number, to = Date.now()) => ((to - from) / 1000).toFixed(1);
+    const timing = `load ${seconds(loadStarted, loadEnded)} s, then ${seconds(loadEnded)} s until done`;
 
     const perMessage: { message_id: string; tickets: number }[] = await ds.query(
       `SELECT message_id, count(DISTINCT work_item_id)::int AS tickets FROM inbound_emails GROUP BY message_id`,
@@ -160,7 +164,7 @@ async function runCase(
       `fault ${name}: sent ${result.sent}, 250s ${result.replies.ok}, 4xx ${result.replies.temp}, ` +
         `dropped connections ${result.replies.dropped}, tickets ${ticketCount}, lost ${lost}, duplicated ${duplicated}, ` +
         `participants ${participants} (${unlinked} without outcome), contact links ${links}, ` +
-        `iids repeated ${repeatedIids}, skipped ${skippedIids}`,
+        `iids repeated ${repeatedIids}, skipped ${skippedIids}; ${timing}`,
     );
     if (window) expect(result.replies.temp).toBeGreaterThan(0); // 451s were given while it was down
     expect({
