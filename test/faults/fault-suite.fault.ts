@@ -202,13 +202,53 @@ async function runCase(
   }
 }
 
+interface Killed {
+  kill: number;
+  restart: number;
+  orphans: Set<string>;
+}
+
+/** Kills a worker-running desk with -9 and restarts it; keeps what the resume check needs. */
+async function killAndRestart(name: string, desk: DeskProcess, at: Killed) {
+  at.kill = Date.now();
+  await desk.kill('SIGKILL');
+  // the dead desk's jobs stay active until their locks lapse; other workers' finish by themselves
+  at.orphans = await activeJobs(redis.url(), `fault-${name}`);
+  await sleep(500);
+  await desk.start();
+  at.restart = Date.now();
+}
+
+/** The jobs the killed desk held ran again, to the end, within 10 s of its restart, and were logged. */
+async function expectResumed(name: string, procs: string[], at: Killed) {
+  const resumed = await resumedJobs(redis.url(), `fault-${name}`);
+  const fromKill = resumed.filter((j) => at.orphans.has(`${j.queue}/${j.id}`));
+  const done = fromKill.map((j) => j.finishedAt ?? Infinity);
+  const reports = procs.map((proc) => ({
+    proc,
+    lines: resumeReports(join(TMP, `${name}-${proc}.log`)),
+  }));
+  const reported = reports.flatMap((r) => r.lines).reduce((a, b) => a + b, 0);
+  const after = (t: number, from: number) => `${((t - from) / 1000).toFixed(1)} s`;
+  console.log(
+    `fault ${name}: ${fromKill.length} jobs left active by the killed desk resumed ` +
+      `(${resumed.length - fromKill.length} other stalls); restart ${after(at.restart, at.kill)} after the kill; ` +
+      `first resumed job done ${after(Math.min(...done), at.kill)} after the kill ` +
+      `(${after(Math.min(...done), at.restart)} after the restart), last ${after(Math.max(...done), at.kill)} ` +
+      `after the kill; logged: ${reports.map((r) => `${r.proc} [${r.lines.join(', ')}]`).join(', ')}`,
+  );
+  expect(fromKill.length).toBeGreaterThan(0);
+  // every stall BullMQ counted is in a "resumed N jobs" line, and no more
+  expect(reported).toBe(resumed.reduce((a, j) => a + j.stalled, 0));
+  expect(fromKill.filter((j) => j.finishedAt === null)).toEqual([]);
+  expect(Math.max(...fromKill.map((j) => j.startedAt)) - at.restart).toBeLessThanOrEqual(10_000);
+}
+
 describe('fault suite: nothing answered 250 is lost or becomes two tickets', () => {
   it('survives kill -9 of the desk process midway and a restart', async () => {
-    await runCase('kill9', async ({ desk }) => {
-      await desk!.kill('SIGKILL');
-      await sleep(500);
-      await desk!.start();
-    });
+    const at: Killed = { kill: 0, restart: 0, orphans: new Set() };
+    await runCase('kill9', ({ desk }) => killAndRestart('kill9', desk!, at));
+    await expectResumed('kill9', ['desk'], at);
   }, 400_000);
 
   it('survives a Redis restart (it keeps nothing on disk) midway', async () => {
@@ -236,44 +276,12 @@ describe('fault suite: nothing answered 250 is lost or becomes two tickets', () 
   }, 400_000);
 
   it('scales by processes: one smtp and two workers lose nothing when a worker is killed -9 and restarted', async () => {
-    const prefix = 'fault-scale';
-    const at = { kill: 0, restart: 0 };
-    let orphans = new Set<string>();
+    const at: Killed = { kill: 0, restart: 0, orphans: new Set() };
     const layout = { smtp: 'smtp', worker1: 'worker', worker2: 'worker' };
-    await runCase(
-      'scale',
-      async ({ worker1 }) => {
-        at.kill = Date.now();
-        await worker1!.kill('SIGKILL');
-        // the dead worker's jobs stay active until their locks lapse; worker2's finish by themselves
-        orphans = await activeJobs(redis.url(), prefix);
-        await sleep(500);
-        await worker1!.start();
-        at.restart = Date.now();
-      },
-      { emails: SCALE_COUNT, layout },
-    );
-
-    const resumed = await resumedJobs(redis.url(), prefix);
-    const fromKill = resumed.filter((j) => orphans.has(`${j.queue}/${j.id}`));
-    const done = fromKill.map((j) => j.finishedAt ?? Infinity);
-    const reports = Object.keys(layout).map((proc) => ({
-      proc,
-      lines: resumeReports(join(TMP, `scale-${proc}.log`)),
-    }));
-    const reported = reports.flatMap((r) => r.lines).reduce((a, b) => a + b, 0);
-    console.log(
-      `fault scale: ${fromKill.length} jobs left active by the killed worker resumed ` +
-        `(${resumed.length - fromKill.length} other stalls); restart ${at.restart - at.kill} ms after the kill; ` +
-        `first resumed job done ${Math.min(...done) - at.kill} ms after the kill ` +
-        `(${Math.min(...done) - at.restart} ms after the restart), last ${Math.max(...done) - at.restart} ms ` +
-        `after the restart; logged: ${reports.map((r) => `${r.proc} [${r.lines.join(', ')}]`).join(', ')}`,
-    );
-    expect(fromKill.length).toBeGreaterThan(0);
-    // every stall BullMQ counted is in a "resumed N jobs" line, and no more
-    expect(reported).toBe(resumed.reduce((a, j) => a + j.stalled, 0));
-    // each job the dead worker held ran again, to the end, within 10 s of the restart
-    expect(fromKill.filter((j) => j.finishedAt === null)).toEqual([]);
-    expect(Math.max(...fromKill.map((j) => j.startedAt)) - at.restart).toBeLessThanOrEqual(10_000);
+    await runCase('scale', ({ worker1 }) => killAndRestart('scale', worker1!, at), {
+      emails: SCALE_COUNT,
+      layout,
+    });
+    await expectResumed('scale', Object.keys(layout), at);
   }, 400_000);
 });
