@@ -32,7 +32,17 @@ export interface WorkerSettings {
   prefix: string;
   concurrency: number;
   logger: Logger;
+  onStalled?: (queue: string) => void;
 }
+
+/**
+ * A job whose worker died is back in the queue 6–10 s after the death: its lock lapses after at
+ * most lockDuration, and the next stalled check by any live worker (every stalledInterval, and
+ * once at each worker's start) moves it back to wait. The lock is renewed every 3 s, so only an
+ * event loop blocked that long looks like a death; the job then runs twice, which idempotent
+ * handlers allow. A job that stalls a third time (an email that kills its worker) fails.
+ */
+export const STALLED_JOBS = { lockDuration: 6000, stalledInterval: 2000, maxStalledCount: 2 };
 
 /** One BullMQ worker for one definition, with desk's retry policy and failure recording. */
 export function runWorker(definition: WorkerDefinition, settings: WorkerSettings): Worker {
@@ -40,7 +50,9 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
     connection: settings.connection,
     prefix: settings.prefix,
     concurrency: settings.concurrency,
+    ...STALLED_JOBS,
   });
+  worker.on('stalled', () => settings.onStalled?.(definition.queue));
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -72,11 +84,13 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
   connection.on('error', (err) =>
     ctx.logger.warn({ err: err.message }, 'worker redis connection error'),
   );
+  const resumed = resumedJobsReport(ctx.logger);
   const settings = {
     connection,
     prefix: ctx.config.QUEUE_PREFIX,
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
+    onStalled: resumed.count,
   };
   const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>
     runWorker(d, settings),
@@ -84,7 +98,36 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      resumed.flush();
       await connection.quit().catch(() => connection.disconnect());
     },
+  };
+}
+
+/**
+ * BullMQ reports each job a stalled check moved back to wait, queue by queue; operators want one
+ * line per recovery. A dead worker's locks lapse within one renewal period (3 s) of each other
+ * and the checks come every 2 s, so its jobs all come back within lockDuration of the first.
+ */
+function resumedJobsReport(logger: Logger) {
+  let perQueue: Record<string, number> = {};
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const total = Object.values(perQueue).reduce((a, b) => a + b, 0);
+    if (total > 0)
+      logger.warn(
+        { jobs: perQueue },
+        `resumed ${total} jobs left active by a stopped (or stuck) worker`,
+      );
+    perQueue = {};
+  };
+  return {
+    count(queue: string) {
+      perQueue[queue] = (perQueue[queue] ?? 0) + 1;
+      timer ??= setTimeout(flush, STALLED_JOBS.lockDuration);
+    },
+    flush,
   };
 }

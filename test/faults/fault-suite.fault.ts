@@ -10,13 +10,17 @@ import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { waitFor } from '../support/test-desk';
 import { DeskProcess } from './support/desk-process';
 import { runLoad } from './support/load';
+import { activeJobs, resumedJobs, resumeReports } from './support/stalled-jobs';
 import { freePort, PrivatePostgres, PrivateRedis } from './support/private-services';
 
 /**
  * Breaks things while a separate process sends mail, then checks the database: every email
- * answered 250 has one terminal outcome and one ticket; nothing is lost or duplicated.
+ * answered 250 has one terminal outcome and one ticket, linked to its sender's contact; nothing
+ * is lost or duplicated.
  */
 const COUNT = Number(process.env.FAULT_EMAILS ?? 3000);
+/** Three desks share the two cores in the scale case: fewer emails keep the suite in budget. */
+const SCALE_COUNT = Number(process.env.FAULT_SCALE_EMAILS ?? 1000);
 const ROOT = join(__dirname, '..', '..');
 const TMP = mkdtempSync(join(tmpdir(), 'desk-faults-'));
 const pg = new PrivatePostgres();
@@ -41,28 +45,40 @@ afterAll(async () => {
   await pg.destroy();
 });
 
+type Window = { noAcceptFrom: number; noAcceptUntil: number };
+
+/** Process name → DESK_ROLES; the one with smtp gets the port the load is sent to. */
+type Layout = Record<string, string>;
+
 async function runCase(
   name: string,
-  inject: (desk: DeskProcess) => Promise<{ noAcceptFrom: number; noAcceptUntil: number } | void>,
+  inject: (desks: Record<string, DeskProcess>) => Promise<Window | void>,
+  { emails = COUNT, layout = { desk: 'smtp,worker' } as Layout } = {},
 ) {
   const port = await freePort();
-  const desk = new DeskProcess(
-    {
-      DATABASE_URL: pg.url(`desk_fault_${name}`),
-      REDIS_URL: redis.url(),
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(port),
-      DESK_ROLES: 'smtp,worker',
-      QUEUE_PREFIX: `fault-${name}`,
-      LOG_LEVEL: 'warn',
-      JOB_BACKOFF_MS: '200',
-      SMTP_MAX_CLIENTS_PER_IP: '200',
-    },
-    join(TMP, `${name}.log`),
-  );
+  const desks: Record<string, DeskProcess> = {};
+  for (const [proc, roles] of Object.entries(layout)) {
+    const listens = roles.split(',').includes('smtp');
+    desks[proc] = new DeskProcess(
+      {
+        DATABASE_URL: pg.url(`desk_fault_${name}`),
+        REDIS_URL: redis.url(),
+        DESK_ROLES: roles,
+        QUEUE_PREFIX: `fault-${name}`,
+        // a worker alone shows it is up by logging 'desk started'
+        LOG_LEVEL: listens ? 'warn' : 'info',
+        JOB_BACKOFF_MS: '200',
+        ...(listens
+          ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_MAX_CLIENTS_PER_IP: '200' }
+          : {}),
+      },
+      join(TMP, `${name}-${proc}.log`),
+    );
+  }
   let dataSource: DataSource | null = null;
   try {
-    await desk.start();
+    // one after another: the first creates and migrates the database
+    for (const desk of Object.values(desks)) await desk.start();
     dataSource = createDataSource({
       url: pg.url(`desk_fault_${name}`),
       poolSize: 2,
@@ -76,10 +92,11 @@ async function runCase(
     const ds = dataSource;
     const count = async (sql: string) => Number((await ds.query(sql))[0].n);
 
+    const loadStarted = Date.now();
     const load = runLoad({
       port,
       to: address,
-      count: COUNT,
+      count: emails,
       concurrency: 8,
       seconds: 150,
       out: join(TMP, `${name}.json`),
@@ -88,11 +105,12 @@ async function runCase(
     });
     await waitFor(
       'a third of the mail to be stored',
-      async () => (await count('SELECT count(*) AS n FROM inbound_emails')) >= COUNT / 3,
+      async () => (await count('SELECT count(*) AS n FROM inbound_emails')) >= emails / 3,
       60_000,
     );
-    const window = await inject(desk);
+    const window = await inject(desks);
     const result = await load;
+    const loadEnded = Date.now();
     await waitFor(
       'every stored email to reach its outcome and every job to finish',
       async () =>
@@ -100,6 +118,8 @@ async function runCase(
         (await count('SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL')) === 0,
       150_000,
     );
+    const seconds = (from: number, to = Date.now()) => ((to - from) / 1000).toFixed(1);
+    const timing = `load ${seconds(loadStarted, loadEnded)} s, then ${seconds(loadEnded)} s until done`;
 
     const perMessage: { message_id: string; tickets: number }[] = await ds.query(
       `SELECT message_id, count(DISTINCT work_item_id)::int AS tickets FROM inbound_emails GROUP BY message_id`,
@@ -118,9 +138,33 @@ async function runCase(
       ? result.okTimes.filter((t) => t > window.noAcceptFrom + 250 && t < window.noAcceptUntil)
           .length
       : 0;
+    const participants = await count('SELECT count(*) AS n FROM email_participants');
+    const unlinked = await count(
+      'SELECT count(*) AS n FROM email_participants WHERE link_outcome IS NULL',
+    );
+    const withoutParticipants = await count(
+      `SELECT count(*) AS n FROM work_items w
+        WHERE NOT EXISTS (SELECT 1 FROM email_participants p WHERE p.work_item_id = w.id)`,
+    );
+    // the sender of every even-numbered email is an active contact (seeded above)
+    const missingLinks = await count(
+      `SELECT count(*) AS n FROM work_items w JOIN contacts c ON lower(c.email) = lower(w.author_email)
+        WHERE NOT EXISTS (SELECT 1 FROM work_item_contacts l
+                           WHERE l.work_item_id = w.id AND l.contact_id = c.id)`,
+    );
+    const links = await count('SELECT count(*) AS n FROM work_item_contacts');
+    const repeatedIids = await count(
+      `SELECT count(*) AS n FROM (SELECT project_id, iid FROM work_items
+                                   GROUP BY project_id, iid HAVING count(*) > 1) r`,
+    );
+    const skippedIids = await count(
+      'SELECT coalesce(sum(m - n), 0) AS n FROM (SELECT max(iid) AS m, count(*) AS n FROM work_items GROUP BY project_id) p',
+    );
     console.log(
       `fault ${name}: sent ${result.sent}, 250s ${result.replies.ok}, 4xx ${result.replies.temp}, ` +
-        `dropped connections ${result.replies.dropped}, tickets ${ticketCount}, lost ${lost}, duplicated ${duplicated}`,
+        `dropped connections ${result.replies.dropped}, tickets ${ticketCount}, lost ${lost}, duplicated ${duplicated}, ` +
+        `participants ${participants} (${unlinked} without outcome), contact links ${links}, ` +
+        `iids repeated ${repeatedIids}, skipped ${skippedIids}; ${timing}`,
     );
     if (window) expect(result.replies.temp).toBeGreaterThan(0); // 451s were given while it was down
     expect({
@@ -130,30 +174,81 @@ async function runCase(
       halfStored,
       acceptedInWindow,
       tickets: ticketCount,
+      unlinked,
+      withoutParticipants,
+      missingLinks,
+      links,
+      repeatedIids,
     }).toEqual({
-      accepted: COUNT,
+      accepted: emails,
       lost: 0,
       duplicated: 0,
       halfStored: 0,
       acceptedInWindow: 0,
-      tickets: COUNT,
+      tickets: emails,
+      unlinked: 0,
+      withoutParticipants: 0,
+      missingLinks: 0,
+      links: Math.ceil(emails / 2),
+      repeatedIids: 0,
     });
   } catch (err) {
-    console.log(`desk log of ${name}:\n${desk.tail(40)}`);
+    for (const [proc, desk] of Object.entries(desks))
+      console.log(`desk log of ${name} (${proc}):\n${desk.tail(40)}`);
     throw err;
   } finally {
-    await desk.kill('SIGTERM');
+    for (const desk of Object.values(desks)) await desk.kill('SIGTERM');
     await dataSource?.destroy().catch(() => undefined);
   }
 }
 
+interface Killed {
+  kill: number;
+  restart: number;
+  orphans: Set<string>;
+}
+
+/** Kills a worker-running desk with -9 and restarts it; keeps what the resume check needs. */
+async function killAndRestart(name: string, desk: DeskProcess, at: Killed) {
+  at.kill = Date.now();
+  await desk.kill('SIGKILL');
+  // the dead desk's jobs stay active until their locks lapse; other workers' finish by themselves
+  at.orphans = await activeJobs(redis.url(), `fault-${name}`);
+  await sleep(500);
+  await desk.start();
+  at.restart = Date.now();
+}
+
+/** The jobs the killed desk held ran again, to the end, within 10 s of its restart, and were logged. */
+async function expectResumed(name: string, procs: string[], at: Killed) {
+  const resumed = await resumedJobs(redis.url(), `fault-${name}`);
+  const fromKill = resumed.filter((j) => at.orphans.has(`${j.queue}/${j.id}`));
+  const done = fromKill.map((j) => j.finishedAt ?? Infinity);
+  const reports = procs.map((proc) => ({
+    proc,
+    lines: resumeReports(join(TMP, `${name}-${proc}.log`)),
+  }));
+  const reported = reports.flatMap((r) => r.lines).reduce((a, b) => a + b, 0);
+  const after = (t: number, from: number) => `${((t - from) / 1000).toFixed(1)} s`;
+  console.log(
+    `fault ${name}: ${fromKill.length} jobs left active by the killed desk resumed ` +
+      `(${resumed.length - fromKill.length} other stalls); restart ${after(at.restart, at.kill)} after the kill; ` +
+      `first resumed job done ${after(Math.min(...done), at.kill)} after the kill ` +
+      `(${after(Math.min(...done), at.restart)} after the restart), last ${after(Math.max(...done), at.kill)} ` +
+      `after the kill; logged: ${reports.map((r) => `${r.proc} [${r.lines.join(', ')}]`).join(', ')}`,
+  );
+  expect(fromKill.length).toBeGreaterThan(0);
+  // every stall BullMQ counted is in a "resumed N jobs" line, and no more
+  expect(reported).toBe(resumed.reduce((a, j) => a + j.stalled, 0));
+  expect(fromKill.filter((j) => j.finishedAt === null)).toEqual([]);
+  expect(Math.max(...fromKill.map((j) => j.startedAt)) - at.restart).toBeLessThanOrEqual(10_000);
+}
+
 describe('fault suite: nothing answered 250 is lost or becomes two tickets', () => {
   it('survives kill -9 of the desk process midway and a restart', async () => {
-    await runCase('kill9', async (desk) => {
-      await desk.kill('SIGKILL');
-      await sleep(500);
-      await desk.start();
-    });
+    const at: Killed = { kill: 0, restart: 0, orphans: new Set() };
+    await runCase('kill9', ({ desk }) => killAndRestart('kill9', desk!, at));
+    await expectResumed('kill9', ['desk'], at);
   }, 400_000);
 
   it('survives a Redis restart (it keeps nothing on disk) midway', async () => {
@@ -178,5 +273,15 @@ describe('fault suite: nothing answered 250 is lost or becomes two tickets', () 
       }
       return down;
     });
+  }, 400_000);
+
+  it('scales by processes: one smtp and two workers lose nothing when a worker is killed -9 and restarted', async () => {
+    const at: Killed = { kill: 0, restart: 0, orphans: new Set() };
+    const layout = { smtp: 'smtp', worker1: 'worker', worker2: 'worker' };
+    await runCase('scale', ({ worker1 }) => killAndRestart('scale', worker1!, at), {
+      emails: SCALE_COUNT,
+      layout,
+    });
+    await expectResumed('scale', Object.keys(layout), at);
   }, 400_000);
 });

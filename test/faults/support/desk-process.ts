@@ -14,6 +14,7 @@ export class DeskProcess {
     readonly logFile: string,
   ) {}
 
+  /** Resolves once desk serves: its SMTP port answers, or (a worker alone) it logs that it started. */
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'desk.js')], {
@@ -23,22 +24,34 @@ export class DeskProcess {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
-    const port = Number(this.env.SMTP_PORT);
+    const listens = (this.env.DESK_ROLES ?? '').split(',').includes('smtp');
+    let started = false;
+    if (!listens) {
+      // a worker has no port; its 'desk started' line (info level) is the sign it is up
+      let tail = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        tail = (tail + chunk.toString()).slice(-4096);
+        if (tail.includes('"msg":"desk started"')) started = true;
+      });
+    }
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null)
         throw new Error(`desk exited with ${child.exitCode}: ${this.tail()}`);
-      const up = await new Promise<boolean>((resolve) => {
-        const socket = connect({ port, host: '127.0.0.1' }, () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.on('error', () => resolve(false));
-      });
-      if (up) return;
+      if (listens ? await this.answers(Number(this.env.SMTP_PORT)) : started) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`desk did not listen on ${port}: ${this.tail()}`);
+    throw new Error(`desk did not start: ${this.tail()}`);
+  }
+
+  private answers(port: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
