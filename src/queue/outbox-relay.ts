@@ -22,6 +22,11 @@ export interface RelaySettings extends Partial<typeof RELAY_TIMINGS> {
 const PAGE = 500;
 /** A row the relay has not published a second after commit was missed (crash, Redis away). */
 const UNPUBLISHED_GRACE_MS = 1000;
+/**
+ * Published rows are marked together, at most this much later and well within the grace above:
+ * one UPDATE (one commit) for many publishes instead of one each (bench/README.md, issue 16).
+ */
+const MARK_EVERY_MS = 200;
 
 interface Mark {
   id: string;
@@ -36,6 +41,9 @@ interface Mark {
  */
 export class OutboxRelay {
   private readonly publishing = new Set<Promise<void>>();
+  private marks: Mark[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private marking: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
   private staleCheckedAt = 0;
@@ -56,11 +64,11 @@ export class OutboxRelay {
     };
   }
 
-  /** Adds the rows' jobs, then marks the rows published; a failure is left to the sweeper. */
+  /** Adds the rows' jobs, then marks the rows published soon; a failure is left to the sweeper. */
   publish(rows: OutboxRow[]): void {
     if (rows.length === 0) return;
     const done: Promise<void> = this.addJobs(rows)
-      .then((marks) => this.store.run((repos) => repos.outbox.markPublished(marks)))
+      .then((marks) => this.markSoon(marks))
       .catch((err: Error) =>
         this.logger.warn(
           { err: err.message, jobs: rows.length },
@@ -69,6 +77,32 @@ export class OutboxRelay {
       )
       .finally(() => this.publishing.delete(done));
     this.publishing.add(done);
+  }
+
+  private markSoon(marks: Mark[]): void {
+    this.marks.push(...marks);
+    this.markTimer ??= setTimeout(() => void this.flushMarks(), MARK_EVERY_MS);
+  }
+
+  /** Writes the marks waiting, after those being written; an unmarked row is the sweeper's. */
+  private flushMarks(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    const marks = this.marks;
+    this.marks = [];
+    if (marks.length > 0) {
+      this.marking = this.marking.then(() =>
+        this.store
+          .run((repos) => repos.outbox.markPublished(marks))
+          .catch((err: Error) =>
+            this.logger.warn(
+              { err: err.message, rows: marks.length },
+              'marking published rows failed; the sweeper will publish them again',
+            ),
+          ),
+      );
+    }
+    return this.marking;
   }
 
   /** One job per row; the marks of the rows whose job was added. */
@@ -204,8 +238,10 @@ export class OutboxRelay {
     return total;
   }
 
+  /** This relay's publishes in flight have added their jobs and marked their rows. */
   private async settled(): Promise<void> {
     await Promise.all([...this.publishing]);
+    await this.flushMarks();
   }
 
   async stop(): Promise<void> {

@@ -123,7 +123,7 @@ describe('outbox relay jobs', () => {
     expect(await jobIdsOf([link.id])).toEqual([jobIdOf(link.id)]);
   });
 
-  it('marks the rows of a publish in one statement, once their jobs are in Redis', async () => {
+  it('marks the rows of publishes close together in one statement, once their jobs are in Redis', async () => {
     const marks: string[][] = [];
     const counting = new (class extends Store {
       override async run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -150,7 +150,7 @@ describe('outbox relay jobs', () => {
       return published.every(Boolean) && published;
     });
     expect(jobIds).toEqual(ids.map(jobIdOf));
-    expect(marks.sort((a, b) => b.length - a.length)).toEqual([ids.slice(0, 3), ids.slice(3)]);
+    expect(marks).toEqual([ids]);
     await relay.stop();
   });
 
