@@ -51,16 +51,31 @@ export class EmailParticipantRepository {
     return this.em.find(EmailParticipant, { where: { workItemId }, order: { id: 'ASC' } });
   }
 
-  /** Each participant's link outcome and contact (one UPDATE each: an email has a few). */
+  /**
+   * Each participant's link outcome and contact, in one statement: an insert that meets every row
+   * by its id and updates it (TypeORM's update gives every row the same values).
+   */
   async setOutcomes(
-    outcomes: { id: number; outcome: LinkOutcome; contactId: number | null }[],
+    workItemId: number,
+    outcomes: (PendingParticipant & { outcome: LinkOutcome; contactId: number | null })[],
   ): Promise<void> {
-    for (const o of outcomes) {
-      await this.em.update(
-        EmailParticipant,
-        { id: o.id },
-        { linkOutcome: o.outcome, contactId: o.contactId },
-      );
-    }
+    if (outcomes.length === 0) return;
+    await this.em
+      .createQueryBuilder()
+      .insert()
+      .into(EmailParticipant)
+      .values(
+        outcomes.map((o) => ({
+          id: o.id,
+          workItemId,
+          email: o.email,
+          role: o.role,
+          linkOutcome: o.outcome,
+          contactId: o.contactId,
+        })),
+      )
+      .orUpdate(['link_outcome', 'contact_id'], ['id'])
+      .updateEntity(false)
+      .execute();
   }
 }

@@ -5,7 +5,10 @@ import { WorkItem } from '../../entities/work-item.entity';
 import { reasonText } from './inbound-email.repository';
 import { CLAIM_EMAIL } from './sql/claim-email.sql';
 
-/** A stored email as ingest starts from it, without its raw bytes. */
+/** Raw bytes up to this size come with the envelope (one round trip instead of two). */
+const INLINE_RAW_BYTES = 256 * 1024;
+
+/** A stored email as ingest starts from it. */
 export interface IngestSubject {
   id: string;
   status: InboundStatus;
@@ -14,6 +17,8 @@ export interface IngestSubject {
   rcptTo: string[];
   messageId: string | null;
   size: number;
+  /** Null above INLINE_RAW_BYTES: InboundEmailRepository.openRaw reads those. */
+  raw: Buffer | null;
 }
 
 /** What threading can build on, each read under the email's conversation locks. */
@@ -59,20 +64,27 @@ export interface EarlierEmail {
 export class InboundIngestRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** The envelope, and the raw bytes when they are small enough to come with it. */
   async load(id: string): Promise<IngestSubject | null> {
-    const row = await this.em.findOne(InboundEmail, {
-      where: { id },
-      select: {
-        id: true,
-        status: true,
-        projectId: true,
-        mailFrom: true,
-        rcptTo: true,
-        messageId: true,
-        size: true,
-      },
-    });
-    return row ? { ...row, id: String(row.id) } : null;
+    const row = await this.em
+      .createQueryBuilder(InboundEmail, 'e')
+      .select([
+        'e.id',
+        'e.status',
+        'e.projectId',
+        'e.mailFrom',
+        'e.rcptTo',
+        'e.messageId',
+        'e.size',
+      ])
+      .addSelect('CASE WHEN e.size <= :inline THEN e.raw END', 'inline_raw')
+      .setParameter('inline', INLINE_RAW_BYTES)
+      .where('e.id = :id', { id })
+      .getRawAndEntities();
+    const email = row.entities[0];
+    if (!email) return null;
+    const raw = (row.raw[0] as { inline_raw: Buffer | null }).inline_raw;
+    return { ...email, id: String(email.id), raw };
   }
 
   /** See CLAIM_EMAIL; the email's status once it is held, null when it is gone. */
@@ -111,14 +123,15 @@ export class InboundIngestRepository {
   }
 
   async findThreadCandidates(q: ThreadLookup): Promise<ThreadCandidates> {
+    const parents = await this.namedEmails(q);
     return {
       byReplyKey: await this.byReplyKey(q),
-      byMessageIds: await this.firstWorkItem(q.projectId, { messageId: q.messageIds }),
-      pendingParent: await this.pendingParent(q),
+      byMessageIds: parents.find((e) => e.workItemId !== null)?.workItemId ?? null,
+      pendingParent:
+        parents.find((e) => BigInt(e.id) < BigInt(q.inboundEmailId) && e.status === 'received')
+          ?.id ?? null,
       byThreadRoot:
-        q.threadRoot === null
-          ? null
-          : await this.firstWorkItem(q.projectId, { threadRoot: [q.threadRoot] }),
+        q.threadRoot === null ? null : await this.byThreadRoot(q.projectId, q.threadRoot),
     };
   }
 
@@ -138,37 +151,26 @@ export class InboundIngestRepository {
     return null;
   }
 
-  private async firstWorkItem(
-    projectId: number,
-    by: { messageId: string[] } | { threadRoot: string[] },
-  ): Promise<number | null> {
-    const [column, values] =
-      'messageId' in by ? ['messageId', by.messageId] : ['threadRoot', by.threadRoot];
-    if (values.length === 0) return null;
+  /** The project's stored emails with the Message-IDs a message names, oldest first. */
+  private async namedEmails(
+    q: ThreadLookup,
+  ): Promise<{ id: string; workItemId: number | null; status: InboundStatus }[]> {
+    if (q.messageIds.length === 0) return [];
+    const rows = await this.em.find(InboundEmail, {
+      where: { projectId: q.projectId, messageId: In(q.messageIds) },
+      select: { id: true, workItemId: true, status: true },
+      order: { id: 'ASC' },
+    });
+    return rows.map((r) => ({ id: String(r.id), workItemId: r.workItemId, status: r.status }));
+  }
+
+  private async byThreadRoot(projectId: number, threadRoot: string): Promise<number | null> {
     const row = await this.em.findOne(InboundEmail, {
-      where: { projectId, [column]: In(values), workItemId: Not(IsNull()) },
+      where: { projectId, threadRoot, workItemId: Not(IsNull()) },
       select: { id: true, workItemId: true },
       order: { id: 'ASC' },
     });
     return row?.workItemId ?? null;
-  }
-
-  private async pendingParent(q: ThreadLookup): Promise<string | null> {
-    if (q.messageIds.length === 0) return null;
-    const row = await this.em
-      .createQueryBuilder(InboundEmail, 'e')
-      .select('e.id')
-      .where('e.project_id = :projectId AND e.message_id IN (:...ids)', {
-        projectId: q.projectId,
-        ids: q.messageIds,
-      })
-      .andWhere('e.id < :id AND e.status = :received', {
-        id: q.inboundEmailId,
-        received: 'received',
-      })
-      .orderBy('e.id', 'ASC')
-      .getOne();
-    return row ? String(row.id) : null;
   }
 
   /** The email's outcome, only while it is still `received`, and its outbox row closed. */

@@ -21,6 +21,28 @@ export class WorkItemRepository {
     return this.em.save(this.em.create(WorkItem, { ...input, state: 'open' }));
   }
 
+  /** A Service Desk ticket under the project's next iid (its sequence), in one statement. */
+  async createTicket(
+    input: Omit<NewWorkItem, 'iid' | 'serviceDesk'>,
+  ): Promise<{ id: number; iid: number }> {
+    const result = await this.em
+      .createQueryBuilder()
+      .insert()
+      .into(WorkItem)
+      .values({
+        ...input,
+        iid: () => 'next_work_item_iid(:projectId)',
+        serviceDesk: true,
+        state: 'open',
+      })
+      .setParameter('projectId', input.projectId)
+      .returning(['id', 'iid'])
+      .updateEntity(false)
+      .execute();
+    const row = (result.raw as { id: number; iid: number }[])[0]!;
+    return { id: row.id, iid: row.iid };
+  }
+
   findById(id: number): Promise<WorkItem | null> {
     return this.em.findOne(WorkItem, { where: { id } });
   }

@@ -87,8 +87,9 @@ export async function linkContacts(
     }
     await repos.contacts.link(workItemId, linkedContactIds(decision), 'email');
     await repos.participants.setOutcomes(
+      workItemId,
       pending.map((p, i) => ({
-        id: p.id,
+        ...p,
         outcome: decision.addresses[i]!.outcome,
         contactId: decision.addresses[i]!.contactId,
       })),

@@ -92,6 +92,7 @@ export async function ingestEmail(
 
 /** Reads the raw bytes (streamed when large) into mailparser; a read failure is an outage. */
 function parseStored(deps: IngestDeps, stored: IngestSubject): Promise<ParseOutcome> {
+  if (stored.raw) return parseEmail(stored.raw, { timeoutMs: deps.parseTimeoutMs });
   return deps.store.run(async (repos) => {
     const raw = await repos.inboundEmails.openRaw(stored);
     try {

@@ -51,17 +51,14 @@ export async function persist(repos: Repositories, input: PersistInput): Promise
 
   let target: { workItemId: number; iid: number | null; noteId: number | null };
   if (input.replyTo === null) {
-    const iid = await repos.projects.nextWorkItemIid(envelope.projectId);
-    const ticket = await repos.workItems.create({
+    const ticket = await repos.workItems.createTicket({
       projectId: envelope.projectId,
-      iid,
       title: (email.subject || '(no subject)').slice(0, MAX_TITLE),
       description: email.text.slice(0, MAX_TEXT),
       authorEmail: sender,
-      serviceDesk: true,
       replyKey: randomBytes(16).toString('hex'),
     });
-    target = { workItemId: ticket.id, iid, noteId: null };
+    target = { workItemId: ticket.id, iid: ticket.iid, noteId: null };
   } else {
     const note = await repos.workItems.addNote({
       workItemId: input.replyTo,
