@@ -13,6 +13,7 @@ import {
 } from '../../src/repositories/sql/relink-contacts.sql';
 import { REMAP_CONTACT_ORGANIZATIONS } from '../../src/repositories/sql/remap-contact-organizations.sql';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { nodesOf, type PlanNode } from '../support/query-plans';
 
 // The hand-written CRM statements (src/repositories/sql/) on a database of a realistic size:
 // 500 groups, 50 000 contacts, 5 000 organizations, 50 000 work items with 100 000 contact
@@ -51,16 +52,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function scansOf(node: PlanNode): PlanNode[] {
-  return [...(node['Relation Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(scansOf)];
-}
+/** Every node naming a table: the scans, and the table an INSERT or UPDATE writes. */
+const scansOf = (node: PlanNode) => nodesOf(node).filter((n) => n['Relation Name']);
 
 /** The scans of the statement's plan (EXPLAIN does not run it), by table. */
 async function scans(sql: string, params: unknown[] = []): Promise<Record<string, PlanNode[]>> {

@@ -1,5 +1,7 @@
+import { InboundIngestRepository } from '../../src/repositories/inbound-ingest.repository';
 import { CLAIM_EMAIL } from '../../src/repositories/sql/claim-email.sql';
 import { storeOne } from '../support/inbound';
+import { captureQueries, planOf, scansOf } from '../support/query-plans';
 import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
@@ -10,17 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.drop();
 });
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function scansOf(node: PlanNode): PlanNode[] {
-  return [...(node['Relation Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(scansOf)];
-}
 
 // The claim is the one hand-written statement of ingest (sql/claim-email.sql.ts): with a backlog
 // of emails and outbox rows it must reach its three rows through their primary keys.
@@ -41,8 +32,7 @@ test('the claim reaches the project, the email and its outbox row by primary key
   await db.dataSource.query('ANALYZE inbound_emails, outbox, projects');
 
   const params = [project.id, ['mid:<x@example.com>'], row.inboundEmailId, row.outboxId];
-  const [plan] = await db.dataSource.query(`EXPLAIN (FORMAT JSON) ${CLAIM_EMAIL}`, params);
-  const scans = scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+  const scans = scansOf(await planOf(db.dataSource, CLAIM_EMAIL, params));
   const on = (table: string) => scans.filter((s) => s['Relation Name'] === table);
   expect(on('projects').length).toBe(1); // a handful of rows: any scan will do
   for (const table of ['inbound_emails', 'outbox']) {
@@ -72,31 +62,20 @@ test('the thread lookups probe their (project, column) indexes', async () => {
     [project.id, item.id],
   );
   await db.dataSource.query('ANALYZE inbound_emails');
-  const logged: string[] = [];
-  const runner = db.dataSource.createQueryRunner();
-  const original = runner.query.bind(runner);
-  runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
-    if (/FROM "inbound_emails"/.test(sql)) logged.push(JSON.stringify([sql, parameters]));
-    return original(sql, parameters, structured as true);
-  }) as typeof runner.query;
-  const { InboundIngestRepository } =
-    await import('../../src/repositories/inbound-ingest.repository');
-  const repo = new InboundIngestRepository(runner.manager);
-  await repo.findThreadCandidates({
-    projectId: project.id,
-    inboundEmailId: '999999',
-    replyAddresses: [],
-    messageIds: ['<t5@example.com>'],
-    threadRoot: '<t5@example.com>',
-  });
+  const logged = await captureQueries(db.dataSource, /FROM "inbound_emails"/, (em) =>
+    new InboundIngestRepository(em).findThreadCandidates({
+      projectId: project.id,
+      inboundEmailId: '999999',
+      replyAddresses: [],
+      messageIds: ['<t5@example.com>'],
+      threadRoot: '<t5@example.com>',
+    }),
+  );
   expect(logged.length).toBe(2);
-  for (const entry of logged) {
-    const [sql, parameters] = JSON.parse(entry) as [string, unknown[]];
-    const [plan] = await original(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
-    const scans = scansOf((plan['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+  for (const { sql, params } of logged) {
+    const scans = scansOf(await planOf(db.dataSource, sql, params));
     expect(scans.map((s) => s['Index Name'])).toEqual([
       expect.stringMatching(/inbound_emails_project_(message_id|thread_root)_idx/),
     ]);
   }
-  await runner.release();
 });
