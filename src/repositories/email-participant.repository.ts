@@ -1,4 +1,7 @@
 import { IsNull, type EntityManager } from 'typeorm';
+import { Contact } from '../../entities/contact.entity';
+import { Organization } from '../../entities/organization.entity';
+import { SUMMARY_COLUMNS, toSummary, type ContactSummary } from './contact.repository';
 import {
   EmailParticipant,
   type LinkOutcome,
@@ -14,6 +17,18 @@ export interface PendingParticipant {
   id: number;
   email: string;
   role: ParticipantRole;
+}
+
+/** A participant as shown to staff and operators: its outcome and the contact it names. */
+export interface ParticipantDetail {
+  email: string;
+  role: ParticipantRole;
+  /** The email that first brought the address to the work item. */
+  inboundEmailId: string | null;
+  workItemId: number;
+  linkOutcome: LinkOutcome | null;
+  contact: ContactSummary | null;
+  createdAt: Date;
 }
 
 export class EmailParticipantRepository {
@@ -77,5 +92,33 @@ export class EmailParticipantRepository {
       .orUpdate(['link_outcome', 'contact_id'], ['id'])
       .updateEntity(false)
       .execute();
+  }
+
+  /** The participants of a work item, or those an inbound email brought, in arrival order. */
+  async details(
+    of: { workItemId: number } | { inboundEmailId: string },
+  ): Promise<ParticipantDetail[]> {
+    const q = this.em
+      .createQueryBuilder(EmailParticipant, 'p')
+      .select(SUMMARY_COLUMNS)
+      .addSelect(['p.email AS p_email', 'p.role AS p_role', 'p.work_item_id AS p_work_item_id'])
+      .addSelect('p.inbound_email_id::text', 'p_inbound_email_id')
+      .addSelect(['p.link_outcome AS p_link_outcome', 'p.created_at AS p_created_at'])
+      .leftJoin(Contact, 'c', 'c.id = p.contactId')
+      .leftJoin(Organization, 'o', 'o.id = c.organizationId')
+      .orderBy('p.id');
+    if ('workItemId' in of) q.where('p.workItemId = :id', { id: of.workItemId });
+    else q.where('p.inboundEmailId = :id', { id: of.inboundEmailId });
+    const rows: (Parameters<typeof toSummary>[0] & Record<`p_${string}`, unknown>)[] =
+      await q.getRawMany();
+    return rows.map((r) => ({
+      email: r.p_email as string,
+      role: r.p_role as ParticipantRole,
+      inboundEmailId: r.p_inbound_email_id as string | null,
+      workItemId: r.p_work_item_id as number,
+      linkOutcome: r.p_link_outcome as LinkOutcome | null,
+      contact: r.id === null ? null : toSummary(r),
+      createdAt: r.p_created_at as Date,
+    }));
   }
 }

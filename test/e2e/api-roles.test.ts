@@ -33,6 +33,15 @@ afterAll(async () => {
 
 const item = () => `/projects/${project.id}/work-items/1`;
 
+describe('a work item’s participants: Reporter on the project, contacts for Planner+ in the source', () => {
+  it('refuses a Guest and a Planner with 403, shows a Reporter the addresses', async () => {
+    const url = `${item()}/participants`;
+    expect((await api.call(tokens.guest, 'GET', url)).status).toBe(403);
+    expect((await api.call(tokens.planner, 'GET', url)).status).toBe(403);
+    expect(await api.ok(200, tokens.reporter, 'GET', url)).toEqual({ items: [] });
+  });
+});
+
 describe('view contacts, organizations, their work items and a work item’s contacts: Planner', () => {
   const reads = () => [
     `/groups/${root.id}/contacts`,

@@ -99,6 +99,35 @@ describe('from an email to the contact’s work items, through the running desk'
       `/groups/${group.body.id}/contacts/${inactive.body.id}/work-items`,
     );
     expect(carols.body.items).toEqual([]);
+    const participants = await waitFor('every address decided', async () => {
+      const res = await http('GET', `/projects/${project.body.id}/work-items/1/participants`);
+      return res.body.items.every((p: { linkOutcome: string | null }) => p.linkOutcome)
+        ? res.body.items
+        : null;
+    });
+    expect(participants).toEqual([
+      expect.objectContaining({
+        email: 'alice@customer.example',
+        role: 'from',
+        linkOutcome: 'linked',
+        explanation: 'linked: an active contact of the contact source has this address',
+        contact: expect.objectContaining({ id: contact.body.id, firstName: 'Alice' }),
+      }),
+      expect.objectContaining({
+        email: 'carol@customer.example',
+        role: 'cc',
+        linkOutcome: 'inactive',
+        explanation: 'not linked: the contact with this address is inactive',
+        contact: expect.objectContaining({ id: inactive.body.id, state: 'inactive' }),
+      }),
+    ]);
+    const inboundId = participants[0].inboundEmailId as string;
+    expect(participants[1].inboundEmailId).toBe(inboundId);
+    const email = await http('GET', `/inbound-emails/${inboundId}`);
+    expect(email.body.participants.map((p: { email: string }) => p.email)).toEqual([
+      'alice@customer.example',
+      'carol@customer.example',
+    ]);
     const item = await http('GET', `/projects/${project.body.id}/work-items/1`);
     expect(item.body.description).toContain('/add_contacts [contact:bob@customer.example]');
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { INBOUND_STATUSES } from '../../../entities/inbound-email.entity';
 import {
   getInboundEmail,
+  inboundEmailParticipants,
   listInboundEmails,
   reprocessAll,
   reprocessInboundEmail,
@@ -44,12 +45,12 @@ export const inboundEmailsRoutes =
       '/inbound-emails/:id',
       { schema: { tags, summary: 'One received email, its outcome and reason', params } },
       async (request) => {
-        const { raw: _raw, ...email } = await getInboundEmail(
-          store,
-          actorOf(request),
-          request.params.id,
-        );
-        return email;
+        const actor = actorOf(request);
+        const { raw: _raw, ...email } = await getInboundEmail(store, actor, request.params.id);
+        return {
+          ...email,
+          participants: await inboundEmailParticipants(store, actor, request.params.id),
+        };
       },
     );
 

@@ -6,6 +6,7 @@ import {
   listWorkItemContacts,
 } from '../../domain/crm/work-item-contacts.service';
 import { createNote } from '../../domain/work-items/notes.service';
+import { listParticipants } from '../../domain/work-items/participants.service';
 import {
   createWorkItem,
   getWorkItem,
@@ -103,6 +104,26 @@ export const workItemsRoutes =
       },
       async (request) => ({
         items: await listWorkItemContacts(
+          store,
+          actorOf(request),
+          request.params.id,
+          request.params.iid,
+        ),
+      }),
+    );
+
+    app.get(
+      '/projects/:id/work-items/:iid/participants',
+      {
+        schema: {
+          tags,
+          summary:
+            'Every address the work item’s emails brought, with its link outcome and why (Reporter)',
+          params: itemParams,
+        },
+      },
+      async (request) => ({
+        items: await listParticipants(
           store,
           actorOf(request),
           request.params.id,

@@ -3,6 +3,7 @@ import type { InboundSummary } from '../../repositories/inbound-email.repository
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
+import { participantView, type ParticipantView } from '../work-items/participants.service';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 
 const MAX_BULK = 1000;
@@ -35,6 +36,17 @@ export async function getInboundEmail(
   const email = await store.run((repos) => repos.inboundEmails.findById(id));
   if (!email) throw new NotFoundError('inbound email not found');
   return email;
+}
+
+/** The addresses an inbound email brought to its work item, each with its link outcome. */
+export async function inboundEmailParticipants(
+  store: Store,
+  actor: Actor,
+  id: string,
+): Promise<ParticipantView[]> {
+  requireOperator(actor);
+  const details = await store.run((repos) => repos.participants.details({ inboundEmailId: id }));
+  return details.map((d) => participantView(d, true));
 }
 
 /**
