@@ -39,6 +39,16 @@ export interface AcceptedRow {
 
 export type InboundEnvelope = Omit<InboundEmail, 'raw'>;
 
+/** What an operator narrows the list of received mail by; every part optional. */
+export interface InboundFilter {
+  status?: InboundStatus;
+  projectId?: number;
+  /** The envelope sender (MAIL FROM), case-insensitively. */
+  sender?: string;
+  receivedFrom?: Date;
+  receivedTo?: Date;
+}
+
 export type InboundSummary = Omit<
   InboundEmail,
   'raw' | 'remoteAddress' | 'helo' | 'dedupeKey' | 'threadRoot'
@@ -178,7 +188,7 @@ export class InboundEmailRepository {
 
   /** A page of emails, newest first, without their raw bytes. */
   async list(
-    status: InboundStatus | null,
+    filter: InboundFilter,
     before: string | null,
     limit: number,
   ): Promise<InboundSummary[]> {
@@ -187,7 +197,11 @@ export class InboundEmailRepository {
       .select(LISTED_COLUMNS.map((c) => `e.${c}`))
       .orderBy('e.id', 'DESC')
       .limit(limit);
-    if (status !== null) q.andWhere('e.status = :status', { status });
+    if (filter.status) q.andWhere('e.status = :status', { status: filter.status });
+    if (filter.projectId) q.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
+    if (filter.sender) q.andWhere('lower(e.mail_from) = lower(:sender)', { sender: filter.sender });
+    if (filter.receivedFrom) q.andWhere('e.received_at >= :from', { from: filter.receivedFrom });
+    if (filter.receivedTo) q.andWhere('e.received_at < :to', { to: filter.receivedTo });
     if (before !== null) q.andWhere('e.id < :before', { before });
     return q.getMany();
   }

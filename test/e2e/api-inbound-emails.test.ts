@@ -77,6 +77,38 @@ describe('operators see received mail and send failed mail through the pipeline 
     );
   });
 
+  it('filters the list by project, envelope sender and received-at range', async () => {
+    const group = await seedGroup(db.store, 'filters');
+    const a = await seedProject(db.store, group.id, 'a');
+    const b = await seedProject(db.store, group.id, 'b');
+    const send = async (from: string, to: string) => {
+      const replies = await sendMail(
+        desk.smtpPort!,
+        { from, to: [to] },
+        `From: ${from}\r\n\r\nx\r\n`,
+      );
+      return /queued as (\d+)/.exec(replies.data!.text)![1]!;
+    };
+    const before = new Date(Date.now() - 1000).toISOString();
+    const one = await send('Ann@Filter.example', a.address);
+    const two = await send('bob@filter.example', a.address);
+    const three = await send('ann@filter.example', b.address);
+    const ids = async (query: string) =>
+      (await json(await api(`/inbound-emails?${query}`))).items.map((e: { id: string }) => e.id);
+
+    expect(await ids(`projectId=${a.project.id}`)).toEqual([two, one]);
+    expect(await ids('sender=ANN@filter.example')).toEqual([three, one]);
+    expect(await ids(`sender=ann@filter.example&projectId=${b.project.id}`)).toEqual([three]);
+    expect(
+      await ids(`receivedFrom=${encodeURIComponent(before)}&sender=bob@filter.example`),
+    ).toEqual([two]);
+    expect(await ids(`receivedTo=${encodeURIComponent(before)}&sender=bob@filter.example`)).toEqual(
+      [],
+    );
+    const bad = await api('/inbound-emails?receivedFrom=yesterday');
+    expect(bad.status).toBe(400);
+  });
+
   it('reprocesses every failed email in one call', async () => {
     const group = await seedGroup(db.store, 'bulk');
     const { address } = await seedProject(db.store, group.id);

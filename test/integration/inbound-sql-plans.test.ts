@@ -95,7 +95,7 @@ test("the relay's mark reaches its outbox rows through an index, never a scan of
 test('a page of inbound emails walks an index in id order, with or without a status', async () => {
   for (const status of [null, 'failed'] as const) {
     const [page, ...others] = await captureQueries(db.dataSource, /FROM "inbound_emails"/, (em) =>
-      new InboundEmailRepository(em).list(status, emailId, 20),
+      new InboundEmailRepository(em).list(status ? { status } : {}, emailId, 20),
     );
     expect(others).toEqual([]);
     const plan = await planOf(db.dataSource, page!.sql, page!.params);

@@ -11,6 +11,7 @@ import {
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { idParam } from '../schemas';
 
 const tags = ['operators'];
 const inboundId = z.string().regex(/^\d{1,18}$/, 'an inbound email id');
@@ -28,6 +29,15 @@ export const inboundEmailsRoutes =
           summary: 'Received mail, newest first (instance admins)',
           querystring: z.object({
             status: z.enum(INBOUND_STATUSES).optional(),
+            projectId: idParam.optional(),
+            sender: z
+              .string()
+              .min(1)
+              .max(512)
+              .optional()
+              .describe('the envelope sender (MAIL FROM)'),
+            receivedFrom: z.coerce.date().optional().describe('received at or after (ISO 8601)'),
+            receivedTo: z.coerce.date().optional().describe('received before (ISO 8601)'),
             cursor: inboundId.optional().describe('nextCursor of the previous page'),
             limit: z.coerce.number().int().min(1).max(100).default(20),
           }),
@@ -35,7 +45,13 @@ export const inboundEmailsRoutes =
       },
       async (request) =>
         listInboundEmails(store, actorOf(request), {
-          status: request.query.status ?? null,
+          filter: {
+            status: request.query.status,
+            projectId: request.query.projectId,
+            sender: request.query.sender,
+            receivedFrom: request.query.receivedFrom,
+            receivedTo: request.query.receivedTo,
+          },
           cursor: request.query.cursor ?? null,
           limit: request.query.limit,
         }),

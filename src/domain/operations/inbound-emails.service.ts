@@ -1,5 +1,5 @@
-import type { InboundEmail, InboundStatus } from '../../../entities/inbound-email.entity';
-import type { InboundSummary } from '../../repositories/inbound-email.repository';
+import type { InboundEmail } from '../../../entities/inbound-email.entity';
+import type { InboundFilter, InboundSummary } from '../../repositories/inbound-email.repository';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
@@ -15,11 +15,11 @@ function requireOperator(actor: Actor): void {
 export async function listInboundEmails(
   store: Store,
   actor: Actor,
-  query: { status: InboundStatus | null; cursor: string | null; limit: number },
+  query: { filter: InboundFilter; cursor: string | null; limit: number },
 ): Promise<{ items: InboundSummary[]; nextCursor: string | null }> {
   requireOperator(actor);
   const items = await store.run((repos) =>
-    repos.inboundEmails.list(query.status, query.cursor, query.limit),
+    repos.inboundEmails.list(query.filter, query.cursor, query.limit),
   );
   return {
     items,
