@@ -3,6 +3,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   ForeignKey,
   PrimaryGeneratedColumn,
   Unique,
@@ -17,6 +18,7 @@ export type LinkOutcome =
   'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address';
 
 @Entity({ name: 'email_participants' })
+@Index('email_participants_contact_idx', ['contactId'], { where: 'contact_id IS NOT NULL' })
 @Unique('email_participants_work_item_id_email_key', ['workItemId', 'email'])
 @Check('email_participants_email_check', 'email = lower(email)')
 @Check('email_participants_role_check', "role IN ('from', 'cc')")

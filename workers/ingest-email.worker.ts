@@ -8,14 +8,14 @@ import {
 } from '../src/domain/ingest/ingest-email.service';
 import { DeskError } from '../src/errors';
 import type { Logger } from '../src/logger';
-import { ingestEmailJob, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
+import { ingestEmailPayload, JOBS, type IngestEmailPayload } from '../src/queue/jobs';
 import type { WorkerDefinition } from './worker-definition';
 
 /**
- * Ingests one email (a job queued by an older desk may carry several: each in turn). An email that
- * cannot be ingested is recorded `failed`; one that may succeed later makes the job retry. On the
- * last attempt an email that still fails is recorded, unless an outage is the reason: that one
- * stays for the outbox sweeper. The link-contacts job an email wrote is published at once.
+ * Ingests one email. One that cannot be ingested is recorded `failed`; one that may succeed later
+ * makes the job retry. On the last attempt an email that still fails is recorded, unless an
+ * outage is the reason: that one stays for the outbox sweeper. The link-contacts job the email
+ * wrote is published at once.
  */
 export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.ingestEmail });
@@ -27,8 +27,7 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       maxTotalBytes: ctx.config.ATTACHMENT_MAX_TOTAL_BYTES,
     },
   };
-  const fail = async (email: IngestEmailPayload, err: unknown, attempts: number) => {
-    const reason = `${err instanceof Error ? err.message : String(err)} (after ${attempts} attempts)`;
+  const fail = async (email: IngestEmailPayload, reason: string, attempts: number) => {
     if (await markIngestFailed(ctx.store, { ...email, attempts }, reason))
       logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
     return { inboundEmailId: email.inboundEmailId, kind: 'failed' };
@@ -36,37 +35,26 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: JOBS.ingestEmail,
     async process(job: Job) {
-      const { emails } = ingestEmailJob.parse(job.data);
+      const email = ingestEmailPayload.parse(job.data);
       const attempts = job.attemptsMade + 1;
-      const lastAttempt = attempts >= (job.opts?.attempts ?? 1);
-      const done: unknown[] = [];
-      let retry: unknown = null;
-      for (const email of emails) {
-        try {
-          const outcome = await ingestEmail(deps, email.inboundEmailId, email.outboxId);
-          if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
-          done.push(report(logger, email.inboundEmailId, outcome));
-        } catch (err) {
-          const temporary = err instanceof DeskError && err.temporary;
-          const permanent = err instanceof DeskError && !err.temporary;
-          if (permanent || (lastAttempt && !temporary)) done.push(await fail(email, err, attempts));
-          else retry ??= err;
-        }
+      try {
+        const outcome = await ingestEmail(deps, email.inboundEmailId, email.outboxId);
+        if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
+        return report(logger, email.inboundEmailId, outcome);
+      } catch (err) {
+        const temporary = err instanceof DeskError && err.temporary;
+        const lastAttempt = attempts >= (job.opts?.attempts ?? 1);
+        if (temporary || (!lastAttempt && !(err instanceof DeskError))) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        return fail(email, `${message} (after ${attempts} attempts)`, attempts);
       }
-      if (retry !== null) throw retry;
-      return emails.length === 1 ? done[0] : done;
     },
     async giveUp(job: Job, reason: string) {
-      const payload = ingestEmailJob.safeParse(job.data);
-      if (!payload.success) return;
-      for (const email of payload.data.emails) {
-        if (await markIngestFailed(ctx.store, { ...email, attempts: job.attemptsMade }, reason))
-          logger.error({ inboundEmailId: email.inboundEmailId, reason }, 'inbound email failed');
-      }
+      const email = ingestEmailPayload.safeParse(job.data);
+      if (email.success) await fail(email.data, reason, job.attemptsMade);
     },
   };
 }
-
 /** Logs one email's outcome; what the job returns for it. */
 function report(logger: Logger, inboundEmailId: string, outcome: IngestOutcome) {
   const { linkJob, ...rest } = 'linkJob' in outcome ? outcome : { ...outcome, linkJob: null };

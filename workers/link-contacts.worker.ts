@@ -1,10 +1,6 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/app/context';
-import {
-  abandonLinkContacts,
-  linkContacts,
-  linkedContactIds,
-} from '../src/domain/crm/link-contacts.service';
+import { linkContacts, linkedContactIds } from '../src/domain/crm/link-contacts.service';
 import { JOBS, linkContactsPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
@@ -31,12 +27,13 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
         linked: linkedContactIds(outcome),
       };
     },
+    // the outbox row stays open: its participants must not be left without an outcome, so the
+    // sweeper offers the job again with the rows published long ago (RELAY_TIMINGS)
     async giveUp(job: Job, reason: string) {
       const payload = linkContactsPayload.safeParse(job.data);
-      if (payload.success) await abandonLinkContacts(ctx.store, payload.data.outboxId);
       logger.error(
         { jobId: job.id, workItemId: payload.data?.workItemId, reason },
-        'link-contacts gave up',
+        'link-contacts failed; the outbox sweeper will offer it again',
       );
     },
   };

@@ -8,6 +8,7 @@ import { WorkItemIidSequences1795651600000 } from './migrations/1795651600000-Wo
 import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId';
 import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
 import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-OutboxUnpublishedIndex';
+import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000-ParticipantContactIndex';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   OutboxJobId1795651700000,
   RawLz41795651800000,
   OutboxUnpublishedIndex1795651900000,
+  ParticipantContactIndex1795652000000,
 ];
 
 /** How long a new connection may take before the caller is told PostgreSQL is away. */

@@ -4,7 +4,6 @@ export { DataTimeoutError } from './data-timeout.error';
 export { HeaderTooLargeError } from './header-too-large.error';
 export { MessageTooLargeError } from './message-too-large.error';
 export { NotFoundError } from './not-found.error';
-export { QueueUnavailableError } from './queue-unavailable.error';
 export { TooManyConnectionsError } from './too-many-connections.error';
 export { TooManyRecipientsError } from './too-many-recipients.error';
 export { UnknownRecipientError } from './unknown-recipient.error';

@@ -17,12 +17,6 @@ export const ingestEmailPayload = z.object({
 });
 export type IngestEmailPayload = z.infer<typeof ingestEmailPayload>;
 
-/** desk publishes one email per job; jobs of several emails (queued by an earlier desk) still run. */
-export const ingestEmailJob = z.union([
-  z.object({ emails: z.array(ingestEmailPayload).min(1) }),
-  ingestEmailPayload.transform((email) => ({ emails: [email] })),
-]);
-
 export const linkContactsPayload = z.object({
   outboxId,
   workItemId: z.number().int().positive(),

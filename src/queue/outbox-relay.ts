@@ -128,8 +128,8 @@ export class OutboxRelay {
     const queued: Mark[] = [];
     for (const [queue, group] of this.byQueue(rows)) {
       for (const row of group) {
-        // an earlier desk put several rows in one job: the row's own record names it
-        const jobId = row.jobId ?? jobIdOf(row.id);
+        // a job of several rows (desks before issue 16) is not the row's: it gets its own
+        const jobId = jobIdOf(row.id);
         const state = await queue.getJobState(jobId);
         if (state === 'unknown' || state === 'completed') {
           // a finished job keeps its id for a while, and an add under a taken id is dropped

@@ -17,6 +17,8 @@ export interface PendingParticipant {
   id: number;
   email: string;
   role: ParticipantRole;
+  /** The email that brought it: the contact limit counts per email. */
+  inboundEmailId: string | null;
 }
 
 /** A participant as shown to staff and operators: its outcome and the contact it names. */
@@ -56,10 +58,15 @@ export class EmailParticipantRepository {
   async listPending(workItemId: number): Promise<PendingParticipant[]> {
     const rows = await this.em.find(EmailParticipant, {
       where: { workItemId, linkOutcome: IsNull() },
-      select: { id: true, email: true, role: true },
+      select: { id: true, email: true, role: true, inboundEmailId: true },
       order: { id: 'ASC' },
     });
-    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role }));
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      role: r.role,
+      inboundEmailId: r.inboundEmailId === null ? null : String(r.inboundEmailId),
+    }));
   }
 
   async listForWorkItem(workItemId: number): Promise<EmailParticipant[]> {

@@ -15,7 +15,7 @@ export interface OutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
-  /** The job it was last published in (an earlier desk put several rows in one); null before that. */
+  /** The job it was last published in; null before that. */
   jobId: string | null;
 }
 

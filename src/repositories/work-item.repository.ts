@@ -60,8 +60,8 @@ export class WorkItemRepository {
   async lockInGroups(groupIds: number[]): Promise<number[]> {
     if (groupIds.length === 0) return [];
     // projects first: a ticket being written in the subtree holds its project FOR SHARE, so this
-    // waits for it, and a ticket after it resolves the new contact source; the same order as
-    // every other path
+    // waits for it and then locks it too, and a ticket after it waits; its link job then reads
+    // the new contact source. The same order as every other path
     await this.em
       .createQueryBuilder(Project, 'p')
       .select('p.id')

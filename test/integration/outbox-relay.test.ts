@@ -281,9 +281,9 @@ describe('outbox relay jobs', () => {
     const queue = queues.get(JOBS.ingestEmail)!;
     const [gone, finished, own, queued] = await addIngest(4);
     // a job that completed (for other rows) still holds the id this row was published under
-    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-finished' });
+    await queue.add(JOBS.ingestEmail, {}, { jobId: 'outbox-finished' });
     // and one that completed under the row's own id, which a new add would silently reuse
-    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: jobIdOf(own!.id) });
+    await queue.add(JOBS.ingestEmail, {}, { jobId: jobIdOf(own!.id) });
     const connection = createWorkerRedis(REDIS_URL);
     const worker = new Worker(JOBS.ingestEmail, async () => 'ok', { connection, prefix });
     await waitFor('the other jobs to complete', async () =>
@@ -294,14 +294,14 @@ describe('outbox relay jobs', () => {
     );
     await worker.close();
     connection.disconnect();
-    await queue.add(JOBS.ingestEmail, { emails: [] }, { jobId: 'outbox-queued' });
+    await queue.add(JOBS.ingestEmail, {}, { jobId: jobIdOf(queued!.id) });
     const ids = [gone!.id, finished!.id, own!.id, queued!.id];
     await db.dataSource.query(
       `UPDATE outbox SET published_at = now() - interval '1 minute',
               job_id = CASE id WHEN $1 THEN 'outbox-gone' WHEN $2 THEN 'outbox-finished'
-                               WHEN $3 THEN 'outbox-' || id ELSE 'outbox-queued' END
-        WHERE id = ANY($4)`,
-      [gone!.id, finished!.id, own!.id, ids],
+                               ELSE 'outbox-' || id END
+        WHERE id = ANY($3)`,
+      [gone!.id, finished!.id, ids],
     );
 
     // the earlier tests' rows are not this test's business
@@ -313,7 +313,7 @@ describe('outbox relay jobs', () => {
       jobIdOf(gone!.id),
       jobIdOf(finished!.id),
       jobIdOf(own!.id),
-      'outbox-queued',
+      jobIdOf(queued!.id),
     ]);
     for (const row of [gone!, finished!, own!]) {
       expect(await queue.getJobState(jobIdOf(row.id))).toBe('waiting');
@@ -322,7 +322,8 @@ describe('outbox relay jobs', () => {
         outboxId: row.id,
       });
     }
-    expect(await queue.getJobState('outbox-queued')).toBe('waiting');
+    expect(await queue.getJobState(jobIdOf(queued!.id))).toBe('waiting');
+    expect((await queue.getJob(jobIdOf(queued!.id)))?.data).toEqual({}); // left alone, not re-added
   });
 });
 

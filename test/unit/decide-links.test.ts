@@ -35,4 +35,22 @@ describe('decideLinks', () => {
       'limit',
     ]);
   });
+
+  it('counts the limit per email: addresses of two emails each get their own', () => {
+    const participants = [1, 2, 3, 4].map((i) => ({
+      ...p(i, `u${i}@x.com`),
+      inboundEmailId: i <= 3 ? '100' : '200',
+    }));
+    const contacts = [1, 2, 3, 4].map((i) => ({
+      id: i,
+      email: `u${i}@x.com`,
+      state: 'active' as const,
+    }));
+    expect(decideLinks(participants, contacts, addressing, 2).map((o) => o.outcome)).toEqual([
+      'linked',
+      'linked',
+      'limit',
+      'linked',
+    ]);
+  });
 });

@@ -62,8 +62,14 @@ export async function updateCrmSettings(
     const after = resolveContactSource(
       chain.map((g) => (g.groupId === groupId ? { groupId, sourceGroupId } : g)),
     );
-    if (before !== after && (await repos.groups.subtreeUsesContactsOf(groupId, before)))
-      throw new UnprocessableError(SOURCE_LOCKED, { field: 'contactSourceGroupId' });
+    if (before !== after) {
+      // a link job holds its work item while it reads the source and links: take them all first,
+      // so none links from the old source after the check below
+      const subtree = await repos.groups.lockSubtree(groupId);
+      await repos.workItems.lockInGroups(subtree.map((g) => g.groupId));
+      if (await repos.groups.subtreeUsesContactsOf(groupId, before))
+        throw new UnprocessableError(SOURCE_LOCKED, { field: 'contactSourceGroupId' });
+    }
     await repos.groups.setCrmSettings(groupId, input.enabled ?? own.enabled, sourceGroupId);
     return view(repos, groupId);
   });

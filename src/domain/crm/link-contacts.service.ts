@@ -20,16 +20,20 @@ export interface LinkContactsDeps {
   maxContactsPerEmail: number;
 }
 
-/** Decides each pending address's fate against the contacts found in the source group. */
+/**
+ * Decides each pending address's fate against the contacts found in the source group; at most
+ * `maxLinks` links from the addresses of one email (CRM_MAX_CONTACTS_PER_EMAIL).
+ */
 export function decideLinks(
-  participants: PendingParticipant[],
+  participants: (Pick<PendingParticipant, 'email'> & { inboundEmailId?: string | null })[],
   contacts: ContactMatch[],
   addressing: ServiceDeskAddressing,
   maxLinks: number,
 ): AddressOutcome[] {
   const byEmail = new Map(contacts.map((c) => [c.email, c]));
-  let linked = 0;
+  const linkedPerEmail = new Map<string | null, number>();
   return participants.map((p): AddressOutcome => {
+    const linked = linkedPerEmail.get(p.inboundEmailId ?? null) ?? 0;
     if (isOwnAddress(addressing, p.email))
       return { email: p.email, outcome: 'own_address', contactId: null };
     const contact = byEmail.get(p.email);
@@ -37,7 +41,7 @@ export function decideLinks(
     if (contact.state !== 'active')
       return { email: p.email, outcome: 'inactive', contactId: contact.id };
     if (linked >= maxLinks) return { email: p.email, outcome: 'limit', contactId: contact.id };
-    linked++;
+    linkedPerEmail.set(p.inboundEmailId ?? null, linked + 1);
     return { email: p.email, outcome: 'linked', contactId: contact.id };
   });
 }
@@ -97,9 +101,4 @@ export async function linkContacts(
     await repos.outbox.markProcessed(outboxId);
     return decision;
   });
-}
-
-/** A link job that will not be tried again closes its outbox row so it is not republished. */
-export async function abandonLinkContacts(store: Store, outboxId: string): Promise<void> {
-  await store.run((repos) => repos.outbox.markProcessed(outboxId));
 }

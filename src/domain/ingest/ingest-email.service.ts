@@ -56,7 +56,7 @@ export async function ingestEmail(
     threadRoot: threadRootOf(stored, email),
   };
   return deps.store.transaction(async (repos) => {
-    const lockKeys = [keys.dedupeKey, ...threadLockKeys(stored, email)];
+    const lockKeys = [keys.dedupeKey, ...threadLockKeys(deps.addressing, stored, email)];
     const status = await repos.ingest.claim({ ...stored, lockKeys, outboxId });
     if (status !== 'received') {
       await repos.outbox.markProcessed(outboxId);

@@ -24,9 +24,21 @@ export function threadRootOf(envelope: ThreadEnvelope, email: ParsedEmail): stri
   return email.references[0] ?? email.inReplyTo[0] ?? envelope.messageId;
 }
 
-/** Lock keys shared by every message of one conversation, so they are processed one at a time. */
-export function threadLockKeys(envelope: ThreadEnvelope, email: ParsedEmail): string[] {
-  return [...referencedIds(email), ...(envelope.messageId ? [envelope.messageId] : [])];
+/**
+ * Lock keys shared by every message of one conversation, so they are processed one at a time: the
+ * Message-IDs it names and its own, and the ticket reply addresses it was sent to (two mails to
+ * one ticket's address that name nothing would otherwise add its participants side by side).
+ */
+export function threadLockKeys(
+  addressing: ServiceDeskAddressing,
+  envelope: ThreadEnvelope,
+  email: ParsedEmail,
+): string[] {
+  return [
+    ...referencedIds(email),
+    ...(envelope.messageId ? [envelope.messageId] : []),
+    ...replyAddressesOf(addressing, envelope.rcptTo).map((r) => `reply:${r.replyKey}`),
+  ];
 }
 
 /** The reply addresses of this project's Service Desk among the recipients, in order. */

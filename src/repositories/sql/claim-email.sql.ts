@@ -1,9 +1,10 @@
 /**
  * Claims one email for ingest, taking each kind of lock in one fixed order: its project FOR SHARE
- * (a project or group move waits for this ticket, and a ticket for a move in progress, while
- * tickets never wait for each other), its conversation's advisory locks in sorted order, the
- * email's row, then its outbox row. So two claimers, or a claimer and a move, cannot deadlock,
- * and every statement after this one sees a move wholly before or after the email. TypeORM has
+ * (a project transfer, a group transfer or a contact-source change, which lock the projects and
+ * then their work items, waits for this ticket, and the ticket for one in progress, so none of
+ * them misses it; tickets never wait for each other), its conversation's advisory locks in
+ * sorted order, the email's row, then its outbox row. So two claimers, or a claimer and a move,
+ * cannot deadlock. TypeORM has
  * no form for advisory locks, nor for taking them in the same statement as the row locks.
  * $1 project id, $2 conversation keys, $3 email id, $4 outbox id; one row (the email's status)
  * unless the email is gone.
