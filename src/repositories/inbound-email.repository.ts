@@ -71,14 +71,6 @@ const LISTED_COLUMNS = [
   'processedAt',
 ] satisfies (keyof InboundSummary)[];
 
-export interface OutcomeUpdate {
-  status: InboundStatus;
-  reason?: string | null;
-  workItemId?: number | null;
-  noteId?: number | null;
-  attempts?: number;
-}
-
 /**
  * Reasons quote the sender's headers and parser errors: PostgreSQL text cannot hold NUL, and an
  * operator needs the start of a 1 MB header, not all of it.
@@ -301,23 +293,5 @@ export class InboundEmailRepository {
       .setLock('pessimistic_write')
       .getOne();
     return row?.status ?? null;
-  }
-
-  /** Only a `received` email changes state, so a replayed job never rewrites an outcome. */
-  async setOutcome(id: string, update: OutcomeUpdate): Promise<boolean> {
-    const result = await this.em
-      .createQueryBuilder()
-      .update(InboundEmail)
-      .set({
-        status: update.status,
-        reason: reasonText(update.reason),
-        workItemId: update.workItemId ?? null,
-        noteId: update.noteId ?? null,
-        processedAt: () => 'now()',
-        ...(update.attempts === undefined ? {} : { attempts: update.attempts }),
-      })
-      .where('id = :id AND status = :received', { id, received: 'received' })
-      .execute();
-    return (result.affected ?? 0) > 0;
   }
 }

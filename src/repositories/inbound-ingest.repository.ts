@@ -53,6 +53,8 @@ export interface IngestOutcomeUpdate {
   workItemId?: number | null;
   noteId?: number | null;
   keys?: EmailKeys;
+  /** Job attempts it took, when it failed. */
+  attempts?: number;
 }
 
 /** An email that reached an outcome the same content already had. */
@@ -173,9 +175,16 @@ export class InboundIngestRepository {
     return row?.workItemId ?? null;
   }
 
-  /** The email's outcome, only while it is still `received`, and its outbox row closed. */
-  async recordOutcome(id: string, outboxId: string, outcome: IngestOutcomeUpdate): Promise<void> {
-    await this.em
+  /**
+   * The email's outcome, only while it is still `received` (a replayed job never rewrites one),
+   * and its outbox row closed either way. False when it had an outcome already.
+   */
+  async recordOutcome(
+    id: string,
+    outboxId: string,
+    outcome: IngestOutcomeUpdate,
+  ): Promise<boolean> {
+    const result = await this.em
       .createQueryBuilder()
       .update(InboundEmail)
       .set({
@@ -186,6 +195,7 @@ export class InboundIngestRepository {
         ...(outcome.keys
           ? { dedupeKey: outcome.keys.dedupeKey, threadRoot: outcome.keys.threadRoot }
           : {}),
+        ...(outcome.attempts === undefined ? {} : { attempts: outcome.attempts }),
         processedAt: () => 'now()',
       })
       .where('id = :id AND status = :received', { id, received: 'received' })
@@ -195,5 +205,6 @@ export class InboundIngestRepository {
       { id: outboxId, processedAt: IsNull() },
       { processedAt: () => 'now()' },
     );
+    return (result.affected ?? 0) > 0;
   }
 }

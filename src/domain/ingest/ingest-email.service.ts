@@ -128,13 +128,11 @@ export async function markIngestFailed(
   job: { inboundEmailId: string; outboxId: string; attempts: number },
   reason: string,
 ): Promise<boolean> {
-  return store.transaction(async (repos) => {
-    const marked = await repos.inboundEmails.setOutcome(job.inboundEmailId, {
+  return store.transaction((repos) =>
+    repos.ingest.recordOutcome(job.inboundEmailId, job.outboxId, {
       status: 'failed',
       reason,
       attempts: job.attempts,
-    });
-    await repos.outbox.markProcessed(job.outboxId);
-    return marked;
-  });
+    }),
+  );
 }
