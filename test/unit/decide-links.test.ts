@@ -2,6 +2,13 @@ import { decideLinks } from '../../src/domain/crm/link-contacts.service';
 
 const addressing = { localPart: 'support', domain: 'desk.localhost' };
 const p = (id: number, email: string, role: 'from' | 'cc' = 'cc') => ({ id, email, role });
+/** Active contacts u1@x.com … un@x.com. */
+const activeContacts = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    email: `u${i + 1}@x.com`,
+    state: 'active' as const,
+  }));
 
 describe('decideLinks', () => {
   it('links active matches and explains every other address', () => {
@@ -24,11 +31,7 @@ describe('decideLinks', () => {
 
   it('links at most the limit and records the rest as limit', () => {
     const participants = [1, 2, 3].map((i) => p(i, `u${i}@x.com`));
-    const contacts = [1, 2, 3].map((i) => ({
-      id: i,
-      email: `u${i}@x.com`,
-      state: 'active' as const,
-    }));
+    const contacts = activeContacts(3);
     expect(decideLinks(participants, contacts, addressing, 2).map((o) => o.outcome)).toEqual([
       'linked',
       'linked',
@@ -41,11 +44,7 @@ describe('decideLinks', () => {
       ...p(i, `u${i}@x.com`),
       inboundEmailId: i <= 3 ? '100' : '200',
     }));
-    const contacts = [1, 2, 3, 4].map((i) => ({
-      id: i,
-      email: `u${i}@x.com`,
-      state: 'active' as const,
-    }));
+    const contacts = activeContacts(4);
     expect(decideLinks(participants, contacts, addressing, 2).map((o) => o.outcome)).toEqual([
       'linked',
       'linked',

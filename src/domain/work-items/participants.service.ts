@@ -2,11 +2,10 @@ import type { ContactSummary } from '../../repositories/contact.repository';
 import type { ParticipantDetail } from '../../repositories/email-participant.repository';
 import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
-import { requireProjectRole } from '../access/project-access';
 import { ACCESS_LEVELS } from '../access/roles';
 import { explainLinkOutcome } from '../crm/explain-link-outcome';
 import { workItemCrm } from '../crm/permissions';
-import { NotFoundError } from '../../errors';
+import { requireWorkItem } from './work-item-access';
 
 export interface ParticipantView extends Omit<ParticipantDetail, 'contact'> {
   /** The outcome in words. */
@@ -27,9 +26,13 @@ export async function listParticipants(
   iid: number,
 ): Promise<ParticipantView[]> {
   return store.run(async (repos) => {
-    await requireProjectRole(repos, actor, projectId, ACCESS_LEVELS.reporter);
-    const workItem = await repos.workItems.findByIid(projectId, iid);
-    if (!workItem) throw new NotFoundError('work item not found');
+    const { workItem } = await requireWorkItem(
+      repos,
+      actor,
+      projectId,
+      iid,
+      ACCESS_LEVELS.reporter,
+    );
     const crm = await workItemCrm(repos, actor, workItem.id, 'read');
     const details = await repos.participants.details({ workItemId: workItem.id });
     return details.map((d) => participantView(d, crm.denial === null));
