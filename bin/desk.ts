@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/env';
-import { createRootLogger } from '../src/logger';
+import { createRootLogger, prettyDestination } from '../src/logger';
 import { startDesk, StartupError, type RunningDesk } from './start-desk';
 
 async function main(): Promise<void> {
@@ -14,7 +14,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createRootLogger(config.LOG_LEVEL);
+  const logger = createRootLogger(
+    config.LOG_LEVEL,
+    config.LOG_FORMAT === 'pretty' ? prettyDestination() : undefined,
+  );
   let desk: RunningDesk;
   try {
     desk = await startDesk(config, logger);

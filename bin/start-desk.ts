@@ -114,6 +114,7 @@ export async function startDesk(
           tlsCertPath: config.SMTP_TLS_CERT,
         },
         logger.child({ module: 'smtp' }),
+        ctx.outages,
       );
       smtpPort = await smtp.listen();
       closers.unshift(async () => {

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -32,6 +33,7 @@ export function createRootLogger(level: string, destination?: DestinationStream)
   const options: LoggerOptions = {
     name: 'desk',
     level,
+    timestamp: pino.stdTimeFunctions.isoTime,
     // a root serializer wins over fastify's own for `req`
     serializers: { req: requestSummary },
     redact: {
@@ -53,4 +55,16 @@ export function createRootLogger(level: string, destination?: DestinationStream)
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** For a person at a terminal (LOG_FORMAT=pretty): one coloured line per entry, local time. */
+export function prettyDestination(): DestinationStream {
+  return pretty({
+    sync: true,
+    colorize: process.stdout.isTTY,
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    messageFormat: '{if module}{module}: {end}{msg}',
+    ignore: 'pid,hostname,name,module',
+  });
 }

@@ -43,12 +43,19 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
   };
 }
 
-/** Logs one email's outcome; what the job returns for it. */
+/**
+ * The outcome line of an email that ends here (ignored, duplicate, failed); a ticket or a note
+ * gets its line from the link job, with the linked counts. What the job returns for it.
+ */
 function report(logger: Logger, inboundEmailId: string, outcome: IngestOutcome) {
   const { linkJob, ...rest } = 'linkJob' in outcome ? outcome : { ...outcome, linkJob: null };
-  logger.info(
-    { inboundEmailId, ...rest, linkJob: linkJob?.id },
-    `inbound email ${inboundEmailId}: ${outcome.kind}`,
+  const ends = !linkJob && outcome.kind !== 'skipped';
+  const project = outcome.projectId === null ? '' : ` (project ${outcome.projectId})`;
+  const reason = 'reason' in outcome ? `: ${outcome.reason}` : '';
+  (ends ? logger.info : logger.debug).call(
+    logger,
+    { inboundEmailId, ...rest, status: outcome.kind, linkJob: linkJob?.id },
+    `inbound email ${inboundEmailId} ${outcome.kind}${project}${reason}`,
   );
   return {
     inboundEmailId,

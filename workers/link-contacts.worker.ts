@@ -15,13 +15,14 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: JOBS.linkContacts,
     async process(job: Job) {
-      const { workItemId, outboxId } = linkContactsPayload.parse(job.data);
+      const payload = linkContactsPayload.parse(job.data);
+      const { workItemId, outboxId } = payload;
       const outcome = await linkContacts(deps, workItemId, outboxId);
       if (outcome.kind === 'skipped') {
         logger.info({ workItemId, reason: outcome.reason }, 'link-contacts skipped');
         return outcome;
       }
-      logLinkOutcomes(logger, workItemId, outcome.addresses);
+      logLinkOutcomes(logger, payload, outcome.addresses);
       return {
         kind: outcome.kind,
         linked: linkedContactIds(outcome),

@@ -1,21 +1,44 @@
 import type { AddressOutcome } from '../src/domain/crm/link-contacts.service';
 import type { Logger } from '../src/logger';
+import type { LinkContactsPayload } from '../src/queue/jobs';
 
 /**
- * One line per work item saying how many addresses were linked and why the others were not; a
- * line per address at debug, for when an operator asks about one address.
+ * The email's one outcome line (ingest left it to this job when the email made a ticket or a
+ * note): where it went, why, and how many of its addresses were linked; a line per address at
+ * debug, for when an operator asks about one address.
  */
-export function logLinkOutcomes(logger: Logger, workItemId: number, addresses: AddressOutcome[]) {
-  const counts: Partial<Record<AddressOutcome['outcome'], number>> = {};
-  for (const a of addresses) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
-  const linked = counts.linked ?? 0;
+export function logLinkOutcomes(
+  logger: Logger,
+  job: LinkContactsPayload,
+  addresses: AddressOutcome[],
+) {
+  const notLinked: Partial<Record<AddressOutcome['outcome'], number>> = {};
+  for (const a of addresses)
+    if (a.outcome !== 'linked') notLinked[a.outcome] = (notLinked[a.outcome] ?? 0) + 1;
+  const linked = addresses.filter((a) => a.outcome === 'linked').length;
+  const why = Object.entries(notLinked).map(([outcome, n]) => `${outcome} ${n}`);
+  const counts = `${linked} of ${addresses.length} address(es) linked${why.length ? ` (not linked: ${why.join(', ')})` : ''}`;
+  const { workItemId, inboundEmailId, email } = job;
+  const subject = inboundEmailId ? `inbound email ${inboundEmailId}` : `work item ${workItemId}`;
+  const where = email
+    ? ` ${email.status} (project ${email.projectId}, work item ${workItemId})${email.reason ? `: ${email.reason}` : ''}`
+    : '';
   logger.info(
-    { workItemId, linked, notLinked: addresses.length - linked, outcomes: counts },
-    `work item ${workItemId}: ${linked} of ${addresses.length} address(es) linked`,
+    {
+      inboundEmailId,
+      projectId: email?.projectId,
+      status: email?.status,
+      reason: email?.reason ?? undefined,
+      workItemId,
+      linked,
+      notLinked: addresses.length - linked,
+      outcomes: notLinked,
+    },
+    `${subject}${where}; ${counts}`,
   );
   for (const a of addresses) {
     logger.debug(
-      { workItemId, email: a.email, outcome: a.outcome, contactId: a.contactId },
+      { workItemId, inboundEmailId, email: a.email, outcome: a.outcome, contactId: a.contactId },
       `address ${a.outcome}`,
     );
   }

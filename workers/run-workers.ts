@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import type { AppContext } from '../src/app/context';
+import { NO_WATCH, type OutageReporter } from '../src/app/dependency-watch';
 import { DeskError } from '../src/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
@@ -32,6 +33,7 @@ export interface WorkerSettings {
   prefix: string;
   concurrency: number;
   logger: Logger;
+  outages?: OutageReporter;
   onStalled?: (queue: string) => void;
 }
 
@@ -52,17 +54,20 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
     concurrency: settings.concurrency,
     ...STALLED_JOBS,
   });
+  const outages = settings.outages ?? NO_WATCH;
   worker.on('stalled', () => settings.onStalled?.(definition.queue));
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     const log = settings.logger.child({ module: definition.queue, jobId: job.id });
     if (!final) {
+      if (outages.report(err, 'job attempts failed')) return;
       log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
       return;
     }
     if (err instanceof DeskError && err.temporary) {
       // the outbox row stays open: the sweeper retries the job once the outage is over
+      if (outages.report(err, 'jobs left to the outbox sweeper')) return;
       log.warn(
         { err: err.message },
         'retries used up during an outage; the outbox sweeper will retry',
@@ -73,23 +78,23 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
       .giveUp(job, `${err.message} (after ${job.attemptsMade} attempts)`)
       .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
   });
-  worker.on('error', (err) =>
-    settings.logger.warn({ err: err.message, queue: definition.queue }, 'worker error'),
-  );
+  worker.on('error', (err) => {
+    if (!outages.report(err, 'worker connection errors'))
+      settings.logger.warn({ err: err.message, queue: definition.queue }, 'worker error');
+  });
   return worker;
 }
 
 export function startWorkers(ctx: AppContext): RunningWorkers {
   const connection = createWorkerRedis(ctx.config.REDIS_URL);
-  connection.on('error', (err) =>
-    ctx.logger.warn({ err: err.message }, 'worker redis connection error'),
-  );
+  connection.on('error', (err) => ctx.outages.failed('Redis', err, 'connection errors'));
   const resumed = resumedJobsReport(ctx.logger);
   const settings = {
     connection,
     prefix: ctx.config.QUEUE_PREFIX,
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
+    outages: ctx.outages,
     onStalled: resumed.count,
   };
   const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>

@@ -1,17 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { within } from '../app/within';
 
 export interface HealthChecks {
   postgres: () => Promise<void>;
   redis: () => Promise<void>;
 }
-
-const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
-  Promise.race([
-    promise,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
-    ),
-  ]);
 
 export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks): void {
   app.get('/healthz', async () => ({ status: 'ok' }));

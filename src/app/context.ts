@@ -6,11 +6,13 @@ import type { Logger } from '../logger';
 import {
   createProducerRedis,
   createQueues,
+  JOB_BACKOFF_MS,
   type QueueSet,
   type QueueSettings,
 } from '../queue/connection';
 import { OutboxRelay, type RELAY_TIMINGS } from '../queue/outbox-relay';
 import { Store } from '../repositories/store';
+import { DependencyWatch } from './dependency-watch';
 
 /** Every long-lived connection of one desk process, built in one place and closed in one place. */
 export interface AppContext {
@@ -23,6 +25,8 @@ export interface AppContext {
   relay: OutboxRelay;
   addressing: ServiceDeskAddressing;
   queueSettings: QueueSettings;
+  /** One warning when PostgreSQL or Redis goes away, one when it is back. */
+  outages: DependencyWatch;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export interface AppContext {
 export interface ContextTuning {
   relay?: Partial<typeof RELAY_TIMINGS>;
   dbConnectTimeoutMs?: number;
+  jobBackoffMs?: number;
 }
 
 export async function createContext(
@@ -44,17 +49,28 @@ export async function createContext(
   });
   const store = new Store(database.dataSource);
   const redis = createProducerRedis(config.REDIS_URL);
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const outages = new DependencyWatch(logger.child({ module: 'dependencies' }), {
+    PostgreSQL: () => store.ping(),
+    Redis: async () => void (await redis.ping()),
+  });
+  redis.on('error', (err) => outages.failed('Redis', err, 'connection errors'));
   const queueSettings: QueueSettings = {
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     attempts: config.JOB_ATTEMPTS,
-    backoffMs: config.JOB_BACKOFF_MS,
+    backoffMs: tuning.jobBackoffMs ?? JOB_BACKOFF_MS,
   };
   const queues = createQueues(redis, queueSettings);
+  // unheard, BullMQ prints a queue's connection errors to stderr with their stacks
+  for (const queue of queues.values())
+    queue.on('error', (err) => {
+      if (!outages.report(err, 'queue connection errors'))
+        logger.warn({ err: err.message, queue: queue.name }, 'queue error');
+    });
   const relay = new OutboxRelay(store, queues, redis, logger.child({ module: 'outbox' }), {
     ...tuning.relay,
     prefix: config.QUEUE_PREFIX,
+    outages,
   });
   return {
     config,
@@ -66,8 +82,10 @@ export async function createContext(
     relay,
     addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
     queueSettings,
+    outages,
     async close() {
       await relay.stop();
+      outages.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
       await database.close();

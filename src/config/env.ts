@@ -4,6 +4,9 @@ const ROLES = ['smtp', 'worker', 'api'] as const;
 export type Role = (typeof ROLES)[number];
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+const urlWithScheme = (def: string, schemes: RegExp, example: string) =>
+  z.url({ protocol: schemes, error: `expected a URL like ${example}` }).default(def);
 const optionalText = z
   .string()
   .optional()
@@ -11,12 +14,16 @@ const optionalText = z
 
 /** What an operator sets (at most 25); every other setting is a constant beside its code. */
 const schema = z.object({
-  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/desk'),
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  DATABASE_URL: urlWithScheme(
+    'postgres://postgres@127.0.0.1:5432/desk',
+    /^postgres(ql)?$/,
+    'postgres://user:password@host:5432/desk',
+  ),
+  REDIS_URL: urlWithScheme('redis://127.0.0.1:6379', /^rediss?$/, 'redis://host:6379'),
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),
-  SMTP_PORT: int(2525),
+  SMTP_PORT: port(2525),
   API_HOST: z.string().min(1).default('0.0.0.0'),
-  API_PORT: int(3000),
+  API_PORT: port(3000),
   SERVICE_DESK_DOMAIN: z.string().min(1).default('desk.localhost'),
   SERVICE_DESK_LOCAL_PART: z
     .string()
@@ -27,7 +34,16 @@ const schema = z.object({
     .string()
     .default('smtp,worker,api')
     .transform((v) => v.split(',').map((r) => r.trim()))
-    .pipe(z.array(z.enum(ROLES)).min(1)),
+    .check((ctx) => {
+      const bad = ctx.value.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (bad.length > 0 || ctx.value.length === 0)
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `${bad.map((r) => JSON.stringify(r)).join(', ') || 'nothing'} is not a role; use any of ${ROLES.join(',')}`,
+        });
+    })
+    .transform((roles) => roles as Role[]),
   WORKER_CONCURRENCY: int(8, 1),
   SMTP_MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   SMTP_MAX_RECIPIENTS: int(50, 1),
@@ -43,9 +59,10 @@ const schema = z.object({
     .regex(/^[a-z0-9_-]+$/i)
     .default('desk'),
   JOB_ATTEMPTS: int(10, 1),
-  JOB_BACKOFF_MS: int(1000, 1),
   DB_POOL_SIZE: int(20, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json for collectors; pretty for a person at a terminal */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -59,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const name = issue?.path.join('.') ?? 'environment';
+  const name = issue?.path[0]?.toString() ?? 'environment';
   throw new ConfigError(
     `invalid ${name}: ${issue?.message ?? 'bad value'} (got ${JSON.stringify(env[name] ?? '')})`,
   );

@@ -2,11 +2,27 @@ import { Queue, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { JOBS, type JobName } from './jobs';
 
+/** The first retry's delay; each next one doubles (BullMQ's exponential backoff). */
+export const JOB_BACKOFF_MS = 1000;
+
 export interface QueueSettings {
   redisUrl: string;
   prefix: string;
   attempts: number;
   backoffMs: number;
+}
+
+const REDIS_AWAY =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|Connection is closed|max retries per request|enableOfflineQueue|^LOADING|^MASTERDOWN|^CLUSTERDOWN/i;
+
+/**
+ * True when the error is Redis being away or starting, not a fault of the command. PostgreSQL's
+ * socket errors never reach here raw: the repositories wrap them (DatabaseUnavailableError).
+ */
+export function isRedisConnectionError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: string; message?: string };
+  return REDIS_AWAY.test(e.code ?? '') || REDIS_AWAY.test(e.message ?? '');
 }
 
 /** Producers fail fast while Redis is away: the outbox keeps the work and the sweeper retries. */

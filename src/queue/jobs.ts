@@ -21,6 +21,14 @@ export const linkContactsPayload = z.object({
   outboxId,
   workItemId: z.number().int().positive(),
   inboundEmailId: z.string().regex(/^\d+$/).nullable(),
+  /** What ingest made of the email (absent in rows written before it was added). */
+  email: z
+    .object({
+      projectId: z.number().int(),
+      status: z.enum(['ticket_created', 'note_added']),
+      reason: z.string().nullable(),
+    })
+    .optional(),
 });
 export type LinkContactsPayload = z.infer<typeof linkContactsPayload>;
 

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { NO_WATCH, type OutageReporter } from '../app/dependency-watch';
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
@@ -16,6 +17,8 @@ export const RELAY_TIMINGS = {
 
 export interface RelaySettings extends Partial<typeof RELAY_TIMINGS> {
   prefix: string;
+  /** Counts failures an outage explains, instead of a warning each. */
+  outages?: OutageReporter;
 }
 
 /** Rows read per query. */
@@ -49,6 +52,7 @@ export class OutboxRelay {
   private staleCheckedAt = 0;
   private readonly markerKey: string;
   private readonly timings: typeof RELAY_TIMINGS;
+  private readonly outages: OutageReporter;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +66,7 @@ export class OutboxRelay {
       sweepIntervalMs: settings.sweepIntervalMs ?? RELAY_TIMINGS.sweepIntervalMs,
       republishAfterMs: settings.republishAfterMs ?? RELAY_TIMINGS.republishAfterMs,
     };
+    this.outages = settings.outages ?? NO_WATCH;
   }
 
   /** Adds the rows' jobs, then marks the rows published soon; a failure is left to the sweeper. */
@@ -69,12 +74,13 @@ export class OutboxRelay {
     if (rows.length === 0) return;
     const done: Promise<void> = this.addJobs(rows)
       .then((marks) => this.markSoon(marks))
-      .catch((err: Error) =>
+      .catch((err: Error) => {
+        if (this.outages.report(err, 'publishes left to the sweeper')) return;
         this.logger.warn(
           { err: err.message, jobs: rows.length },
           'publish failed; the sweeper will retry',
-        ),
-      )
+        );
+      })
       .finally(() => this.publishing.delete(done));
     this.publishing.add(done);
   }
@@ -94,12 +100,13 @@ export class OutboxRelay {
       this.marking = this.marking.then(() =>
         this.store
           .run((repos) => repos.outbox.markPublished(marks))
-          .catch((err: Error) =>
+          .catch((err: Error) => {
+            if (this.outages.report(err, 'publish marks left to the sweeper')) return;
             this.logger.warn(
               { err: err.message, rows: marks.length },
               'marking published rows failed; the sweeper will publish them again',
-            ),
-          ),
+            );
+          }),
       );
     }
     return this.marking;
@@ -166,9 +173,10 @@ export class OutboxRelay {
 
   start(): void {
     const tick = async () => {
-      await this.sweep().catch((err: Error) =>
-        this.logger.warn({ err: err.message }, 'outbox sweep failed'),
-      );
+      await this.sweep().catch((err: Error) => {
+        if (!this.outages.report(err, 'outbox sweeps failed'))
+          this.logger.warn({ err: err.message }, 'outbox sweep failed');
+      });
       if (this.timer) this.timer = setTimeout(tick, this.timings.sweepIntervalMs);
     };
     this.timer = setTimeout(tick, this.timings.sweepIntervalMs);

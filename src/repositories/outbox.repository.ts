@@ -10,6 +10,12 @@ export const INGEST_EMAIL_JOB = 'ingest-email';
 /** The job that links a work item's participants to contacts; written by ingest. */
 export const LINK_CONTACTS_JOB = 'link-contacts';
 
+export interface IngestedEmailSummary {
+  projectId: number;
+  status: 'ticket_created' | 'note_added';
+  reason: string | null;
+}
+
 export interface OutboxRow {
   id: string;
   queue: string;
@@ -39,9 +45,16 @@ export class OutboxRepository {
     return { id: String(identifiers[0]!.id), queue, jobName, payload, jobId: null };
   }
 
-  /** The link-contacts job of a work item an email brought participants to. */
-  addLinkContacts(workItemId: number, inboundEmailId: string | null): Promise<OutboxRow> {
-    return this.add(LINK_CONTACTS_JOB, LINK_CONTACTS_JOB, { workItemId, inboundEmailId });
+  /**
+   * The link-contacts job of a work item an email brought participants to; `email` is what
+   * ingest made of it, so the job can log the email's one outcome line.
+   */
+  addLinkContacts(
+    workItemId: number,
+    inboundEmailId: string | null,
+    email?: IngestedEmailSummary,
+  ): Promise<OutboxRow> {
+    return this.add(LINK_CONTACTS_JOB, LINK_CONTACTS_JOB, { workItemId, inboundEmailId, email });
   }
 
   /** Asks for another run of ingest over a stored email. */

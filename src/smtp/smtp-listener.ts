@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import { CHUNKED_MESSAGE_BYTES } from '../domain/inbound/accept-chunked';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
+import { NO_WATCH, type OutageReporter } from '../app/dependency-watch';
 import type { Logger } from '../logger';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
@@ -46,6 +47,7 @@ export function createSmtpListener(
   receiver: MessageReceiver,
   options: SmtpSettings,
   logger: Logger,
+  outages: OutageReporter = NO_WATCH,
 ): SmtpListener {
   const settings = { ...SMTP_LIMITS, ...options };
   const perIp = new Map<string, number>();
@@ -55,8 +57,11 @@ export function createSmtpListener(
 
   const reject = (err: unknown, session: SMTPServerSession, stage: string) => {
     const reply = toSmtpError(err);
-    const log =
-      err instanceof DeskError && !err.temporary
+    // an outage is one warning of its own (DependencyWatch), not one per command it refuses
+    const explained = outages.report(err, `SMTP commands answered ${reply.responseCode}`);
+    const log = explained
+      ? logger.debug.bind(logger)
+      : err instanceof DeskError && !err.temporary
         ? logger.info.bind(logger)
         : logger.warn.bind(logger);
     log(
@@ -165,7 +170,7 @@ export function createSmtpListener(
               : { ...envelope, raw: Buffer.concat(chunks, size) },
           )
           .then((ids) => {
-            logger.info(
+            logger.debug(
               { session: session.id, remote: session.remoteAddress, inboundEmailIds: ids },
               'message stored',
             );

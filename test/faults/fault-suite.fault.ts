@@ -67,7 +67,6 @@ async function runCase(
         QUEUE_PREFIX: `fault-${name}`,
         // a worker alone shows it is up by logging 'desk started'
         LOG_LEVEL: listens ? 'warn' : 'info',
-        JOB_BACKOFF_MS: '200',
         ...(listens
           ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_MAX_CLIENTS_PER_IP: '200' }
           : {}),

@@ -43,7 +43,11 @@ describe('ingestEmail', () => {
       kind: 'ticket_created',
       links: { kind: 'linked', addresses: [{ outcome: 'linked', contactId: contact.id }] },
     });
-    expect(second).toEqual({ kind: 'skipped', reason: 'already ticket_created' });
+    expect(second).toEqual({
+      kind: 'skipped',
+      reason: 'already ticket_created',
+      projectId: project.id,
+    });
     const count = await db.dataSource.query(
       'SELECT count(*)::int AS n FROM work_items WHERE project_id = $1',
       [project.id],

@@ -14,7 +14,6 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     API_HOST: '127.0.0.1',
     API_PORT: '0',
     QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-    JOB_BACKOFF_MS: '100',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
@@ -23,6 +22,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
 /** A desk whose sweeper looks every 200 ms; a test shortens other timings with `tuning`. */
 export async function startTestDesk(config: Config, tuning: DeskTuning = {}): Promise<RunningDesk> {
   return startDesk(config, createRootLogger(config.LOG_LEVEL), {
+    jobBackoffMs: 100,
     ...tuning,
     relay: { sweepIntervalMs: 200, ...tuning.relay },
   });

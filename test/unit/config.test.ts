@@ -24,6 +24,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
   });
 
+  it('says which role is wrong, and what the roles are', () => {
+    expect(() => loadConfig({ DESK_ROLES: 'smtp,mail' })).toThrow(
+      'invalid DESK_ROLES: "mail" is not a role; use any of smtp,worker,api (got "smtp,mail")',
+    );
+  });
+
+  it('refuses a DATABASE_URL or REDIS_URL of another kind, showing the expected form', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root@db/desk' })).toThrow(
+      'invalid DATABASE_URL: expected a URL like postgres://user:password@host:5432/desk (got "mysql://root@db/desk")',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@db/desk' }).DATABASE_URL).toBe(
+      'postgresql://u@db/desk',
+    );
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/^invalid REDIS_URL: /);
+  });
+
+  it('refuses a port out of range and an unknown log format', () => {
+    expect(() => loadConfig({ API_PORT: '70000' })).toThrow(/^invalid API_PORT: /);
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/^invalid LOG_FORMAT: /);
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+  });
+
   it('selects roles', () => {
     expect(loadConfig({ DESK_ROLES: 'smtp, api' }).DESK_ROLES).toEqual(['smtp', 'api']);
   });

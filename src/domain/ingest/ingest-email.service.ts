@@ -9,12 +9,15 @@ import { parseEmail, type ParseOutcome } from './parse';
 import { persist, type Persisted } from './persist';
 import { findThread, threadLockKeys, threadRootOf } from './thread';
 
-export type IngestOutcome =
+type StepOutcome =
   | Persisted
   | { kind: 'ignored'; reason: string }
   | { kind: 'duplicate'; workItemId: number | null; reason: string }
   | { kind: 'failed'; reason: string }
   | { kind: 'skipped'; reason: string };
+
+/** What became of one email, and the project it was sent to (null when it is gone). */
+export type IngestOutcome = StepOutcome & { projectId: number | null };
 
 export interface IngestDeps {
   store: Store;
@@ -39,9 +42,17 @@ export async function ingestEmail(
   const stored = await deps.store.run((repos) => repos.ingest.load(inboundEmailId));
   if (!stored || stored.status !== 'received') {
     await deps.store.run((repos) => repos.outbox.markProcessed(outboxId));
-    return { kind: 'skipped', reason: stored ? `already ${stored.status}` : 'inbound email gone' };
+    const reason = stored ? `already ${stored.status}` : 'inbound email gone';
+    return { kind: 'skipped', reason, projectId: stored?.projectId ?? null };
   }
+  return { ...(await ingestStored(deps, stored, outboxId)), projectId: stored.projectId };
+}
 
+async function ingestStored(
+  deps: IngestDeps,
+  stored: IngestSubject,
+  outboxId: string,
+): Promise<StepOutcome> {
   const parsed = await parseStored(deps, stored);
   if (parsed.kind === 'unparseable')
     return close(deps, stored, outboxId, { kind: 'failed', reason: parsed.reason });

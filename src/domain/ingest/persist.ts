@@ -79,10 +79,15 @@ export async function persist(repos: Repositories, input: PersistInput): Promise
       inboundEmailId: envelope.id,
     });
   }
-  const linkJob = await repos.outbox.addLinkContacts(workItemId, envelope.id);
-  await repos.ingest.recordOutcome(envelope.id, input.outboxId, {
-    status: noteId === null ? 'ticket_created' : 'note_added',
+  const outcome = {
+    projectId: envelope.projectId,
+    status: noteId === null ? ('ticket_created' as const) : ('note_added' as const),
     reason: flags.length > 0 ? flags.join('; ') : null,
+  };
+  const linkJob = await repos.outbox.addLinkContacts(workItemId, envelope.id, outcome);
+  await repos.ingest.recordOutcome(envelope.id, input.outboxId, {
+    status: outcome.status,
+    reason: outcome.reason,
     workItemId,
     noteId,
     keys: input.keys,
