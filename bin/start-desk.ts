@@ -137,6 +137,7 @@ export async function startDesk(
         addressing: ctx.addressing,
         adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
         publish: (rows) => ctx.relay.publish(rows),
+        queues: [...ctx.queues.values()],
       });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();

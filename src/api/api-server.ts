@@ -1,5 +1,7 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -10,6 +12,8 @@ import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address'
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
+import { adminLoginRoutes } from './admin/login.routes';
+import { adminQueuesRoutes, QUEUES_PATH } from './admin/queues.routes';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
@@ -31,6 +35,8 @@ export interface ApiDeps {
   adminTokenSha256: string | null;
   /** Hands committed outbox rows to the relay (reprocessing). */
   publish: (rows: OutboxRow[]) => void;
+  /** Shown in Bull Board at /admin/queues. */
+  queues: readonly Queue[];
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -51,9 +57,15 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const auth = { store: deps.store, adminTokenSha256: deps.adminTokenSha256 };
+  // at the root: the session cookie is shared by every browser page (/admin now, /ui later)
+  void app.register(fastifyCookie);
+  void app.register(adminLoginRoutes(auth, QUEUES_PATH));
+  void app.register(adminQueuesRoutes(auth, deps.queues));
+
   void app.register(
     async (v1) => {
-      requireBearerToken(v1, { store: deps.store, adminTokenSha256: deps.adminTokenSha256 });
+      requireBearerToken(v1, auth);
       await v1.register(usersRoutes(deps.store));
       await v1.register(groupsRoutes(deps.store));
       await v1.register(projectsRoutes(deps.store, deps.addressing));

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/access/actor';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
 import { UnauthorizedError } from '../errors';
+import { escapeHtml, sendPage, wantsHtml } from './html-page';
+import { endSession, sessionTokenOf } from './session-cookie';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,15 +13,66 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
+const bearerTokenOf = (request: FastifyRequest): string | null =>
+  BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
+
 /** Every route registered on `app` needs `Authorization: Bearer <token>`. */
 export function requireBearerToken(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    const actor = match?.[1] ? await authenticate(deps, match[1]) : null;
+    const token = bearerTokenOf(request);
+    const actor = token ? await authenticate(deps, token) : null;
     if (!actor) {
       void reply.header('www-authenticate', 'Bearer');
-      throw new UnauthorizedError(match ? 'invalid or revoked token' : 'missing bearer token');
+      throw new UnauthorizedError(token ? 'invalid or revoked token' : 'missing bearer token');
+    }
+    request.actor = actor;
+  });
+}
+
+export interface SignInPolicy {
+  /** Where a browser without a session signs in. */
+  loginPath: string;
+  admit: (actor: Actor) => boolean;
+  /** Why an actor `admit` refuses gets 403. */
+  refusal: string;
+}
+
+/**
+ * Every route registered on `app` needs a bearer token or the session cookie, and an actor the
+ * policy admits. A browser without a session goes to the login form; anything else gets JSON.
+ * Replies are sent here rather than thrown: plugins below (Bull Board) set their own error
+ * handlers, which would answer for us.
+ */
+export function requireSignedIn(app: FastifyInstance, deps: AuthDeps, policy: SignInPolicy): void {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const bearer = bearerTokenOf(request);
+    const token = bearer ?? sessionTokenOf(request);
+    const actor = token ? await authenticate(deps, token) : null;
+    if (!actor) {
+      if (token && !bearer) endSession(reply);
+      if (!bearer && wantsHtml(request)) return reply.redirect(policy.loginPath, 303);
+      const message = bearer
+        ? 'invalid or revoked token'
+        : token
+          ? 'the session ended (token revoked); sign in again'
+          : 'missing bearer token or session cookie';
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message });
+    }
+    if (!policy.admit(actor)) {
+      if (!wantsHtml(request))
+        return reply.status(403).send({ error: 'forbidden', message: policy.refusal });
+      const link = `<a href="${escapeHtml(policy.loginPath)}">Sign in with another token</a>`;
+      return sendPage(
+        reply,
+        403,
+        'Forbidden',
+        `<h1>Forbidden</h1><p>${escapeHtml(policy.refusal)}</p><p>${link}</p>`,
+      );
     }
     request.actor = actor;
   });

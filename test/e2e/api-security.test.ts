@@ -86,6 +86,7 @@ async function apiRoutes(): Promise<{ method: string; url: string }[]> {
     addressing: ADDRESSING,
     adminTokenSha256: null,
     publish: () => undefined,
+    queues: [],
   });
   app.addHook('onRoute', (route) => void routes.push(route));
   await app.ready();

@@ -37,6 +37,7 @@ export class ApiHarness {
       addressing: ADDRESSING,
       adminTokenSha256: sha256Hex(ADMIN_TOKEN),
       publish: () => undefined, // no relay here: reprocessing is tested with a whole desk
+      queues: [], // no queues either: Bull Board is tested with a whole desk
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as AddressInfo;
