@@ -112,7 +112,10 @@ export class DependencyWatch implements OutageReporter {
   private back(dependency: Dependency, outage: Outage): void {
     const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
     const effects = Object.fromEntries(outage.effects);
-    const meanwhile = [...outage.effects].map(([what, n]) => `${n} ${what}`).join(', ');
+    const meanwhile = [...outage.effects]
+      .sort(([, a], [, b]) => b - a)
+      .map(([what, n]) => `${n} ${what}`)
+      .join(', ');
     this.logger.warn(
       { dependency, downSeconds: Number(seconds), meanwhile: effects },
       `${dependency} is back after ${seconds} s${meanwhile ? `; meanwhile ${meanwhile}` : ''}`,
