@@ -1,4 +1,3 @@
-import IORedis from 'ioredis';
 import { buildApi } from '../src/api/api-server';
 import { createContext, type ContextTuning } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
@@ -11,6 +10,9 @@ import { GROUP_COMMIT } from '../src/repositories/accept-batcher';
 import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
 import { createSmtpListener, type SmtpLimits } from '../src/smtp/smtp-listener';
 import { startWorkers } from '../workers/run-workers';
+import { assertPortsFree, probeRedis, unreachable, warnWithoutAdminToken } from './startup-checks';
+
+export { StartupError } from './startup-checks';
 
 export interface RunningDesk {
   smtpPort: number | null;
@@ -24,48 +26,17 @@ export interface DeskTuning extends ContextTuning {
   recipientCacheMs?: number;
 }
 
-/** A dependency desk cannot start without; the message is the one line an operator sees. */
-export class StartupError extends Error {}
-
-const HOW_TO_START = 'start them with: docker compose up -d postgres redis';
-
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-async function probeRedis(url: string): Promise<void> {
-  const client = new IORedis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-  } catch (err) {
-    throw new StartupError(
-      `cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); ${HOW_TO_START}`,
-    );
-  } finally {
-    client.disconnect();
-  }
-}
-
 export async function startDesk(
   config: Config,
   logger: Logger,
   tuning: DeskTuning = {},
 ): Promise<RunningDesk> {
+  warnWithoutAdminToken(config, logger);
+  await assertPortsFree(config);
   try {
     await ensureDatabase(config.DATABASE_URL, tuning.dbConnectTimeoutMs);
   } catch (err) {
-    throw new StartupError(
-      `cannot reach PostgreSQL at ${safeUrl(config.DATABASE_URL)} (${(err as Error).message}); ${HOW_TO_START}`,
-    );
+    throw unreachable('PostgreSQL', 'DATABASE_URL', config.DATABASE_URL, err);
   }
   await probeRedis(config.REDIS_URL);
   const ctx = await createContext(config, logger, tuning);

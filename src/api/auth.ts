@@ -16,6 +16,9 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const bearerTokenOf = (request: FastifyRequest): string | null =>
   BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
 
+const MISSING_TOKEN =
+  'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npx desk token create --admin)';
+
 /** Every route registered on `app` needs `Authorization: Bearer <token>`. */
 export function requireBearerToken(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('actor', null);
@@ -24,7 +27,7 @@ export function requireBearerToken(app: FastifyInstance, deps: AuthDeps): void {
     const actor = token ? await authenticate(deps, token) : null;
     if (!actor) {
       void reply.header('www-authenticate', 'Bearer');
-      throw new UnauthorizedError(token ? 'invalid or revoked token' : 'missing bearer token');
+      throw new UnauthorizedError(token ? 'invalid or revoked token' : MISSING_TOKEN);
     }
     request.actor = actor;
   });

@@ -12,7 +12,9 @@ afterAll(async () => {
 
 describe('authentication', () => {
   it('answers 401 without a token, with a bad token, and with a malformed header', async () => {
-    expect((await api.call(null, 'GET', '/groups/1')).status).toBe(401);
+    const missing = await api.call(null, 'GET', '/groups/1');
+    expect(missing.status).toBe(401);
+    expect(missing.body.message).toMatch(/^missing bearer token: .*npx desk token create --admin/);
     const bad = await api.call('nope', 'GET', '/groups/1');
     expect(bad).toEqual({
       status: 401,
