@@ -279,6 +279,7 @@ async function startDesk(name, env, { cpuProfDir, countCalls, root = ROOT } = {}
       REDIS_URL,
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(port),
+      API_PORT: '0',
       SMTP_MAX_CLIENTS_PER_IP: '100',
       ...env,
       // e.g. BENCH_DESK_ENV='WORKER_CONCURRENCY=4 DB_POOL_SIZE=10' to compare settings

@@ -1,4 +1,5 @@
 import { buildApi } from '../src/api/api-server';
+import { buildOpsServer } from '../src/api/ops-server';
 import { createContext, type ContextTuning } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
 import { ensureDatabase } from '../src/db/ensure-database';
@@ -16,7 +17,7 @@ export { StartupError } from './startup-checks';
 
 export interface RunningDesk {
   smtpPort: number | null;
-  apiPort: number | null;
+  apiPort: number;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export async function startDesk(
 
   const closers: (() => Promise<void>)[] = [];
   let smtpPort: number | null = null;
-  let apiPort: number | null = null;
+  let apiPort: number;
   try {
     if (hasRole(config, 'worker')) {
       const workers = startWorkers(ctx);
@@ -97,29 +98,33 @@ export async function startDesk(
         `SMTP listening on ${config.SMTP_HOST}:${smtpPort}`,
       );
     }
-    if (hasRole(config, 'api')) {
-      const api = buildApi({
-        logger: logger.child({ module: 'api' }),
-        health: {
-          postgres: () => ctx.store.ping(),
-          redis: async () => void (await ctx.redis.ping()),
-        },
-        store: ctx.store,
-        addressing: ctx.addressing,
-        adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
-        publish: (rows) => ctx.relay.publish(rows),
-        queues: [...ctx.queues.values()],
-      });
+    {
+      const health = {
+        postgres: () => ctx.store.ping(),
+        redis: async () => void (await ctx.redis.ping()),
+      };
+      const serves = hasRole(config, 'api') ? 'API' : 'health checks';
+      const api = hasRole(config, 'api')
+        ? buildApi({
+            logger: logger.child({ module: 'api' }),
+            health,
+            store: ctx.store,
+            addressing: ctx.addressing,
+            adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
+            publish: (rows) => ctx.relay.publish(rows),
+            queues: [...ctx.queues.values()],
+          })
+        : buildOpsServer({ logger: logger.child({ module: 'ops' }), health });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();
       apiPort = typeof address === 'object' && address ? address.port : config.API_PORT;
       closers.unshift(async () => {
         await api.close();
-        logger.info('API closed');
+        logger.info(`${serves} closed`);
       });
       logger.info(
         { host: config.API_HOST, port: apiPort },
-        `API listening on http://${config.API_HOST}:${apiPort}`,
+        `${serves} listening on http://${config.API_HOST}:${apiPort}`,
       );
     }
   } catch (err) {

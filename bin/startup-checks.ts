@@ -71,10 +71,11 @@ function portFree(host: string, port: number): Promise<NodeJS.ErrnoException | n
 export async function assertPortsFree(config: Config): Promise<void> {
   const wanted = [
     ['smtp', 'SMTP_PORT', config.SMTP_HOST, config.SMTP_PORT],
-    ['api', 'API_PORT', config.API_HOST, config.API_PORT],
+    // every process serves its health checks there, the admin API too with the api role
+    [null, 'API_PORT', config.API_HOST, config.API_PORT],
   ] as const;
   for (const [role, variable, host, port] of wanted) {
-    if (!hasRole(config, role) || port === 0) continue;
+    if ((role && !hasRole(config, role)) || port === 0) continue;
     const err = await portFree(host, port);
     if (!err) continue;
     if (err.code === 'EADDRINUSE')

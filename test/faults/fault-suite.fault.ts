@@ -64,6 +64,7 @@ async function runCase(
         DATABASE_URL: pg.url(`desk_fault_${name}`),
         REDIS_URL: redis.url(),
         DESK_ROLES: roles,
+        API_PORT: '0',
         QUEUE_PREFIX: `fault-${name}`,
         // a worker alone shows it is up by logging 'desk started'
         LOG_LEVEL: listens ? 'warn' : 'info',
