@@ -96,6 +96,7 @@ export class DependencyWatch implements OutageReporter {
       await within(Math.max(this.probeEveryMs, 2000), this.probes[dependency]());
       this.outages.delete(dependency);
       if (outage.confirmed) this.back(dependency, outage);
+      else this.blip(dependency, outage);
     } catch (err) {
       if (!outage.confirmed) {
         outage.confirmed = true;
@@ -111,14 +112,24 @@ export class DependencyWatch implements OutageReporter {
 
   private back(dependency: Dependency, outage: Outage): void {
     const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
-    const effects = Object.fromEntries(outage.effects);
-    const meanwhile = [...outage.effects]
-      .sort(([, a], [, b]) => b - a)
-      .map(([what, n]) => `${n} ${what}`)
-      .join(', ');
+    const meanwhile = describe(outage.effects);
     this.logger.warn(
-      { dependency, downSeconds: Number(seconds), meanwhile: effects },
+      { dependency, downSeconds: Number(seconds), meanwhile: Object.fromEntries(outage.effects) },
       `${dependency} is back after ${seconds} s${meanwhile ? `; meanwhile ${meanwhile}` : ''}`,
     );
   }
+
+  /** Failures the probe found no outage behind (a dropped connection): said once, not lost. */
+  private blip(dependency: Dependency, outage: Outage): void {
+    this.logger.warn(
+      { dependency, err: outage.firstError, meanwhile: Object.fromEntries(outage.effects) },
+      `${dependency} failed (${outage.firstError}) but answers: ${describe(outage.effects)}`,
+    );
+  }
 }
+
+const describe = (effects: Map<string, number>) =>
+  [...effects]
+    .sort(([, a], [, b]) => b - a)
+    .map(([what, n]) => `${n} ${what}`)
+    .join(', ');

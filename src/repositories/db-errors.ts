@@ -16,7 +16,7 @@ const CONNECTION_CODES = new Set([
   '40P01', // deadlock_detected: likewise
 ]);
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|terminating connection|the database system is (starting|shutting) up/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|terminating connection|the database system is (starting|shutting) up|Query runner already released/i;
 
 interface MaybePgError {
   code?: string;
