@@ -1,11 +1,12 @@
-import IORedis from 'ioredis';
 import { buildApi } from '../src/api/api-server';
 import { createContext, type ContextTuning } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
+import { safeUrl } from '../src/config/safe-url';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { sha256Hex } from '../src/domain/access/api-token';
 import { AcceptEmailService } from '../src/domain/inbound/accept-email.service';
 import type { Logger } from '../src/logger';
+import { pingRedis } from '../src/queue/connection';
 import { MessageReceiver } from '../src/smtp/receive-message';
 import { GROUP_COMMIT } from '../src/repositories/accept-batcher';
 import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
@@ -29,29 +30,13 @@ export class StartupError extends Error {}
 
 const HOW_TO_START = 'start them with: docker compose up -d postgres redis';
 
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 async function probeRedis(url: string): Promise<void> {
-  const client = new IORedis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
   try {
-    await client.connect();
-    await client.ping();
+    await pingRedis(url);
   } catch (err) {
     throw new StartupError(
       `cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); ${HOW_TO_START}`,
     );
-  } finally {
-    client.disconnect();
   }
 }
 
