@@ -63,6 +63,15 @@ module.exports = {
       from: { path: '^src/domain/' },
       to: { path: '^src/queue/' },
     },
+    {
+      name: 'scripts-are-clients',
+      comment: 'scripts (npm run demo) use desk as a customer and an admin do: SMTP and HTTP',
+      severity: 'error',
+      from: { path: '^scripts/' },
+      to: {
+        path: ['^src/(domain|repositories|db|queue|app|smtp|api)/', '^(workers|bin|entities)/'],
+      },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
