@@ -1,11 +1,9 @@
 import { DemoApi } from './demo/demo-api';
 import { DemoError } from './demo/demo-error';
 import { demoMails, sendMails } from './demo/demo-mails';
-import { printMail, printTickets, printWhereNext } from './demo/demo-report';
+import { print, printMail, printTickets, printWhereNext } from './demo/demo-report';
 import { linkedTickets, processedEmails } from './demo/demo-results';
 import { setUpDemo } from './demo/demo-setup';
-
-const print = (text = '') => process.stdout.write(`${text}\n`);
 
 function settings(env: NodeJS.ProcessEnv) {
   const token = env.DESK_TOKEN || env.ADMIN_TOKEN;

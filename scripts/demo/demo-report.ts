@@ -2,7 +2,7 @@ import { formatTable } from '../../src/cli/table';
 import type { DemoApi } from './demo-api';
 import type { InboundEmail, Ticket } from './demo-results';
 
-const print = (text = '') => process.stdout.write(`${text}\n`);
+export const print = (text = '') => process.stdout.write(`${text}\n`);
 
 const name = (c: Ticket['contacts'][number]) => `${c.firstName} ${c.lastName} <${c.email}>`;
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Config } from '../config/env';
 import { safeUrl } from '../config/safe-url';
 import { databaseName, type DatabaseStatus } from '../db/database-status';
@@ -56,11 +57,9 @@ export async function redisCheck(config: Config): Promise<CheckLine> {
 
 /** Recognises a running desk by what it answers: its SMTP greeting, its OpenAPI title. */
 const isDesk = {
-  smtp: async (host: string, port: number) => {
-    const socket = await tcpConnect(host, port);
-    return typeof socket === 'string' ? false : /^220 .*\bdesk\b/.test(await firstLine(socket));
-  },
-  api: async (host: string, port: number) => {
+  smtp: async (socket: Socket) => /^220 .*\bdesk\b/.test(await firstLine(socket)),
+  api: async (socket: Socket, host: string, port: number) => {
+    socket.destroy();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/docs/json`;
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null);
     const doc = (await res?.json().catch(() => null)) as { info?: { title?: string } } | null;
@@ -83,8 +82,7 @@ export async function portCheck(
     if (why === null) return ok(`${what}: free`);
     return fail(`${what}: cannot listen (${why}); choose another ${variable} or free the port`);
   }
-  connected.destroy();
-  if (await isDesk[role](target, port)) return ok(`${what}: in use by a running desk`);
+  if (await isDesk[role](connected, target, port)) return ok(`${what}: in use by a running desk`);
   return fail(`${what}: in use by another program; stop it or set ${variable}`);
 }
 

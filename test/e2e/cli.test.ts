@@ -182,13 +182,18 @@ describe('desk doctor', () => {
     ]);
   });
 
-  it('names what to do about a Redis on a wrong port and a missing admin token, and exits 1', async () => {
+  it('names what to do about a Redis on a wrong port, a port taken by another program and a missing admin token, and exits 1', async () => {
     const empty = await createTestDb();
     try {
       const port = await closedPort();
       const run = await cli(
         ['doctor'],
-        deskEnv({ DATABASE_URL: empty.url, REDIS_URL: `redis://127.0.0.1:${port}` }),
+        deskEnv({
+          DATABASE_URL: empty.url,
+          REDIS_URL: `redis://127.0.0.1:${port}`,
+          // the SMTP listener answers there, not desk's API
+          API_PORT: String(desk.smtpPort),
+        }),
       );
       expect(run.code).toBe(1);
       const lines = run.stdout.trimEnd().split('\n');
@@ -198,7 +203,10 @@ describe('desk doctor', () => {
       expect(lines).toContain(
         'FAIL  admin access: no admin token; run: desk token create --admin (or set ADMIN_TOKEN)',
       );
-      expect(lines.filter((l) => l.startsWith('ok'))).toHaveLength(5);
+      expect(lines).toContain(
+        `FAIL  API port 127.0.0.1:${desk.smtpPort}: in use by another program; stop it or set API_PORT`,
+      );
+      expect(lines.filter((l) => l.startsWith('ok'))).toHaveLength(4);
       expect(run.stderr).toBe('');
     } finally {
       await empty.drop();
