@@ -8,7 +8,7 @@ module.exports = {
       from: { path: '^src/domain' },
       to: {
         path: [
-          '^src/(smtp|api|app)/',
+          '^src/(smtp|api|app|cli)/',
           '^workers/',
           '^bin/',
           'node_modules/(smtp-server|fastify|bullmq|ioredis)/',
@@ -37,9 +37,10 @@ module.exports = {
     },
     {
       name: 'edges-do-not-import-each-other',
+      comment: 'the command line (src/cli) is an edge like SMTP and HTTP: it calls the domain',
       severity: 'error',
-      from: { path: '^src/(smtp|api)/' },
-      to: { path: ['^src/(smtp|api)/'], pathNot: '^src/$1/' },
+      from: { path: '^src/(smtp|api|cli)/' },
+      to: { path: ['^src/(smtp|api|cli)/'], pathNot: '^src/$1/' },
     },
     {
       name: 'repositories-below-domain',
@@ -61,6 +62,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { path: '^src/queue/' },
+    },
+    {
+      name: 'scripts-are-clients',
+      comment: 'scripts (npm run demo) use desk as a customer and an admin do: SMTP and HTTP',
+      severity: 'error',
+      from: { path: '^scripts/' },
+      to: {
+        path: ['^src/(domain|repositories|db|queue|app|smtp|api)/', '^(workers|bin|entities)/'],
+      },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

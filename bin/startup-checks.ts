@@ -1,18 +1,13 @@
 import { createServer } from 'node:net';
-import IORedis from 'ioredis';
 import { hasRole, type Config } from '../src/config/env';
+import { safeUrl } from '../src/config/safe-url';
 import type { Logger } from '../src/logger';
+import { pingRedis } from '../src/queue/connection';
 
 /** A mistake desk cannot start with; the message is the one line an operator sees. */
 export class StartupError extends Error {}
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
-export function safeUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
 
 /** What to do about a dependency that did not answer, told from how it failed. */
 function hintFor(variable: string, url: string, err: { code?: string; message?: string }): string {
@@ -40,22 +35,10 @@ export function unreachable(
 }
 
 export async function probeRedis(url: string): Promise<void> {
-  const client = new IORedis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  // the rejection says only "Connection is closed."; the socket's own error says why
-  let socketError: unknown = null;
-  client.on('error', (err) => (socketError ??= err));
   try {
-    await client.connect();
-    await client.ping();
+    await pingRedis(url);
   } catch (err) {
-    throw unreachable('Redis', 'REDIS_URL', url, socketError ?? err);
-  } finally {
-    client.disconnect();
+    throw unreachable('Redis', 'REDIS_URL', url, err);
   }
 }
 

@@ -37,17 +37,22 @@ export interface ContextTuning {
   jobBackoffMs?: number;
 }
 
-export async function createContext(
+/** Redis, the queues and the outbox relay: what publishes jobs, for a desk or a one-off command. */
+export interface Publisher {
+  redis: Redis;
+  queues: QueueSet;
+  relay: OutboxRelay;
+  queueSettings: QueueSettings;
+  outages: DependencyWatch;
+  close(): Promise<void>;
+}
+
+export function openPublisher(
   config: Config,
+  store: Store,
   logger: Logger,
   tuning: ContextTuning = {},
-): Promise<AppContext> {
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
-    connectTimeoutMs: tuning.dbConnectTimeoutMs,
-  });
-  const store = new Store(database.dataSource);
+): Publisher {
   const redis = createProducerRedis(config.REDIS_URL);
   const outages = new DependencyWatch(logger.child({ module: 'dependencies' }), {
     PostgreSQL: () => store.ping(),
@@ -73,14 +78,9 @@ export async function createContext(
     outages,
   });
   return {
-    config,
-    logger,
-    database,
-    store,
     redis,
     queues,
     relay,
-    addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
     queueSettings,
     outages,
     async close() {
@@ -88,6 +88,31 @@ export async function createContext(
       outages.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export async function createContext(
+  config: Config,
+  logger: Logger,
+  tuning: ContextTuning = {},
+): Promise<AppContext> {
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DB_POOL_SIZE,
+    connectTimeoutMs: tuning.dbConnectTimeoutMs,
+  });
+  const store = new Store(database.dataSource);
+  const { close: closePublisher, ...publisher } = openPublisher(config, store, logger, tuning);
+  return {
+    config,
+    logger,
+    database,
+    store,
+    ...publisher,
+    addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
+    async close() {
+      await closePublisher();
       await database.close();
     },
   };

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource } from 'typeorm';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { runMigrations } from './ensure-database';
 
@@ -6,6 +6,8 @@ import { runMigrations } from './ensure-database';
 export interface Database {
   dataSource: DataSource;
   migrate(): Promise<string[]>;
+  /** Names of the migrations this build has and the database has not run; reads only. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -15,6 +17,8 @@ export async function openDatabase(opts: DataSourceOptions): Promise<Database> {
   return {
     dataSource,
     migrate: () => runMigrations(dataSource),
+    pendingMigrations: async () =>
+      (await new MigrationExecutor(dataSource).getPendingMigrations()).map((m) => m.name),
     close: () => dataSource.destroy(),
   };
 }

@@ -30,6 +30,27 @@ export function createProducerRedis(url: string): Redis {
   return new IORedis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: false });
 }
 
+/** Connects once, without retrying, and answers whether Redis replies to PING. */
+export async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const client = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // connect() rejects with "Connection is closed."; the socket's own error says why
+  let cause: Error | null = null;
+  client.on('error', (err: Error) => (cause ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw cause ?? err;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Workers wait for Redis to come back instead of failing, as BullMQ requires. */
 export function createWorkerRedis(url: string): Redis {
   return new IORedis(url, { maxRetriesPerRequest: null, connectTimeout: 5000 });

@@ -30,6 +30,15 @@ export class ApiTokenRepository {
     return row ?? null;
   }
 
+  /** Whether some instance admin holds a token that is not revoked. */
+  async adminTokenExists(): Promise<boolean> {
+    return this.em
+      .createQueryBuilder(ApiToken, 't')
+      .innerJoin(User, 'u', 'u.id = t.user_id')
+      .where('u.is_admin AND t.revoked_at IS NULL')
+      .getExists();
+  }
+
   /** At most one write a minute per token, so a busy client does not turn reads into writes. */
   async touch(tokenId: number): Promise<void> {
     await this.em

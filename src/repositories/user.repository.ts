@@ -27,4 +27,9 @@ export class UserRepository {
   findById(id: number): Promise<User | null> {
     return this.em.findOne(User, { where: { id } });
   }
+
+  /** The oldest instance admin, or null when there is none yet. */
+  firstAdmin(): Promise<User | null> {
+    return this.em.findOne(User, { where: { isAdmin: true }, order: { id: 'ASC' } });
+  }
 }

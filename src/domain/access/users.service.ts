@@ -30,3 +30,31 @@ export async function createToken(
     return { id: row.id, name: row.name, token, createdAt: row.createdAt };
   });
 }
+
+/**
+ * A new token for the oldest instance admin, who is created first when there is none: how an
+ * operator gets the first admin token without SQL. `createdUser` says which happened.
+ */
+export async function createAdminToken(
+  store: Store,
+  actor: Actor,
+  input: { tokenName: string; email: string },
+): Promise<{ user: User; createdUser: boolean; token: string }> {
+  if (!actor.isAdmin) throw new ForbiddenError('only instance admins create admin tokens');
+  const existing = await store.run((repos) => repos.users.firstAdmin());
+  const user =
+    existing ??
+    (await createUser(store, actor, {
+      username: 'admin',
+      name: 'Administrator',
+      email: input.email,
+      isAdmin: true,
+    }));
+  const { token } = await createToken(store, actor, user.id, input.tokenName);
+  return { user, createdUser: existing === null, token };
+}
+
+/** Whether an instance admin holds a live token (ADMIN_TOKEN aside). */
+export async function adminTokenExists(store: Store): Promise<boolean> {
+  return store.run((repos) => repos.apiTokens.adminTokenExists());
+}
