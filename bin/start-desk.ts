@@ -114,6 +114,7 @@ export async function startDesk(
           tlsCertPath: config.SMTP_TLS_CERT,
         },
         logger.child({ module: 'smtp' }),
+        ctx.metrics,
       );
       smtpPort = await smtp.listen();
       closers.unshift(async () => {
@@ -136,6 +137,7 @@ export async function startDesk(
         addressing: ctx.addressing,
         adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
         publish: (rows) => ctx.relay.publish(rows),
+        metrics: ctx.metrics,
       });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();

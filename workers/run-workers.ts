@@ -4,6 +4,7 @@ import type { AppContext } from '../src/app/context';
 import { DeskError } from '../src/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
+import type { DeskMetrics } from '../src/metrics/desk-metrics';
 import { createWorkerRedis } from '../src/queue/connection';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
@@ -32,6 +33,7 @@ export interface WorkerSettings {
   prefix: string;
   concurrency: number;
   logger: Logger;
+  metrics: DeskMetrics;
   onStalled?: (queue: string) => void;
 }
 
@@ -52,10 +54,17 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
     concurrency: settings.concurrency,
     ...STALLED_JOBS,
   });
-  worker.on('stalled', () => settings.onStalled?.(definition.queue));
+  const queue = definition.queue;
+  worker.on('stalled', () => settings.onStalled?.(queue));
+  worker.on('completed', (job) => {
+    settings.metrics.jobsCompleted.inc({ queue });
+    if (job.processedOn && job.finishedOn)
+      settings.metrics.jobDuration.observe({ queue }, (job.finishedOn - job.processedOn) / 1000);
+  });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    settings.metrics.jobsFailed.inc({ queue, final: String(final) });
     const log = settings.logger.child({ module: definition.queue, jobId: job.id });
     if (!final) {
       log.warn({ err: err.message, attempt: job.attemptsMade }, 'job failed, will retry');
@@ -90,6 +99,7 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
     prefix: ctx.config.QUEUE_PREFIX,
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
+    metrics: ctx.metrics,
     onStalled: resumed.count,
   };
   const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>

@@ -13,6 +13,7 @@ import type { Store } from '../repositories/store';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
+import { metricsRoutes, type MetricsExposition } from './metrics.routes';
 import { contactsRoutes } from './routes/contacts.routes';
 import { inboundEmailsRoutes } from './routes/inbound-emails.routes';
 import { groupsRoutes } from './routes/groups.routes';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   adminTokenSha256: string | null;
   /** Hands committed outbox rows to the relay (reprocessing). */
   publish: (rows: OutboxRow[]) => void;
+  /** The process's metrics, served at /metrics. */
+  metrics: MetricsExposition;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -51,9 +54,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const auth = { store: deps.store, adminTokenSha256: deps.adminTokenSha256 };
+  void app.register(metricsRoutes(auth, deps.metrics));
   void app.register(
     async (v1) => {
-      requireBearerToken(v1, { store: deps.store, adminTokenSha256: deps.adminTokenSha256 });
+      requireBearerToken(v1, auth);
       await v1.register(usersRoutes(deps.store));
       await v1.register(groupsRoutes(deps.store));
       await v1.register(projectsRoutes(deps.store, deps.addressing));

@@ -3,6 +3,7 @@ import type { Config } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
+import { DeskMetrics, STUCK_RECEIVED_AFTER_MS } from '../metrics/desk-metrics';
 import {
   createProducerRedis,
   createQueues,
@@ -10,6 +11,7 @@ import {
   type QueueSettings,
 } from '../queue/connection';
 import { OutboxRelay, type RELAY_TIMINGS } from '../queue/outbox-relay';
+import { jobCounts, oldestWaitingAges } from '../queue/queue-depth';
 import { Store } from '../repositories/store';
 
 /** Every long-lived connection of one desk process, built in one place and closed in one place. */
@@ -23,6 +25,7 @@ export interface AppContext {
   relay: OutboxRelay;
   addressing: ServiceDeskAddressing;
   queueSettings: QueueSettings;
+  metrics: DeskMetrics;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,16 @@ export async function createContext(
     ...tuning.relay,
     prefix: config.QUEUE_PREFIX,
   });
+  const metrics = new DeskMetrics({
+    logger: logger.child({ module: 'metrics' }),
+    sources: {
+      jobCounts: () => jobCounts(queues),
+      oldestWaitingAges: () => oldestWaitingAges(queues),
+      unpublishedOutboxRows: () => store.run((repos) => repos.outbox.countUnpublished()),
+      stuckReceivedEmails: () =>
+        store.run((repos) => repos.inboundEmails.countReceivedBefore(STUCK_RECEIVED_AFTER_MS)),
+    },
+  });
   return {
     config,
     logger,
@@ -66,11 +79,13 @@ export async function createContext(
     relay,
     addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
     queueSettings,
+    metrics,
     async close() {
       await relay.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
       await database.close();
+      metrics.close();
     },
   };
 }

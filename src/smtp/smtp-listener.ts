@@ -11,6 +11,7 @@ import {
 import { CHUNKED_MESSAGE_BYTES } from '../domain/inbound/accept-chunked';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
 import type { Logger } from '../logger';
+import type { DeskMetrics } from '../metrics/desk-metrics';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
 
@@ -46,6 +47,7 @@ export function createSmtpListener(
   receiver: MessageReceiver,
   options: SmtpSettings,
   logger: Logger,
+  metrics: DeskMetrics,
 ): SmtpListener {
   const settings = { ...SMTP_LIMITS, ...options };
   const perIp = new Map<string, number>();
@@ -53,8 +55,11 @@ export function createSmtpListener(
   const projectsOf = new WeakMap<object, number[]>();
   const tls = settings.tlsKeyPath && settings.tlsCertPath;
 
+  const replied = (stage: string, code: number) =>
+    metrics.smtpReplies.inc({ stage, code: String(code) });
   const reject = (err: unknown, session: SMTPServerSession, stage: string) => {
     const reply = toSmtpError(err);
+    replied(stage, reply.responseCode);
     const log =
       err instanceof DeskError && !err.temporary
         ? logger.info.bind(logger)
@@ -86,6 +91,7 @@ export function createSmtpListener(
     disableReverseLookup: true,
     logger: false,
     onConnect(session, callback) {
+      metrics.smtpSessions.inc();
       const count = (perIp.get(session.remoteAddress) ?? 0) + 1;
       perIp.set(session.remoteAddress, count);
       counted.add(session.id);
@@ -109,6 +115,7 @@ export function createSmtpListener(
         .resolveRecipient(address.address, accepted.length)
         .then((projectId) => {
           projectsOf.set(session.envelope, [...accepted, projectId]);
+          replied('rcpt', 250);
           callback();
         })
         .catch((err: unknown) => callback(reject(err, session, 'rcpt')));
@@ -150,6 +157,7 @@ export function createSmtpListener(
             reject(new HeaderTooLargeError(settings.maxHeaderBytes), session, 'data'),
           );
         }
+        const stopAcceptTimer = metrics.acceptDuration.startTimer();
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
         const envelope = {
           remoteAddress: session.remoteAddress,
@@ -165,6 +173,10 @@ export function createSmtpListener(
               : { ...envelope, raw: Buffer.concat(chunks, size) },
           )
           .then((ids) => {
+            stopAcceptTimer();
+            replied('data', 250);
+            metrics.acceptedBytes.inc(size);
+            metrics.acceptedEmails.inc(ids.length);
             logger.info(
               { session: session.id, remote: session.remoteAddress, inboundEmailIds: ids },
               'message stored',
