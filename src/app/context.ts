@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
 import { DeskMetrics, STUCK_RECEIVED_AFTER_MS } from '../metrics/desk-metrics';
+import { startMinuteSummary } from '../metrics/minute-summary';
 import {
   createProducerRedis,
   createQueues,
@@ -33,6 +34,8 @@ export interface AppContext {
 export interface ContextTuning {
   relay?: Partial<typeof RELAY_TIMINGS>;
   dbConnectTimeoutMs?: number;
+  /** How often the summary line is logged (SUMMARY_INTERVAL_MS, a minute). */
+  summaryIntervalMs?: number;
 }
 
 export async function createContext(
@@ -69,6 +72,12 @@ export async function createContext(
         store.run((repos) => repos.inboundEmails.countReceivedBefore(STUCK_RECEIVED_AFTER_MS)),
     },
   });
+  const stopSummary = startMinuteSummary(
+    metrics,
+    async () => (await jobCounts(queues)).reduce((sum, q) => sum + q.waiting, 0),
+    logger.child({ module: 'summary' }),
+    tuning.summaryIntervalMs,
+  );
   return {
     config,
     logger,
@@ -81,6 +90,7 @@ export async function createContext(
     queueSettings,
     metrics,
     async close() {
+      stopSummary();
       await relay.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());

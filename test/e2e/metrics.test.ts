@@ -9,6 +9,7 @@ import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
 
 const ADMIN = 'metrics-admin-token-0123456789';
+const SUMMARY_MS = 200;
 
 let db: TestDb;
 let config: Config;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   });
   desk = await startDesk(config, createRootLogger('info', sink), {
     relay: { sweepIntervalMs: 200 },
+    summaryIntervalMs: SUMMARY_MS,
   });
 });
 
@@ -63,6 +65,18 @@ function queuedId(text: string | undefined): string {
   if (!id) throw new Error(`unexpected DATA reply: ${text}`);
   return id;
 }
+
+interface SummaryLine {
+  module: string;
+  msg: string;
+  accepted: number;
+  processed: number;
+  failed: number;
+  backlog: number | null;
+}
+
+const summaries = (): SummaryLine[] =>
+  logLines.map((l) => JSON.parse(l) as SummaryLine).filter((l) => l.module === 'summary');
 
 describe('GET /metrics', () => {
   it('answers 401 without a token and 403 to a token that is not the instance admin’s', async () => {
@@ -170,5 +184,42 @@ describe('GET /metrics', () => {
     ]);
     expect(series('process_cpu_user_seconds_total')).toHaveLength(1);
     expect(series('nodejs_eventloop_lag_seconds')).toHaveLength(1);
+  });
+});
+
+describe('the summary line', () => {
+  it('says each interval what was accepted, processed and failed, and is silent when idle', async () => {
+    const root = await seedGroup(db.store, 'summary');
+    const { address } = await seedProject(db.store, root.id);
+    // the other test's trailing lines are done once an interval has passed without one
+    await new Promise((r) => setTimeout(r, 3 * SUMMARY_MS));
+    const start = summaries().length;
+    for (const n of [1, 2]) {
+      const sent = await sendMail(
+        desk.smtpPort!,
+        { from: `c${n}@customer.example`, to: [address] },
+        `From: c${n}@customer.example\r\nSubject: s${n}\r\n\r\nbody\r\n`,
+      );
+      expect(sent.data?.code).toBe(250);
+    }
+    const sum = (lines: SummaryLine[], key: 'accepted' | 'processed' | 'failed') =>
+      lines.reduce((total, l) => total + l[key], 0);
+    const lines = await waitFor('summary lines counting both emails', async () => {
+      const mine = summaries().slice(start);
+      return sum(mine, 'processed') === 2 ? mine : null;
+    });
+    expect(sum(lines, 'accepted')).toBe(2);
+    expect(sum(lines, 'failed')).toBe(0);
+    for (const l of lines) {
+      expect(l.msg).toBe(
+        `last ${SUMMARY_MS} ms: ${l.accepted} accepted, ${l.processed} processed, ` +
+          `${l.failed} failed, backlog ${l.backlog}`,
+      );
+    }
+
+    await new Promise((r) => setTimeout(r, 3 * SUMMARY_MS));
+    const settled = summaries().length;
+    await new Promise((r) => setTimeout(r, 5 * SUMMARY_MS));
+    expect(summaries().length).toBe(settled);
   });
 });
