@@ -3,15 +3,16 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-stays-pure',
-      comment: 'domain never imports transports, queue workers or HTTP',
+      comment:
+        'domain never imports transports, queue workers, HTTP or metrics (they count at the edges)',
       severity: 'error',
       from: { path: '^src/domain' },
       to: {
         path: [
-          '^src/(smtp|api|app|cli)/',
+          '^src/(smtp|api|app|cli|metrics)/',
           '^workers/',
           '^bin/',
-          'node_modules/(smtp-server|fastify|bullmq|ioredis)/',
+          'node_modules/(smtp-server|fastify|bullmq|ioredis|prom-client)/',
         ],
       },
     },

@@ -86,6 +86,7 @@ export async function startDesk(
           tlsCertPath: config.SMTP_TLS_CERT,
         },
         logger.child({ module: 'smtp' }),
+        ctx.metrics,
         ctx.outages,
       );
       smtpPort = await smtp.listen();
@@ -113,6 +114,7 @@ export async function startDesk(
             adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
             publish: (rows) => ctx.relay.publish(rows),
             queues: [...ctx.queues.values()],
+            metrics: ctx.metrics,
           })
         : buildOpsServer({ logger: logger.child({ module: 'ops' }), health });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -7,6 +7,8 @@ import {
   type IngestOutcome,
 } from '../src/domain/ingest/ingest-email.service';
 import type { Logger } from '../src/logger';
+import type { DeskMetrics } from '../src/metrics/desk-metrics';
+import { GAVE_UP, reasonClassOf } from '../src/metrics/reason-class';
 import { ingestEmailPayload, JOBS } from '../src/queue/jobs';
 import type { WorkerDefinition } from './worker-definition';
 
@@ -31,16 +33,26 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       const email = ingestEmailPayload.parse(job.data);
       const outcome = await ingestEmail(deps, email.inboundEmailId, email.outboxId);
       if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
+      count(ctx.metrics, outcome);
       return report(logger, email.inboundEmailId, outcome);
     },
     async giveUp(job: Job, reason: string) {
       const email = ingestEmailPayload.safeParse(job.data);
       if (!email.success) return;
       const failed = { ...email.data, attempts: job.attemptsMade };
-      if (await markIngestFailed(ctx.store, failed, reason))
+      if (await markIngestFailed(ctx.store, failed, reason)) {
+        ctx.metrics.inboundOutcomes.inc({ status: 'failed', reason: GAVE_UP });
         logger.error({ inboundEmailId: email.data.inboundEmailId, reason }, 'inbound email failed');
+      }
     },
   };
+}
+
+/** An email's final status and the class of its reason; a skipped job changed nothing. */
+function count(metrics: DeskMetrics, outcome: IngestOutcome) {
+  if (outcome.kind === 'skipped') return;
+  const reason = 'reason' in outcome ? outcome.reason : outcome.flags[0];
+  metrics.inboundOutcomes.inc({ status: outcome.kind, reason: reasonClassOf(reason) });
 }
 
 /**

@@ -5,6 +5,7 @@ import { NO_WATCH, type OutageReporter } from '../src/app/dependency-watch';
 import { DeskError } from '../src/errors';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
+import type { DeskMetrics } from '../src/metrics/desk-metrics';
 import { createWorkerRedis } from '../src/queue/connection';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
@@ -34,6 +35,7 @@ export interface WorkerSettings {
   concurrency: number;
   logger: Logger;
   outages?: OutageReporter;
+  metrics: DeskMetrics;
   onStalled?: (queue: string) => void;
 }
 
@@ -55,10 +57,17 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
     ...STALLED_JOBS,
   });
   const outages = settings.outages ?? NO_WATCH;
-  worker.on('stalled', () => settings.onStalled?.(definition.queue));
+  const queue = definition.queue;
+  worker.on('stalled', () => settings.onStalled?.(queue));
+  worker.on('completed', (job) => {
+    settings.metrics.jobsCompleted.inc({ queue });
+    if (job.processedOn && job.finishedOn)
+      settings.metrics.jobDuration.observe({ queue }, (job.finishedOn - job.processedOn) / 1000);
+  });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    settings.metrics.jobsFailed.inc({ queue, final: String(final) });
     const log = settings.logger.child({ module: definition.queue, jobId: job.id });
     if (!final) {
       if (outages.report(err, 'job attempts failed')) return;
@@ -95,6 +104,7 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
     outages: ctx.outages,
+    metrics: ctx.metrics,
     onStalled: resumed.count,
   };
   const workers = [ingestEmailWorker(ctx), linkContactsWorker(ctx)].map((d) =>

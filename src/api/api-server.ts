@@ -17,6 +17,7 @@ import { adminQueuesRoutes, QUEUES_PATH } from './admin/queues.routes';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
+import { metricsRoutes, type MetricsExposition } from './metrics.routes';
 import { contactsRoutes } from './routes/contacts.routes';
 import { inboundEmailsRoutes } from './routes/inbound-emails.routes';
 import { groupsRoutes } from './routes/groups.routes';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   publish: (rows: OutboxRow[]) => void;
   /** Shown in Bull Board at /admin/queues. */
   queues: readonly Queue[];
+  /** The process's metrics, served at /metrics. */
+  metrics: MetricsExposition;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -63,6 +66,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(adminLoginRoutes(auth, QUEUES_PATH));
   void app.register(adminQueuesRoutes(auth, deps.queues));
 
+  void app.register(metricsRoutes(auth, deps.metrics));
   void app.register(
     async (v1) => {
       requireBearerToken(v1, auth);

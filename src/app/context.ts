@@ -3,6 +3,8 @@ import type { Config } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
+import { DeskMetrics, STUCK_RECEIVED_AFTER_MS } from '../metrics/desk-metrics';
+import { startMinuteSummary } from '../metrics/minute-summary';
 import {
   createProducerRedis,
   createQueues,
@@ -11,6 +13,7 @@ import {
   type QueueSettings,
 } from '../queue/connection';
 import { OutboxRelay, type RELAY_TIMINGS } from '../queue/outbox-relay';
+import { jobCounts, oldestWaitingAges } from '../queue/queue-depth';
 import { Store } from '../repositories/store';
 import { DependencyWatch } from './dependency-watch';
 
@@ -27,6 +30,7 @@ export interface AppContext {
   queueSettings: QueueSettings;
   /** One warning when PostgreSQL or Redis goes away, one when it is back. */
   outages: DependencyWatch;
+  metrics: DeskMetrics;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,8 @@ export interface ContextTuning {
   relay?: Partial<typeof RELAY_TIMINGS>;
   dbConnectTimeoutMs?: number;
   jobBackoffMs?: number;
+  /** How often the summary line is logged (SUMMARY_INTERVAL_MS, a minute). */
+  summaryIntervalMs?: number;
 }
 
 /** Redis, the queues and the outbox relay: what publishes jobs, for a desk or a one-off command. */
@@ -104,6 +110,23 @@ export async function createContext(
   });
   const store = new Store(database.dataSource);
   const { close: closePublisher, ...publisher } = openPublisher(config, store, logger, tuning);
+  const { queues } = publisher;
+  const metrics = new DeskMetrics({
+    logger: logger.child({ module: 'metrics' }),
+    sources: {
+      jobCounts: () => jobCounts(queues),
+      oldestWaitingAges: () => oldestWaitingAges(queues),
+      unpublishedOutboxRows: () => store.run((repos) => repos.outbox.countUnpublished()),
+      stuckReceivedEmails: () =>
+        store.run((repos) => repos.inboundEmails.countReceivedBefore(STUCK_RECEIVED_AFTER_MS)),
+    },
+  });
+  const stopSummary = startMinuteSummary(
+    metrics,
+    async () => (await jobCounts(queues)).reduce((sum, q) => sum + q.waiting, 0),
+    logger.child({ module: 'summary' }),
+    tuning.summaryIntervalMs,
+  );
   return {
     config,
     logger,
@@ -111,9 +134,12 @@ export async function createContext(
     store,
     ...publisher,
     addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
+    metrics,
     async close() {
+      stopSummary();
       await closePublisher();
       await database.close();
+      metrics.close();
     },
   };
 }

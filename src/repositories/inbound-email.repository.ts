@@ -220,6 +220,24 @@ export class InboundEmailRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Emails still `received` that arrived more than `ageMs` ago: ingest is not keeping up. */
+  countReceivedBefore(ageMs: number): Promise<number> {
+    return this.em
+      .createQueryBuilder(InboundEmail, 'e')
+      .where("e.status = 'received'")
+      .andWhere('e.received_at < now() - make_interval(secs => :ageMs / 1000.0)', { ageMs })
+      .getCount();
+  }
+
+  /** When an email arrived; null when it is gone. */
+  async receivedAt(id: string): Promise<Date | null> {
+    const row = await this.em.findOne(InboundEmail, {
+      where: { id },
+      select: { receivedAt: true },
+    });
+    return row?.receivedAt ?? null;
+  }
+
   /** Oldest first, so a bulk run of a long backlog starts where the trouble started. */
   async idsWithStatus(status: InboundStatus, limit: number): Promise<string[]> {
     const rows = await this.em.find(InboundEmail, {

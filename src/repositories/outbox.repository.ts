@@ -104,6 +104,11 @@ export class OutboxRepository {
       .slice(0, limit);
   }
 
+  /** Rows the relay has not handed to the queue yet (outbox_unpublished_idx). */
+  countUnpublished(): Promise<number> {
+    return this.em.count(Outbox, { where: { publishedAt: IsNull(), processedAt: IsNull() } });
+  }
+
   /** Published rows not processed yet, in id order after `afterId`. */
   async findPublishedUnprocessed(afterId: string, limit: number): Promise<OutboxRow[]> {
     const rows = await this.em.find(Outbox, {

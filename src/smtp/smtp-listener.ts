@@ -12,6 +12,7 @@ import { CHUNKED_MESSAGE_BYTES } from '../domain/inbound/accept-chunked';
 import { HeaderBlockMeter } from '../domain/mail/header-block';
 import { NO_WATCH, type OutageReporter } from '../app/dependency-watch';
 import type { Logger } from '../logger';
+import type { DeskMetrics } from '../metrics/desk-metrics';
 import type { MessageReceiver } from './receive-message';
 import { toSmtpError } from './smtp-errors';
 
@@ -47,6 +48,7 @@ export function createSmtpListener(
   receiver: MessageReceiver,
   options: SmtpSettings,
   logger: Logger,
+  metrics: DeskMetrics,
   outages: OutageReporter = NO_WATCH,
 ): SmtpListener {
   const settings = { ...SMTP_LIMITS, ...options };
@@ -55,8 +57,11 @@ export function createSmtpListener(
   const projectsOf = new WeakMap<object, number[]>();
   const tls = settings.tlsKeyPath && settings.tlsCertPath;
 
+  const replied = (stage: string, code: number) =>
+    metrics.smtpReplies.inc({ stage, code: String(code) });
   const reject = (err: unknown, session: SMTPServerSession, stage: string) => {
     const reply = toSmtpError(err);
+    replied(stage, reply.responseCode);
     // an outage is one warning of its own (DependencyWatch), not one per command it refuses
     const explained = outages.report(err, `SMTP commands answered ${reply.responseCode}`);
     const log = explained
@@ -91,6 +96,7 @@ export function createSmtpListener(
     disableReverseLookup: true,
     logger: false,
     onConnect(session, callback) {
+      metrics.smtpSessions.inc();
       const count = (perIp.get(session.remoteAddress) ?? 0) + 1;
       perIp.set(session.remoteAddress, count);
       counted.add(session.id);
@@ -114,6 +120,7 @@ export function createSmtpListener(
         .resolveRecipient(address.address, accepted.length)
         .then((projectId) => {
           projectsOf.set(session.envelope, [...accepted, projectId]);
+          replied('rcpt', 250);
           callback();
         })
         .catch((err: unknown) => callback(reject(err, session, 'rcpt')));
@@ -155,6 +162,7 @@ export function createSmtpListener(
             reject(new HeaderTooLargeError(settings.maxHeaderBytes), session, 'data'),
           );
         }
+        const stopAcceptTimer = metrics.acceptDuration.startTimer();
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
         const envelope = {
           remoteAddress: session.remoteAddress,
@@ -170,6 +178,10 @@ export function createSmtpListener(
               : { ...envelope, raw: Buffer.concat(chunks, size) },
           )
           .then((ids) => {
+            stopAcceptTimer();
+            replied('data', 250);
+            metrics.acceptedBytes.inc(size);
+            metrics.acceptedEmails.inc(ids.length);
             logger.debug(
               { session: session.id, remote: session.remoteAddress, inboundEmailIds: ids },
               'message stored',

@@ -4,6 +4,7 @@ import { startDesk, type RunningDesk } from '../../bin/start-desk';
 import { buildApi } from '../../src/api/api-server';
 import type { Config } from '../../src/config/env';
 import { createRootLogger } from '../../src/logger';
+import { DeskMetrics } from '../../src/metrics/desk-metrics';
 import { ADDRESSING } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
@@ -87,6 +88,7 @@ async function apiRoutes(): Promise<{ method: string; url: string }[]> {
     adminTokenSha256: null,
     publish: () => undefined,
     queues: [],
+    metrics: new DeskMetrics(),
   });
   app.addHook('onRoute', (route) => void routes.push(route));
   await app.ready();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import { DatabaseUnavailableError, NotFoundError } from '../../src/errors';
 import { createRootLogger } from '../../src/logger';
+import { counterTotal, DeskMetrics } from '../../src/metrics/desk-metrics';
 import { createWorkerRedis, defaultJobOptions } from '../../src/queue/connection';
 import { JOBS } from '../../src/queue/jobs';
 import { runWorker } from '../../workers/run-workers';
@@ -36,11 +37,13 @@ const definition: WorkerDefinition = {
     givenUp.push({ id: job.id!, reason });
   },
 };
+const metrics = new DeskMetrics();
 const worker = runWorker(definition, {
   connection,
   prefix,
   concurrency: 2,
   logger: createRootLogger('silent'),
+  metrics,
 });
 
 afterAll(async () => {
@@ -102,5 +105,26 @@ describe('worker retry policy', () => {
     expect(await run('bug')).toBe('failed');
     expect(attempts.get('bug')).toHaveLength(4);
     await waitFor('the give-up record', async () => givenUp.find((g) => g.id === 'bug'));
+  });
+
+  it('counts each failed attempt, final or not, and each completed job', async () => {
+    const failed = (final: string) =>
+      counterTotal(metrics.jobsFailed, (l) => l.queue === JOBS.ingestEmail && l.final === final);
+    const before = {
+      retried: await failed('false'),
+      final: await failed('true'),
+      completed: await counterTotal(metrics.jobsCompleted),
+    };
+    behaviour = async (job, attempt) => {
+      if (job.id === 'counted-permanent') throw new NotFoundError('gone');
+      if (attempt < 3) throw new DatabaseUnavailableError();
+      return 'ok';
+    };
+    expect(await run('counted-temp')).toBe('completed');
+    expect(await run('counted-permanent')).toBe('failed');
+    await waitFor('the counters', async () => (await failed('true')) > before.final);
+    expect(await failed('false')).toBe(before.retried + 2);
+    expect(await failed('true')).toBe(before.final + 1);
+    expect(await counterTotal(metrics.jobsCompleted)).toBe(before.completed + 1);
   });
 });

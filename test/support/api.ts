@@ -5,6 +5,7 @@ import { buildApi } from '../../src/api/api-server';
 import { sha256Hex } from '../../src/domain/access/api-token';
 import type { RoleName } from '../../src/domain/access/roles';
 import { createRootLogger } from '../../src/logger';
+import { DeskMetrics } from '../../src/metrics/desk-metrics';
 import { ADDRESSING } from './seed';
 import { createTestDb, type TestDb } from './test-db';
 
@@ -38,6 +39,7 @@ export class ApiHarness {
       adminTokenSha256: sha256Hex(ADMIN_TOKEN),
       publish: () => undefined, // no relay here: reprocessing is tested with a whole desk
       queues: [], // no queues either: Bull Board is tested with a whole desk
+      metrics: new DeskMetrics(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as AddressInfo;
