@@ -104,6 +104,7 @@ export async function startDesk(
         postgres: () => ctx.store.ping(),
         redis: async () => void (await ctx.redis.ping()),
       };
+      const adminTokenSha256 = config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null;
       const serves = hasRole(config, 'api') ? 'API' : 'health checks';
       const api = hasRole(config, 'api')
         ? buildApi({
@@ -111,12 +112,17 @@ export async function startDesk(
             health,
             store: ctx.store,
             addressing: ctx.addressing,
-            adminTokenSha256: config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null,
+            adminTokenSha256,
             publish: (rows) => ctx.relay.publish(rows),
             queues: [...ctx.queues.values()],
             metrics: ctx.metrics,
           })
-        : buildOpsServer({ logger: logger.child({ module: 'ops' }), health });
+        : buildOpsServer({
+            logger: logger.child({ module: 'ops' }),
+            health,
+            auth: { store: ctx.store, adminTokenSha256 },
+            metrics: ctx.metrics,
+          });
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();
       apiPort = typeof address === 'object' && address ? address.port : config.API_PORT;

@@ -5,13 +5,6 @@ import { JOBS, linkContactsPayload } from '../src/queue/jobs';
 import { logLinkOutcomes } from './log-link-outcomes';
 import type { WorkerDefinition } from './worker-definition';
 
-/** The whole way of an email, from its arrival to its contacts linked. */
-async function observeReceivedToLinked(ctx: AppContext, inboundEmailId: string) {
-  const receivedAt = await ctx.store.run((repos) => repos.inboundEmails.receivedAt(inboundEmailId));
-  if (receivedAt)
-    ctx.metrics.receivedToLinked.observe(Math.max(0, Date.now() - receivedAt.getTime()) / 1000);
-}
-
 export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
   const logger = ctx.logger.child({ module: JOBS.linkContacts });
   const deps = {
@@ -23,7 +16,7 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
     queue: JOBS.linkContacts,
     async process(job: Job) {
       const payload = linkContactsPayload.parse(job.data);
-      const { workItemId, outboxId, inboundEmailId } = payload;
+      const { workItemId, outboxId } = payload;
       const outcome = await linkContacts(deps, workItemId, outboxId);
       if (outcome.kind === 'skipped') {
         logger.info({ workItemId, reason: outcome.reason }, 'link-contacts skipped');
@@ -31,10 +24,9 @@ export function linkContactsWorker(ctx: AppContext): WorkerDefinition {
       }
       logLinkOutcomes(logger, payload, outcome.addresses);
       for (const a of outcome.addresses) ctx.metrics.linkOutcomes.inc({ outcome: a.outcome });
-      // the links are committed: a failed look-up must not fail the job
-      if (inboundEmailId)
-        await observeReceivedToLinked(ctx, inboundEmailId).catch((err: Error) =>
-          logger.warn({ err: err.message, inboundEmailId }, 'received-to-linked not measured'),
+      if (payload.email)
+        ctx.metrics.receivedToLinked.observe(
+          Math.max(0, Date.now() - Date.parse(payload.email.receivedAt)) / 1000,
         );
       return {
         kind: outcome.kind,

@@ -27,6 +27,7 @@ export const linkContactsPayload = z.object({
       projectId: z.number().int(),
       status: z.enum(['ticket_created', 'note_added']),
       reason: z.string().nullable(),
+      receivedAt: z.iso.datetime(),
     })
     .optional(),
 });

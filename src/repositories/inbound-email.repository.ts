@@ -229,15 +229,6 @@ export class InboundEmailRepository {
       .getCount();
   }
 
-  /** When an email arrived; null when it is gone. */
-  async receivedAt(id: string): Promise<Date | null> {
-    const row = await this.em.findOne(InboundEmail, {
-      where: { id },
-      select: { receivedAt: true },
-    });
-    return row?.receivedAt ?? null;
-  }
-
   /** Oldest first, so a bulk run of a long backlog starts where the trouble started. */
   async idsWithStatus(status: InboundStatus, limit: number): Promise<string[]> {
     const rows = await this.em.find(InboundEmail, {

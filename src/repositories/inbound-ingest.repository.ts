@@ -17,6 +17,7 @@ export interface IngestSubject {
   rcptTo: string[];
   messageId: string | null;
   size: number;
+  receivedAt: Date;
   /** Null above INLINE_RAW_BYTES: InboundEmailRepository.openRaw reads those. */
   raw: Buffer | null;
 }
@@ -78,6 +79,7 @@ export class InboundIngestRepository {
         'e.rcptTo',
         'e.messageId',
         'e.size',
+        'e.receivedAt',
       ])
       .addSelect('CASE WHEN e.size <= :inline THEN e.raw END', 'inline_raw')
       .setParameter('inline', INLINE_RAW_BYTES)

@@ -14,6 +14,8 @@ export interface IngestedEmailSummary {
   projectId: number;
   status: 'ticket_created' | 'note_added';
   reason: string | null;
+  /** ISO time the email was accepted, for the received → linked histogram. */
+  receivedAt: string;
 }
 
 export interface OutboxRow {

@@ -176,7 +176,7 @@ async function openTicket(projectId: number) {
       outboxId: row.outboxId,
     });
     const result = await persist(repos, {
-      envelope: { id: row.inboundEmailId, projectId, mailFrom: null },
+      envelope: { id: row.inboundEmailId, projectId, mailFrom: null, receivedAt: new Date() },
       outboxId: row.outboxId,
       keys,
       email: parsed.email,

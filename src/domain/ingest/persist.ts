@@ -26,7 +26,7 @@ export type Persisted =
     };
 
 export interface PersistInput {
-  envelope: { id: string; projectId: number; mailFrom: string | null };
+  envelope: { id: string; projectId: number; mailFrom: string | null; receivedAt: Date };
   outboxId: string;
   keys: EmailKeys;
   email: ParsedEmail;
@@ -83,6 +83,7 @@ export async function persist(repos: Repositories, input: PersistInput): Promise
     projectId: envelope.projectId,
     status: noteId === null ? ('ticket_created' as const) : ('note_added' as const),
     reason: flags.length > 0 ? flags.join('; ') : null,
+    receivedAt: envelope.receivedAt.toISOString(),
   };
   const linkJob = await repos.outbox.addLinkContacts(workItemId, envelope.id, outcome);
   await repos.ingest.recordOutcome(envelope.id, input.outboxId, {
