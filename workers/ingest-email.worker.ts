@@ -42,7 +42,11 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       const failed = { ...email.data, attempts: job.attemptsMade };
       if (await markIngestFailed(ctx.store, failed, reason)) {
         ctx.metrics.inboundOutcomes.inc({ status: 'failed', reason: GAVE_UP });
-        logger.error({ inboundEmailId: email.data.inboundEmailId, reason }, 'inbound email failed');
+        const { inboundEmailId } = email.data;
+        logger.error(
+          { inboundEmailId, status: 'failed', reason },
+          `inbound email ${inboundEmailId} failed: ${reason}; reprocess it once the cause is fixed`,
+        );
       }
     },
   };
