@@ -1,17 +1,12 @@
-import { Writable } from 'node:stream';
 import { ADMIN_TOKEN, ApiHarness } from '../support/api';
+import { captureLogs } from '../support/log-capture';
 
 let api: ApiHarness;
-const lines: string[] = [];
+const logs = captureLogs();
+const lines = logs.chunks;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  api = await ApiHarness.start(sink);
+  api = await ApiHarness.start(logs.stream);
 });
 
 afterAll(async () => {

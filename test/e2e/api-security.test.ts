@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { RouteOptions } from 'fastify';
 import { startDesk, type RunningDesk } from '../../bin/start-desk';
 import { buildApi } from '../../src/api/api-server';
@@ -9,6 +8,7 @@ import { ADDRESSING } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { captureLogs } from '../support/log-capture';
 
 const ADMIN = 'sec-admin-token-5f2b9c1e7d3a4b6c';
 /** Strings that must never reach a log line. */
@@ -19,20 +19,13 @@ const BAD_TOKEN = 'desk_badtoken-e4d1a9c07b2f';
 let db: TestDb;
 let config: Config;
 let desk: RunningDesk;
-const logLines: string[] = [];
-
-/** Every log line of the desk under test, at the most verbose level. */
-const capture = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    logLines.push(chunk.toString('utf8'));
-    done();
-  },
-});
+const logs = captureLogs();
+const logLines = logs.chunks;
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace' });
-  desk = await startDesk(config, createRootLogger('trace', capture));
+  desk = await startDesk(config, createRootLogger('trace', logs.stream));
 });
 
 afterAll(async () => {

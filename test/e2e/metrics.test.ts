@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { startDesk, type RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { createRootLogger } from '../../src/logger';
@@ -7,6 +6,7 @@ import { ADDRESSING, seedContact, seedGroup, seedProject } from '../support/seed
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
+import { captureLogs } from '../support/log-capture';
 
 const ADMIN = 'metrics-admin-token-0123456789';
 const SUMMARY_MS = 200;
@@ -14,18 +14,13 @@ const SUMMARY_MS = 200;
 let db: TestDb;
 let config: Config;
 let desk: RunningDesk;
-const logLines: string[] = [];
+const logs = captureLogs();
+const logLines = logs.chunks;
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'info' });
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  desk = await startDesk(config, createRootLogger('info', sink), {
+  desk = await startDesk(config, createRootLogger('info', logs.stream), {
     relay: { sweepIntervalMs: 200 },
     summaryIntervalMs: SUMMARY_MS,
   });

@@ -1,20 +1,13 @@
-import { Writable } from 'node:stream';
 import { startDesk, type RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { createRootLogger } from '../../src/logger';
+import { captureLogs } from '../support/log-capture';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { REDIS_URL } from '../support/services';
 import { TcpProxy } from '../support/tcp-proxy';
 import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
-
-interface Line {
-  level: number;
-  time: string;
-  msg: string;
-  [field: string]: unknown;
-}
 
 let db: TestDb;
 let config: Config;
@@ -23,15 +16,7 @@ let pgProxy: TcpProxy;
 let redisProxy: TcpProxy;
 let address: string;
 let projectId: number;
-const lines: Line[] = [];
-
-const capture = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString('utf8').split('\n'))
-      if (text.trim()) lines.push(JSON.parse(text) as Line);
-    done();
-  },
-});
+const logs = captureLogs();
 
 /** desk reaches PostgreSQL and Redis only through proxies the tests cut and restore. */
 beforeAll(async () => {
@@ -43,7 +28,7 @@ beforeAll(async () => {
   const redisUrl = new URL(REDIS_URL);
   redisUrl.port = String(await redisProxy.start());
   config = testConfig(pgUrl.toString(), { REDIS_URL: redisUrl.toString(), LOG_LEVEL: 'info' });
-  desk = await startDesk(config, createRootLogger('info', capture), {
+  desk = await startDesk(config, createRootLogger('info', logs.stream), {
     dbConnectTimeoutMs: 1000,
     jobBackoffMs: 100,
     recipientCacheMs: 0,
@@ -69,8 +54,11 @@ afterAll(async () => {
 
 const queuedId = (text: string | undefined) => /queued as (\d+)$/.exec(text ?? '')?.[1] ?? '';
 const linesAbout = (id: string) =>
-  lines.filter((l) => l.level >= 30 && l.inboundEmailId === id && l.msg.startsWith('inbound'));
-const warnings = (pattern: RegExp) => lines.filter((l) => l.level === 40 && pattern.test(l.msg));
+  logs
+    .lines()
+    .filter((l) => l.level >= 30 && l.inboundEmailId === id && l.msg.startsWith('inbound'));
+const warnings = (pattern: RegExp) =>
+  logs.lines().filter((l) => l.level === 40 && pattern.test(l.msg));
 
 async function send(subject: string, headers: string[] = []) {
   const replies = await sendMail(
@@ -120,11 +108,11 @@ describe('logs an operator can follow', () => {
       status: 'ignored',
       msg: expect.stringMatching(/^inbound email \d+ ignored \(project \d+\): auto-reply/),
     });
-    expect(lines[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(logs.lines()[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('says once that PostgreSQL went away and once that it is back, not once per refused command', async () => {
-    const before = lines.length;
+    const before = logs.lines().length;
     await pgProxy.cut();
     const replies = [];
     for (let i = 0; i < 20; i++) replies.push(await send(`during outage ${i}`));
@@ -137,7 +125,10 @@ describe('logs an operator can follow', () => {
     );
 
     expect(replies.every((r) => r.rcpt[0]?.code === 451)).toBe(true);
-    const since = lines.slice(before).filter((l) => l.level >= 40);
+    const since = logs
+      .lines()
+      .slice(before)
+      .filter((l) => l.level >= 40);
     expect(since.map((l) => l.msg)).toEqual([
       expect.stringMatching(/^PostgreSQL is unreachable \(.+\): SMTP answers 451/),
       expect.stringMatching(
@@ -148,7 +139,7 @@ describe('logs an operator can follow', () => {
   });
 
   it('says once that Redis went away and once that it is back, and the mail accepted meanwhile is processed', async () => {
-    const before = lines.length;
+    const before = logs.lines().length;
     await redisProxy.cut();
     const during = queuedId((await send('while Redis is away')).data?.text);
     expect(during).not.toBe('');
@@ -163,7 +154,10 @@ describe('logs an operator can follow', () => {
       linesAbout(during).length > 0 ? true : null,
     );
 
-    const since = lines.slice(before).filter((l) => l.level >= 40);
+    const since = logs
+      .lines()
+      .slice(before)
+      .filter((l) => l.level >= 40);
     expect(since.map((l) => l.msg)).toEqual([
       expect.stringMatching(/^Redis is unreachable \(.+\): mail is still accepted/),
       expect.stringMatching(/^Redis is back after \d+\.\d s; meanwhile /),

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { startDesk, StartupError } from '../../bin/start-desk';
 import { createRootLogger } from '../../src/logger';
+import { captureLogs } from '../support/log-capture';
 import { databaseUrl, withAdminClient } from '../support/services';
 import { testConfig } from '../support/test-desk';
 
@@ -34,15 +34,8 @@ const databaseExists = (name: string) =>
   );
 
 async function startupError(overrides: Record<string, string>): Promise<string> {
-  const lines: string[] = [];
-  const capture = new Writable({
-    write(chunk: Buffer, _e, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
   const config = testConfig(overrides.DATABASE_URL ?? databaseUrl('desk_never_created'), overrides);
-  const err = await startDesk(config, createRootLogger('info', capture)).then(
+  const err = await startDesk(config, createRootLogger('info', captureLogs().stream)).then(
     async (desk) => {
       await desk.close();
       return null;
@@ -112,16 +105,11 @@ describe('start-up mistakes get one clear line, before any migration', () => {
   });
 
   it('warns, before migrating, that without ADMIN_TOKEN the API refuses every call', async () => {
-    const lines: { level: number; msg: string }[] = [];
-    const capture = new Writable({
-      write(chunk: Buffer, _e, done) {
-        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-        done();
-      },
-    });
+    const logs = captureLogs();
     const name = `desk_no_admin_${process.pid}`;
     const config = testConfig(databaseUrl(name), { DESK_ROLES: 'api', LOG_LEVEL: 'info' });
-    const desk = await startDesk(config, createRootLogger('info', capture));
+    const desk = await startDesk(config, createRootLogger('info', logs.stream));
+    const lines = logs.lines();
     try {
       const warning = lines.findIndex(
         (l) => l.level === 40 && l.msg.startsWith('ADMIN_TOKEN is not set'),

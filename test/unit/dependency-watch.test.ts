@@ -1,19 +1,11 @@
-import { Writable } from 'node:stream';
 import { DependencyWatch, outageOf } from '../../src/app/dependency-watch';
 import { DatabaseUnavailableError } from '../../src/errors';
 import { createRootLogger } from '../../src/logger';
+import { captureLogs } from '../support/log-capture';
 
 function watchWith(pgAnswers: () => boolean) {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createRootLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        lines.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    }),
-  );
+  const logs = captureLogs();
+  const logger = createRootLogger('info', logs.stream);
   const watch = new DependencyWatch(
     logger,
     {
@@ -24,7 +16,7 @@ function watchWith(pgAnswers: () => boolean) {
     },
     20,
   );
-  return { watch, lines };
+  return { watch, lines: () => logs.lines() };
 }
 
 const refused = () =>
@@ -61,7 +53,7 @@ describe('DependencyWatch', () => {
     up = true;
     await settle(80);
     watch.stop();
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+    expect(lines().map((l) => [l.level, l.msg])).toEqual([
       [
         40,
         expect.stringMatching(/^PostgreSQL is unreachable \(storage is temporarily unavailable/),
@@ -80,7 +72,7 @@ describe('DependencyWatch', () => {
     watch.report(refused(), 'job attempts failed');
     await settle(50);
     watch.stop();
-    expect(lines.map((l) => l.msg)).toEqual([
+    expect(lines().map((l) => l.msg)).toEqual([
       'PostgreSQL failed (storage is temporarily unavailable, please try again later) but answers: 1 job attempts failed',
     ]);
     expect(watch.isDown('PostgreSQL')).toBe(false);
@@ -90,6 +82,6 @@ describe('DependencyWatch', () => {
     const { watch, lines } = watchWith(() => true);
     expect(watch.report(new Error('syntax error at or near'), 'job attempts failed')).toBe(false);
     watch.stop();
-    expect(lines).toEqual([]);
+    expect(lines()).toEqual([]);
   });
 });
