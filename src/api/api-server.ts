@@ -19,6 +19,7 @@ import { mapError } from './error-mapper';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
 import { contactsRoutes } from './routes/contacts.routes';
 import { inboundEmailsRoutes } from './routes/inbound-emails.routes';
+import { groupMembersRoutes } from './routes/group-members.routes';
 import { groupsRoutes } from './routes/groups.routes';
 import { movesRoutes } from './routes/moves.routes';
 import { organizationsRoutes } from './routes/organizations.routes';
@@ -68,6 +69,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       requireBearerToken(v1, auth);
       await v1.register(usersRoutes(deps.store));
       await v1.register(groupsRoutes(deps.store));
+      await v1.register(groupMembersRoutes(deps.store));
       await v1.register(projectsRoutes(deps.store, deps.addressing));
       await v1.register(contactsRoutes(deps.store));
       await v1.register(organizationsRoutes(deps.store));
