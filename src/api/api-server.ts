@@ -25,6 +25,7 @@ import { movesRoutes } from './routes/moves.routes';
 import { organizationsRoutes } from './routes/organizations.routes';
 import { projectsRoutes } from './routes/projects.routes';
 import { usersRoutes } from './routes/users.routes';
+import { workItemContactsRoutes } from './routes/work-item-contacts.routes';
 import { workItemsRoutes } from './routes/work-items.routes';
 
 export interface ApiDeps {
@@ -74,6 +75,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       await v1.register(contactsRoutes(deps.store));
       await v1.register(organizationsRoutes(deps.store));
       await v1.register(workItemsRoutes(deps.store));
+      await v1.register(workItemContactsRoutes(deps.store));
       await v1.register(movesRoutes(deps.store, deps.addressing));
       await v1.register(inboundEmailsRoutes(deps.store, deps.publish));
     },
