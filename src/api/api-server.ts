@@ -20,11 +20,13 @@ import { registerHealthRoutes, type HealthChecks } from './health.routes';
 import { metricsRoutes, type MetricsExposition } from './metrics.routes';
 import { contactsRoutes } from './routes/contacts.routes';
 import { inboundEmailsRoutes } from './routes/inbound-emails.routes';
+import { groupMembersRoutes } from './routes/group-members.routes';
 import { groupsRoutes } from './routes/groups.routes';
 import { movesRoutes } from './routes/moves.routes';
 import { organizationsRoutes } from './routes/organizations.routes';
 import { projectsRoutes } from './routes/projects.routes';
 import { usersRoutes } from './routes/users.routes';
+import { workItemContactsRoutes } from './routes/work-item-contacts.routes';
 import { workItemsRoutes } from './routes/work-items.routes';
 
 export interface ApiDeps {
@@ -72,10 +74,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       requireBearerToken(v1, auth);
       await v1.register(usersRoutes(deps.store));
       await v1.register(groupsRoutes(deps.store));
+      await v1.register(groupMembersRoutes(deps.store));
       await v1.register(projectsRoutes(deps.store, deps.addressing));
       await v1.register(contactsRoutes(deps.store));
       await v1.register(organizationsRoutes(deps.store));
       await v1.register(workItemsRoutes(deps.store));
+      await v1.register(workItemContactsRoutes(deps.store));
       await v1.register(movesRoutes(deps.store, deps.addressing));
       await v1.register(inboundEmailsRoutes(deps.store, deps.publish));
     },

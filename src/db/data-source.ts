@@ -9,6 +9,8 @@ import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId
 import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
 import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-OutboxUnpublishedIndex';
 import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000-ParticipantContactIndex';
+import { CrmUpdatedAt1795652100000 } from './migrations/1795652100000-CrmUpdatedAt';
+import { WorkItemStateIndex1795652200000 } from './migrations/1795652200000-WorkItemStateIndex';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -20,6 +22,8 @@ export const MIGRATIONS = [
   RawLz41795651800000,
   OutboxUnpublishedIndex1795651900000,
   ParticipantContactIndex1795652000000,
+  CrmUpdatedAt1795652100000,
+  WorkItemStateIndex1795652200000,
 ];
 
 /** How long a new connection may take before the caller is told PostgreSQL is away. */

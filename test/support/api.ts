@@ -78,7 +78,7 @@ export class ApiHarness {
   async ok(
     expected: number,
     token: string | null,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ) {

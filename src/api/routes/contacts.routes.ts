@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  countContacts,
   createContact,
   getContact,
   listContacts,
@@ -33,6 +34,7 @@ const fields = {
   organizationId: id.nullish(),
   state: crmState.optional(),
 };
+const search = text(255).optional().describe('part of the email, first or last name');
 const createBody = z.object(fields);
 const updateBody = z.object(fields).partial();
 
@@ -47,7 +49,7 @@ export const contactsRoutes =
           summary: 'List the contacts of a group (Planner)',
           params: idParams,
           querystring: pageQuery.extend({
-            search: text(255).optional().describe('part of the email, first or last name'),
+            search,
             state: crmState.optional(),
             organizationId: idParam.optional(),
           }),
@@ -63,6 +65,20 @@ export const contactsRoutes =
           pageRequest(page),
         );
       },
+    );
+
+    app.get(
+      '/groups/:id/contacts/counts',
+      {
+        schema: {
+          tags,
+          summary:
+            'How many contacts there are in all and in each state, matching search (Planner)',
+          params: idParams,
+          querystring: z.object({ search }),
+        },
+      },
+      (request) => countContacts(store, actorOf(request), request.params.id, request.query.search),
     );
 
     app.post(

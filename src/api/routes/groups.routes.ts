@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLE_NAMES } from '../../domain/access/roles';
 import { getCrmSettings, updateCrmSettings } from '../../domain/crm/crm-settings.service';
-import { addMember, createGroup, getGroup } from '../../domain/groups/groups.service';
+import {
+  createGroup,
+  getGroup,
+  listGroups,
+  listSubgroups,
+} from '../../domain/groups/groups.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { id, idParams, requiredText, slug } from '../schemas';
+import { id, idParams, pageQuery, pageRequest, requiredText, slug, text } from '../schemas';
 
 const tags = ['groups'];
 
@@ -23,6 +27,41 @@ export const groupsRoutes =
       },
       async (request, reply) =>
         reply.status(201).send(await createGroup(store, actorOf(request), request.body)),
+    );
+
+    app.get(
+      '/groups',
+      {
+        schema: {
+          tags,
+          summary:
+            'List groups in id order: all for instance admins, else those the caller is a member of (directly or through an ancestor)',
+          querystring: pageQuery.extend({
+            fullPath: text(2048).optional().describe('exactly this full path (any case)'),
+            fullPathPrefix: text(2048)
+              .optional()
+              .describe('full paths starting with this (any case); acme/ for acme’s subgroups'),
+          }),
+        },
+      },
+      (request) => {
+        const { fullPath, fullPathPrefix, ...page } = request.query;
+        return listGroups(store, actorOf(request), { fullPath, fullPathPrefix }, pageRequest(page));
+      },
+    );
+
+    app.get(
+      '/groups/:id/subgroups',
+      {
+        schema: {
+          tags,
+          summary: 'Direct subgroups of a group, in id order',
+          params: idParams,
+          querystring: pageQuery,
+        },
+      },
+      (request) =>
+        listSubgroups(store, actorOf(request), request.params.id, pageRequest(request.query)),
     );
 
     app.get(
@@ -48,21 +87,5 @@ export const groupsRoutes =
         },
       },
       (request) => updateCrmSettings(store, actorOf(request), request.params.id, request.body),
-    );
-
-    app.post(
-      '/groups/:id/members',
-      {
-        schema: {
-          tags,
-          summary: 'Add a member or change its role (Owner)',
-          params: idParams,
-          body: z.object({ userId: id, role: z.enum(ROLE_NAMES) }),
-        },
-      },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await addMember(store, actorOf(request), request.params.id, request.body)),
     );
   };

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createProject, getProject } from '../../domain/projects/projects.service';
+import {
+  createProject,
+  getProject,
+  listGroupProjects,
+  rotateServiceDeskKey,
+  updateProject,
+} from '../../domain/projects/projects.service';
 import type { ServiceDeskAddressing } from '../../domain/mail/service-desk-address';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { id, idParams, requiredText, slug } from '../schemas';
+import { id, idParams, pageQuery, pageRequest, queryBoolean, requiredText, slug } from '../schemas';
 
 const tags = ['projects'];
 
@@ -31,8 +37,62 @@ export const projectsRoutes =
     );
 
     app.get(
+      '/groups/:id/projects',
+      {
+        schema: {
+          tags,
+          summary: 'Projects of a group in id order (with its subgroups’ when asked)',
+          params: idParams,
+          querystring: pageQuery.extend({ includeSubgroups: queryBoolean.default(false) }),
+        },
+      },
+      (request) => {
+        const { includeSubgroups, ...page } = request.query;
+        return listGroupProjects(
+          store,
+          addressing,
+          actorOf(request),
+          request.params.id,
+          includeSubgroups,
+          pageRequest(page),
+        );
+      },
+    );
+
+    app.get(
       '/projects/:id',
       { schema: { tags, summary: 'Get a project', params: idParams } },
       (request) => getProject(store, addressing, actorOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/projects/:id',
+      {
+        schema: {
+          tags,
+          summary:
+            'Rename a project or enable/disable its Service Desk (Maintainer); SMTP may accept a disabled address for up to 5 s (its recipient cache)',
+          params: idParams,
+          body: z.object({
+            name: requiredText(255).optional(),
+            serviceDeskEnabled: z.boolean().optional(),
+          }),
+        },
+      },
+      (request) =>
+        updateProject(store, addressing, actorOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/projects/:id/service-desk-key/rotate',
+      {
+        schema: {
+          tags,
+          summary:
+            'Give the project a new support address (Maintainer); the old one and its tickets’ reply addresses are refused (550) from then on, after at most 5 s (SMTP’s recipient cache)',
+          params: idParams,
+        },
+      },
+      (request) => rotateServiceDeskKey(store, addressing, actorOf(request), request.params.id),
     );
   };

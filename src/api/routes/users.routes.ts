@@ -1,9 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createToken, createUser } from '../../domain/access/users.service';
+import {
+  createToken,
+  createUser,
+  listTokens,
+  listUsers,
+  revokeToken,
+} from '../../domain/access/users.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
-import { email, idParams, requiredText, slug } from '../schemas';
+import {
+  email,
+  idParam,
+  idParams,
+  pageQuery,
+  pageRequest,
+  requiredText,
+  slug,
+  text,
+} from '../schemas';
 
 const tags = ['users'];
 
@@ -42,5 +57,53 @@ export const usersRoutes =
         reply
           .status(201)
           .send(await createToken(store, actorOf(request), request.params.id, request.body.name)),
+    );
+
+    app.get(
+      '/users',
+      {
+        schema: {
+          tags,
+          summary: 'List users in id order (instance admins only)',
+          querystring: pageQuery.extend({
+            search: text(255).optional().describe('part of the username, name or email'),
+          }),
+        },
+      },
+      (request) => {
+        const { search, ...page } = request.query;
+        return listUsers(store, actorOf(request), search, pageRequest(page));
+      },
+    );
+
+    app.get(
+      '/users/:id/tokens',
+      {
+        schema: {
+          tags,
+          summary:
+            'A user’s API tokens, revoked ones included, never the secret (admins, or the user)',
+          params: idParams,
+          querystring: pageQuery,
+        },
+      },
+      (request) =>
+        listTokens(store, actorOf(request), request.params.id, pageRequest(request.query)),
+    );
+
+    app.delete(
+      '/users/:id/tokens/:tokenId',
+      {
+        schema: {
+          tags,
+          summary:
+            'Revoke a token (admins, or the user); it is refused (401) from the next request on',
+          params: z.object({ id: idParam, tokenId: idParam }),
+        },
+      },
+      async (request, reply) => {
+        await revokeToken(store, actorOf(request), request.params.id, request.params.tokenId);
+        return reply.status(204).send();
+      },
     );
   };

@@ -49,6 +49,18 @@ export async function listContacts(
   });
 }
 
+export async function countContacts(
+  store: Store,
+  actor: Actor,
+  groupId: number,
+  search: string | undefined,
+): Promise<{ all: number; active: number; inactive: number }> {
+  return store.run(async (repos) => {
+    await requireCrmGroup(repos, actor, groupId, CRM_ROLE.read);
+    return repos.contacts.countByState(groupId, search);
+  });
+}
+
 export async function createContact(
   store: Store,
   actor: Actor,
