@@ -17,7 +17,7 @@ const bearerTokenOf = (request: FastifyRequest): string | null =>
   BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
 
 const MISSING_TOKEN =
-  'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npx desk token create --admin)';
+  'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npm run desk -- token create --admin)';
 
 /** Every route registered on `app` needs `Authorization: Bearer <token>`. */
 export function requireBearerToken(app: FastifyInstance, deps: AuthDeps): void {
