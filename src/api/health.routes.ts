@@ -17,7 +17,7 @@ const readiness = z
     status: z.enum(['ok', 'unavailable']),
     checks: z.object({ postgres: check, redis: check }),
   })
-  .meta({ id: 'Readiness' });
+  .meta({ id: 'Readiness', description: 'Whether PostgreSQL and Redis answer' });
 
 async function probe(check: () => Promise<void>): Promise<string> {
   try {
@@ -40,7 +40,7 @@ export const healthRoutes =
           tags,
           security,
           summary: 'The process answers',
-          response: { 200: z.object({ status: z.literal('ok') }) },
+          response: { 200: z.object({ status: z.literal('ok') }).describe('The process answers') },
         },
       },
       async () => ({ status: 'ok' as const }),

@@ -33,6 +33,31 @@ function withoutUnusedSchemas<T extends { paths?: unknown; components?: { schema
   return { ...document, components: { ...document.components, schemas: kept } };
 }
 
+interface Response {
+  description?: string;
+  content?: Record<string, { schema?: { $ref?: string } }>;
+}
+type Operations = Record<string, Record<string, { responses?: Record<string, Response> }>>;
+
+/**
+ * @fastify/swagger calls a response without a description of its own "Default Response": one
+ * whose body is a component takes the component's description instead.
+ */
+function describeResponses<T extends { paths?: unknown; components?: { schemas?: object } }>(
+  document: T,
+): T {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { description?: string }>;
+  for (const operations of Object.values((document.paths ?? {}) as Operations))
+    for (const { responses = {} } of Object.values(operations))
+      for (const response of Object.values(responses)) {
+        const ref = response.content?.['application/json']?.schema?.$ref;
+        const named = ref?.startsWith(SCHEMA_REF) && schemas[ref.slice(SCHEMA_REF.length)];
+        if (response.description === 'Default Response' && named && named.description)
+          response.description = named.description;
+      }
+  return document;
+}
+
 /**
  * OpenAPI 3.1, whose schemas are JSON Schema 2020-12 (what zod emits best), generated from the
  * routes' zod schemas. Named zod schemas (`.meta({ id })`) become components.
@@ -50,5 +75,6 @@ export const swaggerOptions: FastifyDynamicSwaggerOptions = {
     security: [{ bearer: [] }],
   },
   transform: jsonSchemaTransform,
-  transformObject: (input) => withoutUnusedSchemas(jsonSchemaTransformObject(input)),
+  transformObject: (input) =>
+    describeResponses(withoutUnusedSchemas(jsonSchemaTransformObject(input))),
 };

@@ -19,11 +19,11 @@ export const contact = z
     createdAt: timestamp,
     updatedAt: timestamp,
   })
-  .meta({ id: 'Contact' });
+  .meta({ id: 'Contact', description: 'A contact' });
 
 export const contactCounts = z
   .object({ all: z.number().int(), active: z.number().int(), inactive: z.number().int() })
-  .meta({ id: 'ContactCounts' });
+  .meta({ id: 'ContactCounts', description: 'Contacts matching the search, in all and by state' });
 
 export const organization = z
   .object({
@@ -36,7 +36,7 @@ export const organization = z
     createdAt: timestamp,
     updatedAt: timestamp,
   })
-  .meta({ id: 'Organization' });
+  .meta({ id: 'Organization', description: 'An organization' });
 
 /** A contact as a work item or a suggestion shows it. */
 export const contactSummary = z
@@ -48,14 +48,14 @@ export const contactSummary = z
     state,
     organization: z.object({ id, name: z.string() }).nullable(),
   })
-  .meta({ id: 'ContactSummary' });
+  .meta({ id: 'ContactSummary', description: 'A contact as a work item or a suggestion shows it' });
 
 export const workItemContact = contactSummary
   .extend({
     addedVia: z.enum(['email', 'quick_action', 'api', 'move']),
     addedAt: timestamp,
   })
-  .meta({ id: 'WorkItemContact' });
+  .meta({ id: 'WorkItemContact', description: 'A contact of a work item, and how it got there' });
 
 export const contactFailureReason = z.enum([
   'not_found',
@@ -75,9 +75,13 @@ export const contactFailure = z
     z.object({ email: z.string(), ...failureDetail }),
     z.object({ contactId: id, ...failureDetail }),
   ])
-  .meta({ id: 'ContactFailure' });
+  .meta({
+    id: 'ContactFailure',
+    description: 'An address or contact id that was refused, and why',
+  });
 
 /** 422 of a contact change: nothing was changed, `failures` says why for each address or id. */
-export const contactChangeRefusal = errorBody
-  .extend({ failures: z.array(contactFailure) })
-  .meta({ id: 'ContactChangeRefusal' });
+export const contactChangeRefusal = errorBody.extend({ failures: z.array(contactFailure) }).meta({
+  id: 'ContactChangeRefusal',
+  description: 'Nothing was changed: failures says why for each address or id',
+});

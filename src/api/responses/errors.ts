@@ -17,7 +17,7 @@ export const errorBody = z
         'the input at fault: a body field path (a.b), a query or path parameter, or body, querystring, params',
       ),
   })
-  .meta({ id: 'Error' });
+  .meta({ id: 'Error', description: 'What went wrong' });
 
 const WHEN = {
   400: 'Invalid request: a parameter or the body does not match its schema (field names it), or the body is not valid JSON',

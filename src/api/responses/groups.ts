@@ -15,7 +15,7 @@ export const group = z
     fullPath: z.string().describe('the paths from the root down, joined by /'),
     createdAt: timestamp,
   })
-  .meta({ id: 'Group' });
+  .meta({ id: 'Group', description: 'A group' });
 
 const contactMigration = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unchanged') }),
@@ -32,7 +32,10 @@ const contactMigration = z.discriminatedUnion('kind', [
 
 export const groupTransfer = group
   .extend({ contacts: contactMigration.describe('what became of the contacts (DESIGN §3)') })
-  .meta({ id: 'GroupTransfer' });
+  .meta({
+    id: 'GroupTransfer',
+    description: 'The group where it now is, and what became of its contacts',
+  });
 
 export const crmSettings = z
   .object({
@@ -40,7 +43,7 @@ export const crmSettings = z
     contactSourceGroupId: id.nullable().describe('the configured source; null: inherited'),
     resolvedContactSourceGroupId: id.describe('the group whose contacts are used'),
   })
-  .meta({ id: 'CrmSettings' });
+  .meta({ id: 'CrmSettings', description: 'A group’s customer relations settings' });
 
 export const member = z
   .object({
@@ -52,8 +55,8 @@ export const member = z
     membershipGroupId: id.describe('the group the role is granted in'),
     inherited: z.boolean().describe('true when the role comes from an ancestor group'),
   })
-  .meta({ id: 'Member' });
+  .meta({ id: 'Member', description: 'A member of a group, directly or through an ancestor' });
 
 export const membership = z
   .object({ groupId: id, userId: id, role, accessLevel: z.number().int() })
-  .meta({ id: 'Membership' });
+  .meta({ id: 'Membership', description: 'A user’s own role in a group' });

@@ -22,7 +22,9 @@ const summary = {
   processedAt: timestamp.nullable(),
 };
 
-export const inboundEmailSummary = z.object(summary).meta({ id: 'InboundEmailSummary' });
+export const inboundEmailSummary = z
+  .object(summary)
+  .meta({ id: 'InboundEmailSummary', description: 'A received email as the list shows it' });
 
 export const inboundEmail = z
   .object({
@@ -33,12 +35,15 @@ export const inboundEmail = z
     threadRoot: z.string().nullable(),
     participants: z.array(participant),
   })
-  .meta({ id: 'InboundEmail' });
+  .meta({
+    id: 'InboundEmail',
+    description: 'A received email, its outcome and the addresses it brought',
+  });
 
 export const reprocessAccepted = z
   .object({ id: bigintId, status: z.literal('received') })
-  .meta({ id: 'ReprocessAccepted' });
+  .meta({ id: 'ReprocessAccepted', description: 'Queued: the email is received again' });
 
 export const bulkReprocessAccepted = z
   .object({ count: z.number().int().describe('emails sent through the pipeline again') })
-  .meta({ id: 'BulkReprocessAccepted' });
+  .meta({ id: 'BulkReprocessAccepted', description: 'Queued' });

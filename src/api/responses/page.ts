@@ -8,13 +8,16 @@ export const timestamp = z.date();
 
 /** One page of a list: pass `nextCursor` as `cursor` for the next one. */
 export const page = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextCursor: z
-      .string()
-      .nullable()
-      .describe('the cursor of the next page; null on the last page'),
-  });
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .describe('the cursor of the next page; null on the last page'),
+    })
+    .describe('One page of the list');
 
 /** A list that is never paged (a work item's contacts, autocomplete suggestions). */
-export const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+export const list = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item) }).describe('The whole list');

@@ -12,7 +12,7 @@ export const project = z
     serviceDeskAddress: z.string().describe('where customers write to open tickets'),
     createdAt: timestamp,
   })
-  .meta({ id: 'Project' });
+  .meta({ id: 'Project', description: 'A project and its Service Desk address' });
 
 export const projectTransfer = project
   .extend({
@@ -21,4 +21,4 @@ export const projectTransfer = project
       .int()
       .describe('work-item contact links removed because the contact source changed'),
   })
-  .meta({ id: 'ProjectTransfer' });
+  .meta({ id: 'ProjectTransfer', description: 'The project in its new group' });

@@ -10,7 +10,7 @@ export const user = z
     isAdmin: z.boolean(),
     createdAt: timestamp,
   })
-  .meta({ id: 'User' });
+  .meta({ id: 'User', description: 'A user' });
 
 export const createdToken = z
   .object({
@@ -19,7 +19,7 @@ export const createdToken = z
     token: z.string().describe('the secret, shown this once: send it as Authorization: Bearer'),
     createdAt: timestamp,
   })
-  .meta({ id: 'CreatedToken' });
+  .meta({ id: 'CreatedToken', description: 'A new API token, its secret shown this once' });
 
 export const token = z
   .object({
@@ -29,4 +29,4 @@ export const token = z
     lastUsedAt: timestamp.nullable(),
     revokedAt: timestamp.nullable(),
   })
-  .meta({ id: 'Token' });
+  .meta({ id: 'Token', description: 'An API token, without its secret' });

@@ -19,13 +19,16 @@ export const workItem = z
     serviceDesk: z.boolean().describe('created from email'),
     createdAt: timestamp,
   })
-  .meta({ id: 'WorkItem' });
+  .meta({ id: 'WorkItem', description: 'A work item' });
 
 export const movedWorkItem = workItem
   .extend({
     contactsRemoved: z.number().int().describe('contact links removed: the contact source differs'),
   })
-  .meta({ id: 'MovedWorkItem' });
+  .meta({
+    id: 'MovedWorkItem',
+    description: 'The work item in its new project, under its new iid',
+  });
 
 export const note = z
   .object({
@@ -37,7 +40,7 @@ export const note = z
     inboundEmailId: bigintId.nullable(),
     createdAt: timestamp,
   })
-  .meta({ id: 'Note' });
+  .meta({ id: 'Note', description: 'A note on a work item' });
 
 const command = z.enum(['add_contacts', 'remove_contacts']);
 
@@ -51,7 +54,7 @@ export const noteOutcome = z
       ),
     }),
   })
-  .meta({ id: 'NoteOutcome' });
+  .meta({ id: 'NoteOutcome', description: 'The note and what its quick actions did' });
 
 /** An address a work item's emails brought, and why it was or was not linked to a contact. */
 export const participant = z
@@ -70,4 +73,8 @@ export const participant = z
       .describe('the contact, when linked (or inactive) and the caller may read it'),
     createdAt: timestamp,
   })
-  .meta({ id: 'Participant' });
+  .meta({
+    id: 'Participant',
+    description:
+      'An address a work item’s emails brought, and why it was or was not linked to a contact',
+  });
