@@ -40,8 +40,8 @@ export const inboundEmailsRoutes =
       '/inbound-emails',
       {
         schema: {
-          tags,
           operationId: 'listInboundEmails',
+          tags,
           summary: 'Received mail, newest first (instance admins)',
           querystring: z.object({
             status: z.enum(INBOUND_STATUSES).optional(),
@@ -125,8 +125,8 @@ export const inboundEmailsRoutes =
       '/inbound-emails/:id/reprocess',
       {
         schema: {
-          tags,
           operationId: 'reprocessInboundEmail',
+          tags,
           summary: 'Send a failed or ignored email through the pipeline again',
           params,
           response: {
@@ -146,9 +146,9 @@ export const inboundEmailsRoutes =
       '/inbound-emails/reprocess',
       {
         schema: {
+          operationId: 'reprocessInboundEmails',
           tags,
           summary: 'Send every failed (or ignored) email through the pipeline again, 1,000 a call',
-          operationId: 'reprocessInboundEmails',
           querystring: z.object({ status: z.enum(['failed', 'ignored']).default('failed') }),
           response: { 202: bulkReprocessAccepted.describe('queued'), ...errors(403) },
         },
