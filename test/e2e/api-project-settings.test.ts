@@ -1,5 +1,6 @@
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
+import { ResponseConformance } from '../support/openapi-conformance';
 import { sendMail, SmtpClient } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -9,18 +10,20 @@ const ADMIN = 'e2e-admin-token-project-settings';
 let db: TestDb;
 let config: Config;
 let desk: RunningDesk;
+const responses = new ResponseConformance();
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN });
   // no recipient cache: a change must be seen by the very next RCPT
-  desk = await startTestDesk(config, { recipientCacheMs: 0 });
+  desk = await startTestDesk(config, { recipientCacheMs: 0, onApiBuilt: responses.watch });
 });
 
 afterAll(async () => {
   await desk?.close();
   await clearQueuePrefix(config.QUEUE_PREFIX);
   await db?.drop();
+  responses.assertAllMatched();
 });
 
 async function http(method: string, path: string, body?: unknown, token = ADMIN) {

@@ -11,6 +11,10 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { contact, contactCounts } from '../responses/crm';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { workItem } from '../responses/work-items';
 import {
   crmState,
   email,
@@ -45,6 +49,7 @@ export const contactsRoutes =
       '/groups/:id/contacts',
       {
         schema: {
+          operationId: 'listGroupContacts',
           tags,
           summary: 'List the contacts of a group (Planner)',
           params: idParams,
@@ -53,6 +58,7 @@ export const contactsRoutes =
             state: crmState.optional(),
             organizationId: idParam.optional(),
           }),
+          response: { 200: page(contact), ...errors(403, 404) },
         },
       },
       (request) => {
@@ -71,11 +77,13 @@ export const contactsRoutes =
       '/groups/:id/contacts/counts',
       {
         schema: {
+          operationId: 'countGroupContacts',
           tags,
           summary:
             'How many contacts there are in all and in each state, matching search (Planner)',
           params: idParams,
           querystring: z.object({ search }),
+          response: { 200: contactCounts, ...errors(403, 404) },
         },
       },
       (request) => countContacts(store, actorOf(request), request.params.id, request.query.search),
@@ -85,10 +93,12 @@ export const contactsRoutes =
       '/groups/:id/contacts',
       {
         schema: {
+          operationId: 'createGroupContact',
           tags,
           summary: 'Create a contact (Developer; root groups and contact sources only)',
           params: idParams,
           body: createBody,
+          response: { 201: contact.describe('the new contact'), ...errors(403, 404, 409, 422) },
         },
       },
       async (request, reply) =>
@@ -99,7 +109,15 @@ export const contactsRoutes =
 
     app.get(
       '/groups/:id/contacts/:contactId',
-      { schema: { tags, summary: 'Get a contact (Planner)', params: contactParams } },
+      {
+        schema: {
+          operationId: 'getGroupContact',
+          tags,
+          summary: 'Get a contact (Planner)',
+          params: contactParams,
+          response: { 200: contact, ...errors(403, 404) },
+        },
+      },
       (request) => getContact(store, actorOf(request), request.params.id, request.params.contactId),
     );
 
@@ -107,10 +125,12 @@ export const contactsRoutes =
       '/groups/:id/contacts/:contactId',
       {
         schema: {
+          operationId: 'updateGroupContact',
           tags,
           summary: 'Update a contact, its state included (Developer)',
           params: contactParams,
           body: updateBody,
+          response: { 200: contact, ...errors(403, 404, 409, 422) },
         },
       },
       (request) =>
@@ -127,10 +147,12 @@ export const contactsRoutes =
       '/groups/:id/contacts/:contactId/work-items',
       {
         schema: {
+          operationId: 'listContactWorkItems',
           tags,
           summary: 'Work items linked to a contact, newest first (Planner)',
           params: contactParams,
           querystring: pageQuery,
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {

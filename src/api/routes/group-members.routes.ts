@@ -9,6 +9,9 @@ import {
 } from '../../domain/groups/members.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { errors } from '../responses/errors';
+import { member, membership } from '../responses/groups';
+import { page } from '../responses/page';
 import { id, idParam, idParams, pageQuery, pageRequest } from '../schemas';
 
 const tags = ['groups'];
@@ -22,11 +25,13 @@ export const groupMembersRoutes =
       '/groups/:id/members',
       {
         schema: {
+          operationId: 'listGroupMembers',
           tags,
           summary:
             'Members in user id order, with their role here and whether it is inherited from an ancestor group',
           params: idParams,
           querystring: pageQuery,
+          response: { 200: page(member), ...errors(404) },
         },
       },
       (request) =>
@@ -37,11 +42,16 @@ export const groupMembersRoutes =
       '/groups/:id/members',
       {
         schema: {
+          operationId: 'addGroupMember',
           tags,
           summary:
             'Add a member or change its role (Owner); the last Owner cannot be demoted (409)',
           params: idParams,
           body: z.object({ userId: id, role }),
+          response: {
+            201: membership.describe('the membership as it now is'),
+            ...errors(403, 404, 409, 422),
+          },
         },
       },
       async (request, reply) =>
@@ -54,10 +64,12 @@ export const groupMembersRoutes =
       '/groups/:id/members/:userId',
       {
         schema: {
+          operationId: 'updateGroupMember',
           tags,
           summary: 'Change a direct member’s role (Owner); the last Owner cannot be demoted (409)',
           params: memberParams,
           body: z.object({ role }),
+          response: { 200: membership, ...errors(403, 404, 409) },
         },
       },
       (request) =>
@@ -74,9 +86,11 @@ export const groupMembersRoutes =
       '/groups/:id/members/:userId',
       {
         schema: {
+          operationId: 'removeGroupMember',
           tags,
           summary: 'Remove a direct member (Owner); the last Owner cannot be removed (409)',
           params: memberParams,
+          response: { 204: z.undefined().describe('removed'), ...errors(403, 404, 409) },
         },
       },
       async (request, reply) => {

@@ -9,6 +9,9 @@ import {
 } from '../../domain/groups/groups.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { errors } from '../responses/errors';
+import { crmSettings, group } from '../responses/groups';
+import { page } from '../responses/page';
 import { id, idParams, pageQuery, pageRequest, requiredText, slug, text } from '../schemas';
 
 const tags = ['groups'];
@@ -20,9 +23,11 @@ export const groupsRoutes =
       '/groups',
       {
         schema: {
+          operationId: 'createGroup',
           tags,
           summary: 'Create a group; a subgroup needs Maintainer in the parent',
           body: z.object({ name: requiredText(255), path: slug, parentId: id.nullish() }),
+          response: { 201: group.describe('the new group'), ...errors(403, 404, 409) },
         },
       },
       async (request, reply) =>
@@ -33,6 +38,7 @@ export const groupsRoutes =
       '/groups',
       {
         schema: {
+          operationId: 'listGroups',
           tags,
           summary:
             'List groups in id order: all for instance admins, else those the caller is a member of (directly or through an ancestor)',
@@ -42,6 +48,7 @@ export const groupsRoutes =
               .optional()
               .describe('full paths starting with this (any case); acme/ for acme’s subgroups'),
           }),
+          response: { 200: page(group) },
         },
       },
       (request) => {
@@ -54,10 +61,12 @@ export const groupsRoutes =
       '/groups/:id/subgroups',
       {
         schema: {
+          operationId: 'listSubgroups',
           tags,
           summary: 'Direct subgroups of a group, in id order',
           params: idParams,
           querystring: pageQuery,
+          response: { 200: page(group), ...errors(404) },
         },
       },
       (request) =>
@@ -66,13 +75,29 @@ export const groupsRoutes =
 
     app.get(
       '/groups/:id',
-      { schema: { tags, summary: 'Get a group', params: idParams } },
+      {
+        schema: {
+          operationId: 'getGroup',
+          tags,
+          summary: 'Get a group',
+          params: idParams,
+          response: { 200: group, ...errors(404) },
+        },
+      },
       (request) => getGroup(store, actorOf(request), request.params.id),
     );
 
     app.get(
       '/groups/:id/crm-settings',
-      { schema: { tags, summary: 'CRM settings of a group (Owner)', params: idParams } },
+      {
+        schema: {
+          operationId: 'getGroupCrmSettings',
+          tags,
+          summary: 'CRM settings of a group (Owner)',
+          params: idParams,
+          response: { 200: crmSettings, ...errors(403, 404) },
+        },
+      },
       (request) => getCrmSettings(store, actorOf(request), request.params.id),
     );
 
@@ -80,10 +105,12 @@ export const groupsRoutes =
       '/groups/:id/crm-settings',
       {
         schema: {
+          operationId: 'updateGroupCrmSettings',
           tags,
           summary: 'Enable/disable CRM and set the contact source (Owner); omitted fields are kept',
           params: idParams,
           body: z.object({ enabled: z.boolean().optional(), contactSourceGroupId: id.nullish() }),
+          response: { 200: crmSettings, ...errors(403, 404, 422) },
         },
       },
       (request) => updateCrmSettings(store, actorOf(request), request.params.id, request.body),

@@ -10,6 +10,10 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { organization } from '../responses/crm';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { workItem } from '../responses/work-items';
 import {
   crmState,
   idParam,
@@ -50,6 +54,7 @@ export const organizationsRoutes =
       '/groups/:id/organizations',
       {
         schema: {
+          operationId: 'listGroupOrganizations',
           tags,
           summary: 'List the organizations of a group (Planner)',
           params: idParams,
@@ -57,6 +62,7 @@ export const organizationsRoutes =
             search: text(255).optional().describe('part of the name'),
             state: crmState.optional(),
           }),
+          response: { 200: page(organization), ...errors(403, 404) },
         },
       },
       (request) => {
@@ -75,10 +81,15 @@ export const organizationsRoutes =
       '/groups/:id/organizations',
       {
         schema: {
+          operationId: 'createGroupOrganization',
           tags,
           summary: 'Create an organization (Developer; root groups and contact sources only)',
           params: idParams,
           body: z.object(fields),
+          response: {
+            201: organization.describe('the new organization'),
+            ...errors(403, 404, 409, 422),
+          },
         },
       },
       async (request, reply) =>
@@ -89,7 +100,15 @@ export const organizationsRoutes =
 
     app.get(
       '/groups/:id/organizations/:orgId',
-      { schema: { tags, summary: 'Get an organization (Planner)', params: organizationParams } },
+      {
+        schema: {
+          operationId: 'getGroupOrganization',
+          tags,
+          summary: 'Get an organization (Planner)',
+          params: organizationParams,
+          response: { 200: organization, ...errors(403, 404) },
+        },
+      },
       (request) =>
         getOrganization(store, actorOf(request), request.params.id, request.params.orgId),
     );
@@ -98,10 +117,12 @@ export const organizationsRoutes =
       '/groups/:id/organizations/:orgId',
       {
         schema: {
+          operationId: 'updateGroupOrganization',
           tags,
           summary: 'Update an organization, its state included (Developer)',
           params: organizationParams,
           body: z.object(fields).partial(),
+          response: { 200: organization, ...errors(403, 404, 409) },
         },
       },
       (request) =>
@@ -118,10 +139,12 @@ export const organizationsRoutes =
       '/groups/:id/organizations/:orgId/work-items',
       {
         schema: {
+          operationId: 'listOrganizationWorkItems',
           tags,
           summary: 'Work items linked to any contact of the organization, newest first (Planner)',
           params: organizationParams,
           querystring: pageQuery,
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {

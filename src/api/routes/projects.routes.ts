@@ -10,6 +10,9 @@ import {
 import type { ServiceDeskAddressing } from '../../domain/mail/service-desk-address';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { project } from '../responses/projects';
 import { id, idParams, pageQuery, pageRequest, queryBoolean, requiredText, slug } from '../schemas';
 
 const tags = ['projects'];
@@ -21,6 +24,7 @@ export const projectsRoutes =
       '/projects',
       {
         schema: {
+          operationId: 'createProject',
           tags,
           summary: 'Create a project (Maintainer of the group); returns its support address',
           body: z.object({
@@ -28,6 +32,7 @@ export const projectsRoutes =
             name: requiredText(255),
             path: slug,
           }),
+          response: { 201: project.describe('the new project'), ...errors(403, 404, 409) },
         },
       },
       async (request, reply) =>
@@ -40,10 +45,12 @@ export const projectsRoutes =
       '/groups/:id/projects',
       {
         schema: {
+          operationId: 'listGroupProjects',
           tags,
           summary: 'Projects of a group in id order (with its subgroups’ when asked)',
           params: idParams,
           querystring: pageQuery.extend({ includeSubgroups: queryBoolean.default(false) }),
+          response: { 200: page(project), ...errors(404) },
         },
       },
       (request) => {
@@ -61,7 +68,15 @@ export const projectsRoutes =
 
     app.get(
       '/projects/:id',
-      { schema: { tags, summary: 'Get a project', params: idParams } },
+      {
+        schema: {
+          operationId: 'getProject',
+          tags,
+          summary: 'Get a project',
+          params: idParams,
+          response: { 200: project, ...errors(404) },
+        },
+      },
       (request) => getProject(store, addressing, actorOf(request), request.params.id),
     );
 
@@ -69,6 +84,7 @@ export const projectsRoutes =
       '/projects/:id',
       {
         schema: {
+          operationId: 'updateProject',
           tags,
           summary:
             'Rename a project or enable/disable its Service Desk (Maintainer); SMTP may accept a disabled address for up to 5 s (its recipient cache)',
@@ -77,6 +93,7 @@ export const projectsRoutes =
             name: requiredText(255).optional(),
             serviceDeskEnabled: z.boolean().optional(),
           }),
+          response: { 200: project, ...errors(403, 404) },
         },
       },
       (request) =>
@@ -87,10 +104,15 @@ export const projectsRoutes =
       '/projects/:id/service-desk-key/rotate',
       {
         schema: {
+          operationId: 'rotateServiceDeskKey',
           tags,
           summary:
             'Give the project a new support address (Maintainer); the old one and its tickets’ reply addresses are refused (550) from then on, after at most 5 s (SMTP’s recipient cache)',
           params: idParams,
+          response: {
+            200: project.describe('the project with its new address'),
+            ...errors(403, 404),
+          },
         },
       },
       (request) => rotateServiceDeskKey(store, addressing, actorOf(request), request.params.id),

@@ -19,6 +19,9 @@ import {
   slug,
   text,
 } from '../schemas';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { createdToken, token, user } from '../responses/users';
 
 const tags = ['users'];
 
@@ -29,6 +32,7 @@ export const usersRoutes =
       '/users',
       {
         schema: {
+          operationId: 'createUser',
           tags,
           summary: 'Create a user (instance admins only)',
           body: z.object({
@@ -37,6 +41,7 @@ export const usersRoutes =
             email,
             isAdmin: z.boolean().optional(),
           }),
+          response: { 201: user.describe('the new user'), ...errors(403, 409) },
         },
       },
       async (request, reply) =>
@@ -47,10 +52,15 @@ export const usersRoutes =
       '/users/:id/tokens',
       {
         schema: {
+          operationId: 'createUserToken',
           tags,
           summary: 'Create an API token for a user (admins, or the user); the token is shown once',
           params: idParams,
           body: z.object({ name: requiredText(255) }),
+          response: {
+            201: createdToken.describe('the new token, its secret included'),
+            ...errors(403, 404),
+          },
         },
       },
       async (request, reply) =>
@@ -63,11 +73,13 @@ export const usersRoutes =
       '/users',
       {
         schema: {
+          operationId: 'listUsers',
           tags,
           summary: 'List users in id order (instance admins only)',
           querystring: pageQuery.extend({
             search: text(255).optional().describe('part of the username, name or email'),
           }),
+          response: { 200: page(user), ...errors(403) },
         },
       },
       (request) => {
@@ -80,11 +92,13 @@ export const usersRoutes =
       '/users/:id/tokens',
       {
         schema: {
+          operationId: 'listUserTokens',
           tags,
           summary:
             'A user’s API tokens, revoked ones included, never the secret (admins, or the user)',
           params: idParams,
           querystring: pageQuery,
+          response: { 200: page(token), ...errors(403, 404) },
         },
       },
       (request) =>
@@ -95,10 +109,12 @@ export const usersRoutes =
       '/users/:id/tokens/:tokenId',
       {
         schema: {
+          operationId: 'revokeUserToken',
           tags,
           summary:
             'Revoke a token (admins, or the user); it is refused (401) from the next request on',
           params: z.object({ id: idParam, tokenId: idParam }),
+          response: { 204: z.undefined().describe('revoked'), ...errors(403, 404) },
         },
       },
       async (request, reply) => {

@@ -9,6 +9,10 @@ import { listParticipants } from '../../domain/work-items/participants.service';
 import { UnprocessableError } from '../../errors';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { contactChangeRefusal, contactSummary, workItemContact } from '../responses/crm';
+import { errorResponse, errors } from '../responses/errors';
+import { list } from '../responses/page';
+import { participant } from '../responses/work-items';
 import { email, id, idParam, text } from '../schemas';
 
 const tags = ['work items'];
@@ -33,9 +37,11 @@ export const workItemContactsRoutes =
       '/projects/:id/work-items/:iid/contacts',
       {
         schema: {
+          operationId: 'listWorkItemContacts',
           tags,
           summary: 'Contacts of a work item (Planner in the contact source)',
           params: itemParams,
+          response: { 200: list(workItemContact), ...errors(403, 404) },
         },
       },
       async (request) => ({
@@ -52,10 +58,12 @@ export const workItemContactsRoutes =
       '/projects/:id/work-items/:iid/participants',
       {
         schema: {
+          operationId: 'listWorkItemParticipants',
           tags,
           summary:
             'Every address the work item’s emails brought, with its link outcome and why (Reporter)',
           params: itemParams,
+          response: { 200: list(participant), ...errors(403, 404) },
         },
       },
       async (request) => ({
@@ -72,11 +80,17 @@ export const workItemContactsRoutes =
       '/projects/:id/work-items/:iid/contacts',
       {
         schema: {
+          operationId: 'changeWorkItemContacts',
           tags,
           summary:
             'Append, remove or replace contacts (Planner in the contact source); all or nothing',
           params: itemParams,
           body: contactsBody,
+          response: {
+            200: list(workItemContact).describe('the work item’s contacts after the change'),
+            ...errors(403, 404),
+            422: errorResponse(422, contactChangeRefusal),
+          },
         },
       },
       async (request) => {
@@ -97,6 +111,7 @@ export const workItemContactsRoutes =
       '/projects/:id/work-items/:iid/autocomplete/contacts',
       {
         schema: {
+          operationId: 'autocompleteWorkItemContacts',
           tags,
           summary: 'Suggestions after [contact: for /add_contacts or /remove_contacts',
           params: itemParams,
@@ -104,6 +119,7 @@ export const workItemContactsRoutes =
             action: z.enum(['add', 'remove']),
             q: text(255).default(''),
           }),
+          response: { 200: list(contactSummary), ...errors(403, 404) },
         },
       },
       async (request) => ({

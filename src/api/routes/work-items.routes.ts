@@ -10,6 +10,9 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { noteOutcome, workItem } from '../responses/work-items';
 import {
   idParam,
   idParams,
@@ -31,6 +34,7 @@ export const workItemsRoutes =
       '/projects/:id/work-items',
       {
         schema: {
+          operationId: 'createWorkItem',
           tags,
           summary: 'Create a work item',
           params: idParams,
@@ -38,6 +42,7 @@ export const workItemsRoutes =
             title: requiredText(255),
             description: text(1_048_576).optional(),
           }),
+          response: { 201: workItem.describe('the new work item'), ...errors(404) },
         },
       },
       async (request, reply) => {
@@ -50,6 +55,7 @@ export const workItemsRoutes =
       '/projects/:id/work-items',
       {
         schema: {
+          operationId: 'listWorkItems',
           tags,
           summary:
             'List work items, newest first; filtering by contactId needs Planner in the contact source',
@@ -59,6 +65,7 @@ export const workItemsRoutes =
             serviceDesk: queryBoolean.optional().describe('true: tickets created from email'),
             contactId: idParam.optional().describe('only work items linked to this contact'),
           }),
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {
@@ -76,7 +83,15 @@ export const workItemsRoutes =
 
     app.get(
       '/projects/:id/work-items/:iid',
-      { schema: { tags, summary: 'Get a work item by its iid', params: itemParams } },
+      {
+        schema: {
+          operationId: 'getWorkItem',
+          tags,
+          summary: 'Get a work item by its iid',
+          params: itemParams,
+          response: { 200: workItem, ...errors(404) },
+        },
+      },
       async (request) =>
         workItemJson(
           await getWorkItem(store, actorOf(request), request.params.id, request.params.iid),
@@ -87,10 +102,12 @@ export const workItemsRoutes =
       '/projects/:id/work-items/:iid',
       {
         schema: {
+          operationId: 'updateWorkItem',
           tags,
           summary: 'Change the title, or close and reopen (state) a work item (Planner)',
           params: itemParams,
           body: z.object({ title: requiredText(255).optional(), state: workItemState.optional() }),
+          response: { 200: workItem, ...errors(403, 404) },
         },
       },
       async (request) =>
@@ -109,6 +126,7 @@ export const workItemsRoutes =
       '/projects/:id/work-items/:iid/notes',
       {
         schema: {
+          operationId: 'createWorkItemNote',
           tags,
           summary:
             'Add a note; /add_contacts and /remove_contacts lines run as quick actions (201; note is null when the body held only quick actions)',
@@ -116,6 +134,10 @@ export const workItemsRoutes =
           body: z.object({
             body: text(1_048_576).refine((b) => b.trim() !== '', 'must not be empty'),
           }),
+          response: {
+            201: noteOutcome.describe('the note and what its quick actions did'),
+            ...errors(404),
+          },
         },
       },
       async (request, reply) => {
