@@ -8,6 +8,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { inProduction } from '../config/env';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
@@ -16,6 +17,7 @@ import { adminLoginRoutes } from './admin/login.routes';
 import { adminQueuesRoutes, QUEUES_PATH } from './admin/queues.routes';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
+import { graphqlApi } from './graphql/graphql-api';
 import { registerHealthRoutes, type HealthChecks } from './health.routes';
 import { metricsRoutes, type MetricsExposition } from './metrics.routes';
 import { contactsRoutes } from './routes/contacts.routes';
@@ -69,6 +71,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(adminQueuesRoutes(auth, deps.queues));
 
   void app.register(metricsRoutes(auth, deps.metrics));
+  void app.register(graphqlApi({ store: deps.store, auth, explorer: !inProduction() }));
   void app.register(
     async (v1) => {
       requireBearerToken(v1, auth);

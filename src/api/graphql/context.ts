@@ -1,0 +1,8 @@
+import type { Actor } from '../../domain/access/actor';
+import type { Store } from '../../repositories/store';
+
+/** What every resolver and loader gets: who asks (from the bearer token) and the store. */
+export interface GraphqlContext {
+  actor: Actor;
+  store: Store;
+}

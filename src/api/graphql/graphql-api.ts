@@ -1,0 +1,66 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import mercurius from 'mercurius';
+import type { AuthDeps } from '../../domain/access/authenticate.service';
+import type { Store } from '../../repositories/store';
+import { requireBearerToken } from '../auth';
+import { wantsHtml } from '../html-page';
+import { complexityLimit, MAX_DEPTH } from './complexity';
+import type { GraphqlContext } from './context';
+import { formatErrors } from './errors';
+import { graphqlRequestSchema } from './request-schema';
+import { loaders, resolvers } from './resolvers';
+import { typeDefs } from './sdl';
+
+export const GRAPHQL_PATH = '/api/graphql';
+/** mercurius serves GraphiQL beside the endpoint. */
+export const EXPLORER_PATH = '/api/graphiql';
+
+export interface GraphqlDeps {
+  store: Store;
+  auth: AuthDeps;
+  /** GraphiQL, for development: off in production. */
+  explorer: boolean;
+}
+
+const isExplorerPage = (request: FastifyRequest) =>
+  request.routeOptions.url?.startsWith(EXPLORER_PATH) ?? false;
+
+/** A browser opening the endpoint itself wants the explorer, not a GraphQL error. */
+const opensInBrowser = (request: FastifyRequest) =>
+  request.method === 'GET' &&
+  request.routeOptions.url === GRAPHQL_PATH &&
+  !(request.query as { query?: unknown }).query &&
+  wantsHtml(request);
+
+/**
+ * GitLab-compatible GraphQL for the CRM at /api/graphql, behind the same bearer tokens as
+ * /api/v1 and over the same domain services.
+ */
+export const graphqlApi =
+  (deps: GraphqlDeps): FastifyPluginAsync =>
+  async (app) => {
+    if (deps.explorer)
+      app.addHook('onRequest', async (request, reply) => {
+        if (opensInBrowser(request)) return reply.redirect(EXPLORER_PATH, 303);
+      });
+    requireBearerToken(app, deps.auth, isExplorerPage);
+    // zod in place of mercurius's JSON Schemas, response schema included: replies are plain JSON
+    app.addHook('onRoute', (route) => {
+      if (route.url !== GRAPHQL_PATH) return;
+      const { querystring, body } = graphqlRequestSchema;
+      route.schema = route.method === 'GET' ? { querystring } : { body };
+    });
+    await app.register(mercurius, {
+      schema: typeDefs,
+      resolvers: resolvers as never,
+      loaders: loaders as never,
+      prefix: '/api',
+      path: '/graphql',
+      graphiql: deps.explorer,
+      // also built for a refused request's error reply, where no resolver runs: it must not throw
+      context: (request): GraphqlContext => ({ actor: request.actor!, store: deps.store }),
+      errorFormatter: formatErrors as never,
+      queryDepth: MAX_DEPTH,
+      validationRules: [complexityLimit()],
+    });
+  };
