@@ -96,7 +96,7 @@ describe('query depth and complexity', () => {
     const res = await graphql(api, ADMIN_TOKEN, nested(MAX_DEPTH - 4));
     expect(res.status).toBe(400);
     expect(res.body.data).toBeNull();
-    expect(res.body.errors[0].message).toMatch(/exceeds the query depth limit of 12/);
+    expect(res.body.errors[0].message).toMatch(/exceeds the query depth limit of 15/);
   });
 
   it(`refuses an operation costlier than ${MAX_COMPLEXITY}, whatever its aliases`, async () => {
