@@ -6,3 +6,9 @@ export interface GraphqlContext {
   actor: Actor;
   store: Store;
 }
+
+declare module 'mercurius' {
+  // mercurius's way to type the context its resolvers and loaders receive
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface MercuriusContext extends GraphqlContext {}
+}

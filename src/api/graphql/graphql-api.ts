@@ -44,22 +44,28 @@ export const graphqlApi =
         if (opensInBrowser(request)) return reply.redirect(EXPLORER_PATH, 303);
       });
     requireBearerToken(app, deps.auth, isExplorerPage);
-    // zod in place of mercurius's JSON Schemas, response schema included: replies are plain JSON
     app.addHook('onRoute', (route) => {
+      // the explorer's page and scripts are no part of the API document at /docs
+      if (route.url.startsWith(EXPLORER_PATH)) route.schema = { hide: true };
       if (route.url !== GRAPHQL_PATH) return;
+      // zod in place of mercurius's JSON Schemas, response schema included: replies are plain JSON
       const { querystring, body } = graphqlRequestSchema;
-      route.schema = route.method === 'GET' ? { querystring } : { body };
+      route.schema = {
+        tags: ['graphql'],
+        summary: 'GitLab-compatible GraphQL for the CRM (schema: docs/schema.graphql)',
+        ...(route.method === 'GET' ? { querystring } : { body }),
+      };
     });
     await app.register(mercurius, {
       schema: typeDefs,
-      resolvers: resolvers as never,
-      loaders: loaders as never,
+      resolvers,
+      loaders,
       prefix: '/api',
       path: '/graphql',
       graphiql: deps.explorer,
       // also built for a refused request's error reply, where no resolver runs: it must not throw
       context: (request): GraphqlContext => ({ actor: request.actor!, store: deps.store }),
-      errorFormatter: formatErrors as never,
+      errorFormatter: formatErrors,
       queryDepth: MAX_DEPTH,
       validationRules: [complexityLimit()],
     });
