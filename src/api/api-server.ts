@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { inProduction } from '../config/env';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
@@ -12,6 +13,7 @@ import { adminLoginRoutes } from './admin/login.routes';
 import { adminQueuesRoutes, QUEUES_PATH } from './admin/queues.routes';
 import { requireBearerToken } from './auth';
 import { mapError } from './error-mapper';
+import { graphqlApi } from './graphql/graphql-api';
 import { documentCommonErrors } from './responses/errors';
 import { healthRoutes, type HealthChecks } from './health.routes';
 import { swaggerOptions } from './openapi';
@@ -60,6 +62,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(adminQueuesRoutes(auth, deps.queues));
 
   void app.register(metricsRoutes(auth, deps.metrics));
+  void app.register(graphqlApi({ store: deps.store, auth, explorer: !inProduction() }));
   void app.register(
     async (v1) => {
       v1.addHook('onRoute', documentCommonErrors);

@@ -30,6 +30,8 @@ export interface ContactFilter {
   search?: string;
   state?: CrmState;
   organizationId?: number;
+  /** Only these contacts (GitLab's `ids` filter). */
+  ids?: number[];
 }
 
 /** A contact as suggested or listed on a work item, with its organization's name. */
@@ -97,6 +99,12 @@ export class ContactRepository {
     return this.em.findOne(Contact, { where: { groupId, id } });
   }
 
+  /** The group a contact belongs to; null when there is no such contact. */
+  async groupIdOf(id: number): Promise<number | null> {
+    const row = await this.em.findOne(Contact, { select: { groupId: true }, where: { id } });
+    return row?.groupId ?? null;
+  }
+
   /** One page in id order; `search` matches email and names case-insensitively. */
   async list(
     groupId: number,
@@ -113,6 +121,7 @@ export class ContactRepository {
     if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
     if (filter.organizationId !== undefined)
       q.andWhere('c.organization_id = :org', { org: filter.organizationId });
+    if (filter.ids !== undefined) q.andWhere('c.id = ANY(:ids)', { ids: filter.ids });
     if (afterId !== null) q.andWhere('c.id > :afterId', { afterId });
     return q.getMany();
   }

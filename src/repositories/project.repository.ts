@@ -55,6 +55,14 @@ export class ProjectRepository {
     return this.em.findOne(Project, { where: { id } });
   }
 
+  /** A project of a group by its path, case-insensitively like the unique index on it. */
+  findByPath(groupId: number, path: string): Promise<Project | null> {
+    return this.em
+      .createQueryBuilder(Project, 'p')
+      .where('p.group_id = :groupId AND lower(p.path) = lower(:path)', { groupId, path })
+      .getOne();
+  }
+
   /** The project whose Service Desk answers at this key, when Service Desk is enabled. */
   async findServiceDeskProjectId(key: string): Promise<number | null> {
     const project = await this.em.findOne(Project, {

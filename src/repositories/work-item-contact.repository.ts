@@ -46,6 +46,18 @@ export class WorkItemContactRepository {
     return rows.map((r) => ({ ...toSummary(r), addedVia: r.added_via, addedAt: r.added_at }));
   }
 
+  /** The same contacts as `list`, in the same order, as whole records. */
+  contacts(workItemId: number): Promise<Contact[]> {
+    return this.em
+      .createQueryBuilder(Contact, 'c')
+      .innerJoin(WorkItemContact, 'wic', 'wic.contactId = c.id')
+      .where('wic.workItemId = :workItemId', { workItemId })
+      .orderBy('c.lastName')
+      .addOrderBy('c.firstName')
+      .addOrderBy('c.id')
+      .getMany();
+  }
+
   async unlink(workItemId: number, contactIds: number[]): Promise<void> {
     if (contactIds.length === 0) return;
     await this.em.delete(WorkItemContact, { workItemId, contactId: In(contactIds) });

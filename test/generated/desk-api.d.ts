@@ -38,6 +38,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/graphql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GitLab-compatible GraphQL for the CRM (schema: docs/schema.graphql) */
+        get: operations["queryGraphqlByGet"];
+        put?: never;
+        /** GitLab-compatible GraphQL for the CRM (schema: docs/schema.graphql) */
+        post: operations["queryGraphql"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -634,6 +652,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description data, and errors when something was refused */
+        GraphqlResponse: {
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            errors?: ({
+                message: string;
+                /** @description field names and list indexes */
+                path?: unknown[];
+                extensions?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
         /** @description What went wrong */
         Error: {
             /** @description the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, unavailable, internal error */
@@ -644,17 +680,6 @@ export interface components {
             field?: string;
         } & {
             [key: string]: unknown;
-        };
-        /** @description Whether PostgreSQL and Redis answer */
-        Readiness: {
-            /** @enum {string} */
-            status: "ok" | "unavailable";
-            checks: {
-                /** @description ok, or unreachable: why */
-                postgres: string;
-                /** @description ok, or unreachable: why */
-                redis: string;
-            };
         };
         /** @description A contact */
         Contact: {
@@ -834,6 +859,17 @@ export interface components {
             contact: components["schemas"]["ContactSummary"] | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description Whether PostgreSQL and Redis answer */
+        Readiness: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            checks: {
+                /** @description ok, or unreachable: why */
+                postgres: string;
+                /** @description ok, or unreachable: why */
+                redis: string;
+            };
         };
         /** @description A received email as the list shows it */
         InboundEmailSummary: {
@@ -1078,6 +1114,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    queryGraphqlByGet: {
+        parameters: {
+            query?: {
+                query?: string;
+                operationName?: string | null;
+                persisted?: boolean;
+                variables?: string;
+                extensions?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description data, and errors when something was refused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description a browser is sent to the explorer (not in production) */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A query that does not parse, validate or stay within the limits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description No bearer token, or one nobody issued or that was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+        };
+    };
+    queryGraphql: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    query?: string;
+                    operationName?: string | null;
+                    persisted?: boolean;
+                    variables?: {
+                        [key: string]: unknown;
+                    } | null;
+                    extensions?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description data, and errors when something was refused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description A query that does not parse, validate or stay within the limits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description No bearer token, or one nobody issued or that was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
                 };
             };
         };

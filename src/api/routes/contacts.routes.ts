@@ -29,7 +29,8 @@ import {
 
 const tags = ['contacts'];
 const contactParams = z.object({ id: idParam, contactId: idParam });
-const fields = {
+/** The fields of a contact and their rules, shared with GraphQL. */
+export const fields = {
   firstName: requiredText(255),
   lastName: requiredText(255),
   email: email.nullish(),

@@ -35,7 +35,8 @@ function canonicalRate(rate: string): string {
   return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
 }
 const organizationParams = z.object({ id: idParam, orgId: idParam });
-const fields = {
+/** The fields of an organization and their rules, shared with GraphQL. */
+export const fields = {
   name: requiredText(255),
   description: text(1024).optional(),
   defaultRate: z

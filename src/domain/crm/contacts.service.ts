@@ -103,6 +103,15 @@ export async function updateContact(
   });
 }
 
+/**
+ * The group holding a contact, for clients that name a contact by its id alone (GraphQL's global
+ * ids); null when there is none. Reveals nothing a caller may use: the services it leads to still
+ * check access to that group and answer "not found" alike.
+ */
+export async function groupOfContact(store: Store, contactId: number): Promise<number | null> {
+  return store.run((repos) => repos.contacts.groupIdOf(contactId));
+}
+
 export async function listContactWorkItems(
   store: Store,
   actor: Actor,

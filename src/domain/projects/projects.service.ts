@@ -3,7 +3,7 @@ import type { Project } from '../../../entities/project.entity';
 import type { Store } from '../../repositories/store';
 import { serviceDeskAddress, type ServiceDeskAddressing } from '../mail/service-desk-address';
 import type { Actor } from '../access/actor';
-import { requireGroupRole } from '../access/group-access';
+import { levelInGroup, requireGroupRole } from '../access/group-access';
 import { requireProjectRole } from '../access/project-access';
 import { ACCESS_LEVELS } from '../access/roles';
 import { toPage, type Page, type PageRequest } from '../pagination';
@@ -45,6 +45,29 @@ export async function getProject(
   return store.run(async (repos) => {
     const { project } = await requireProjectRole(repos, actor, projectId, ACCESS_LEVELS.guest);
     return projectView(addressing, project);
+  });
+}
+
+/**
+ * A project by its full path (`group/subgroup/project`, case-insensitive like paths are), for
+ * whoever has access to its group; null otherwise, so a path reveals nothing.
+ */
+export async function findProjectByFullPath(
+  store: Store,
+  actor: Actor,
+  fullPath: string,
+): Promise<(Project & { fullPath: string }) | null> {
+  const cut = fullPath.lastIndexOf('/');
+  if (cut <= 0) return null; // every project is in a group
+  return store.run(async (repos) => {
+    const filter = { fullPath: fullPath.slice(0, cut), visibleTo: null };
+    const [group] = await repos.groups.list(filter, null, 1);
+    const project = group
+      ? await repos.projects.findByPath(group.id, fullPath.slice(cut + 1))
+      : null;
+    if (!group || !project || (await levelInGroup(repos, actor, project.groupId)) === null)
+      return null;
+    return { ...project, fullPath: `${group.fullPath}/${project.path}` };
   });
 }
 
