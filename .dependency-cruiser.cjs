@@ -9,7 +9,7 @@ module.exports = {
       from: { path: '^src/domain' },
       to: {
         path: [
-          '^src/(smtp|api|app|cli|metrics)/',
+          '^src/(smtp|api|app|cli|metrics|ui)/',
           '^workers/',
           '^bin/',
           'node_modules/(smtp-server|fastify|bullmq|ioredis|prom-client)/',

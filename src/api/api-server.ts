@@ -28,6 +28,7 @@ import { projectsRoutes } from './routes/projects.routes';
 import { usersRoutes } from './routes/users.routes';
 import { workItemContactsRoutes } from './routes/work-item-contacts.routes';
 import { workItemsRoutes } from './routes/work-items.routes';
+import { UI, uiRoutes } from '../ui/ui.routes';
 
 export interface ApiDeps {
   logger: Logger;
@@ -60,6 +61,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(fastifyCookie);
   void app.register(adminLoginRoutes(auth, QUEUES_PATH));
   void app.register(adminQueuesRoutes(auth, deps.queues));
+  void app.register(
+    uiRoutes({ store: deps.store, auth, addressing: deps.addressing, publish: deps.publish }),
+    { prefix: UI },
+  );
 
   void app.register(metricsRoutes(auth, deps.metrics));
   void app.register(graphqlApi({ store: deps.store, auth, explorer: !inProduction() }));

@@ -177,4 +177,9 @@ export class WorkItemRepository {
       this.em.create(Note, { ...input, authorEmail: null, inboundEmailId: null }),
     );
   }
+
+  /** A work item's notes, oldest first: emails and staff notes as one conversation. */
+  notes(workItemId: number, limit: number): Promise<Note[]> {
+    return this.em.find(Note, { where: { workItemId }, order: { id: 'ASC' }, take: limit });
+  }
 }

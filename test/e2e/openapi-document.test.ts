@@ -14,7 +14,7 @@ import {
 import { ROOT } from '../support/run-tsx';
 
 /** Left out of the document on purpose: browser pages, Prometheus, the document itself. */
-const HIDDEN = /^\/(admin|metrics|docs|api\/graphiql)(\/|$)/;
+const HIDDEN = /^\/(admin|ui|metrics|docs|api\/graphiql)(\/|$)/;
 
 let api: ApiHarness;
 const routes: RouteOptions[] = [];

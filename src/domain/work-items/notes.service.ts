@@ -18,6 +18,22 @@ export interface NoteOutcome {
   quickActions: QuickActionResults;
 }
 
+/** Enough for a support page; a longer conversation shows its first notes. */
+const MAX_NOTES = 500;
+
+/** A work item's notes, oldest first, for whoever may read the work item. */
+export async function listNotes(
+  store: Store,
+  actor: Actor,
+  projectId: number,
+  iid: number,
+): Promise<Note[]> {
+  return store.run(async (repos) => {
+    const { workItem } = await requireWorkItem(repos, actor, projectId, iid);
+    return repos.workItems.notes(workItem.id, MAX_NOTES);
+  });
+}
+
 /**
  * A staff note. Its quick actions run here (never for inbound email), each address on its own:
  * the valid ones apply, every other one is reported with its reason.

@@ -1,0 +1,258 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Contact } from '../../entities/contact.entity';
+import { fields } from '../api/routes/contacts.routes';
+import { groupAbilities } from '../domain/access/abilities.service';
+import {
+  countContacts,
+  createContact,
+  getContact,
+  listContacts,
+  updateContact,
+} from '../domain/crm/contacts.service';
+import { listOrganizations } from '../domain/crm/organizations.service';
+import { getGroup } from '../domain/groups/groups.service';
+import { contextOf, formOf, httpError, serviceErrors, zodErrors } from './context';
+import { csrfField, field, formError, noErrors, select, textarea, type FormErrors } from './forms';
+import { html } from './html';
+import { sendUiPage, UI } from './layout';
+import { optionalId, PAGE_SIZE, pager } from './paging';
+import { idsOf } from './params';
+import type { UiDeps } from './ui-deps';
+
+const contactForm = z.object(fields);
+const STATES = ['active', 'inactive'] as const;
+
+/** A form's strings as the API's fields: blanks are "not set". */
+function contactInput(form: Record<string, string>) {
+  return contactForm.safeParse({
+    firstName: form.firstName ?? '',
+    lastName: form.lastName ?? '',
+    email: form.email?.trim() ? form.email.trim() : null,
+    phone: form.phone ?? '',
+    description: form.description ?? '',
+    organizationId: optionalId(form.organizationId) ?? null,
+    state: STATES.find((s) => s === form.state) ?? 'active',
+  });
+}
+
+export function contactsRoutes(deps: UiDeps) {
+  return async (app: FastifyInstance) => {
+    const organizationsOf = async (request: FastifyRequest, groupId: number) =>
+      (
+        await listOrganizations(
+          deps.store,
+          request.actor!,
+          groupId,
+          {},
+          { cursor: null, limit: 200 },
+        )
+      ).items;
+
+    app.get('/groups/:id/contacts', async (request, reply) => {
+      const actor = request.actor!;
+      const { id } = idsOf(request);
+      const q = request.query as Record<string, string | undefined>;
+      const search = q.search?.trim() || undefined;
+      const state = STATES.find((s) => s === q.state);
+      const organizationId = optionalId(q.organizationId);
+      const cursor = optionalId(q.cursor);
+      const group = await getGroup(deps.store, actor, id);
+      const [page, counts, organizations, can] = await Promise.all([
+        listContacts(
+          deps.store,
+          actor,
+          id,
+          { search, state, organizationId },
+          { cursor: cursor ?? null, limit: PAGE_SIZE },
+        ),
+        countContacts(deps.store, actor, id, search),
+        organizationsOf(request, id),
+        groupAbilities(deps.store, actor, id),
+      ]);
+      const context = contextOf(request, reply);
+      const path = `${UI}/groups/${id}/contacts`;
+      const orgName = (orgId: number | null) =>
+        organizations.find((o) => o.id === orgId)?.name ?? '';
+      const row = (c: Contact) =>
+        html`<tr>
+          <td data-label="Name">${c.firstName} ${c.lastName}</td>
+          <td data-label="Email">${c.email ?? ''}</td>
+          <td data-label="Organization">${orgName(c.organizationId)}</td>
+          <td data-label="State"><span class="tag">${c.state}</span></td>
+          ${
+            can.manageContacts
+              ? html`<td class="actions">
+                  <a href="${path}/${c.id}/edit" aria-label="Edit ${c.firstName} ${c.lastName}"
+                    >Edit</a
+                  >
+                  <form method="post" action="${path}/${c.id}/state" class="inline">
+                    ${csrfField(context.csrf)}
+                    <input
+                      type="hidden"
+                      name="state"
+                      value="${c.state === 'active' ? 'inactive' : 'active'}"
+                    />
+                    <button type="submit" class="secondary">
+                      ${c.state === 'active' ? 'Deactivate' : 'Activate'}
+                    </button>
+                  </form>
+                </td>`
+              : ''
+          }
+        </tr>`;
+      return sendUiPage(reply, context, {
+        title: `Contacts of ${group.name}`,
+        body: html`<p class="crumbs">
+            <a href="${UI}/groups">Groups</a> / <a href="${UI}/groups/${id}">${group.fullPath}</a>
+          </p>
+          <h1>Contacts</h1>
+          <ul class="counts" aria-label="Counts">
+            <li>All: <strong>${counts.all}</strong></li>
+            <li>Active: <strong>${counts.active}</strong></li>
+            <li>Inactive: <strong>${counts.inactive}</strong></li>
+          </ul>
+          ${can.manageContacts ? html`<p><a class="button" href="${path}/new">New contact</a></p>` : ''}
+          <form method="get" action="${path}" class="filters" role="search">
+            ${field({ label: 'Search', name: 'search', value: search, type: 'search', hint: 'email, first or last name' }, noErrors())}
+            ${select(
+              {
+                label: 'State',
+                name: 'state',
+                value: state ?? '',
+                choices: [
+                  { value: '', label: 'Any' },
+                  { value: 'active', label: 'Active' },
+                  { value: 'inactive', label: 'Inactive' },
+                ],
+              },
+              noErrors(),
+            )}
+            ${select({ label: 'Organization', name: 'organizationId', value: String(organizationId ?? ''), choices: [{ value: '', label: 'Any' }, ...organizations.map((o) => ({ value: String(o.id), label: o.name }))] }, noErrors())}
+            <button type="submit">Filter</button>
+          </form>
+          ${
+            page.items.length
+              ? html`<div class="table">
+                  <table class="stack">
+                    <thead>
+                      <tr>
+                        <th>Name</th>
+                        <th>Email</th>
+                        <th>Organization</th>
+                        <th>State</th>
+                        ${can.manageContacts ? html`<th>Actions</th>` : ''}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${page.items.map(row)}
+                    </tbody>
+                  </table>
+                </div>`
+              : html`<p>No contacts match.</p>`
+          }
+          ${pager(path, { search, state, organizationId }, q.cursor, page.nextCursor)}`,
+      });
+    });
+
+    const formPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      groupId: number,
+      contact: Partial<Record<keyof typeof fields, unknown>> & { id?: number },
+      errors: FormErrors,
+    ) => {
+      const group = await getGroup(deps.store, request.actor!, groupId);
+      const organizations = await organizationsOf(request, groupId);
+      const context = contextOf(request, reply);
+      const editing = contact.id !== undefined;
+      const action = `${UI}/groups/${groupId}/contacts${editing ? `/${contact.id}` : ''}`;
+      const value = (k: keyof typeof fields) =>
+        contact[k] === null || contact[k] === undefined
+          ? ''
+          : String(contact[k] as string | number);
+      const invalid = errors.form || Object.keys(errors.fields).length > 0;
+      return sendUiPage(reply, context, {
+        status: invalid ? 422 : 200,
+        title: editing ? 'Edit contact' : 'New contact',
+        body: html`<p class="crumbs">
+            <a href="${UI}/groups/${groupId}/contacts">Contacts of ${group.fullPath}</a>
+          </p>
+          <h1>${editing ? 'Edit contact' : 'New contact'}</h1>
+          <form method="post" action="${action}" novalidate>
+            ${csrfField(context.csrf)}${formError(errors)}
+            ${field({ label: 'First name', name: 'firstName', value: value('firstName'), required: true, maxLength: 255 }, errors)}
+            ${field({ label: 'Last name', name: 'lastName', value: value('lastName'), required: true, maxLength: 255 }, errors)}
+            ${field({ label: 'Email', name: 'email', type: 'email', value: value('email'), maxLength: 255 }, errors)}
+            ${field({ label: 'Phone', name: 'phone', type: 'tel', value: value('phone'), maxLength: 32 }, errors)}
+            ${select({ label: 'Organization', name: 'organizationId', value: value('organizationId'), choices: [{ value: '', label: 'None' }, ...organizations.map((o) => ({ value: String(o.id), label: o.name }))] }, errors)}
+            ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
+            ${select(
+              {
+                label: 'State',
+                name: 'state',
+                value: value('state') || 'active',
+                choices: [
+                  { value: 'active', label: 'Active' },
+                  { value: 'inactive', label: 'Inactive' },
+                ],
+              },
+              errors,
+            )}
+            <button type="submit">${editing ? 'Save contact' : 'Create contact'}</button>
+          </form>`,
+      });
+    };
+
+    const requireManage = async (request: FastifyRequest, groupId: number) => {
+      const can = await groupAbilities(deps.store, request.actor!, groupId);
+      if (!can.readContacts) throw httpError(404, 'group not found');
+      if (!can.manageContacts)
+        throw httpError(403, 'this action needs the developer role in the group');
+    };
+
+    app.get('/groups/:id/contacts/new', async (request, reply) => {
+      const { id } = idsOf(request);
+      await requireManage(request, id);
+      return formPage(request, reply, id, {}, noErrors());
+    });
+
+    app.get('/groups/:id/contacts/:sub/edit', async (request, reply) => {
+      const { id, sub } = idsOf(request);
+      await requireManage(request, id);
+      const contact = await getContact(deps.store, request.actor!, id, sub);
+      return formPage(request, reply, id, contact, noErrors());
+    });
+
+    const save = async (request: FastifyRequest, reply: FastifyReply, contactId?: number) => {
+      const { id } = idsOf(request);
+      const form = formOf(request);
+      const parsed = contactInput(form);
+      const shown = { ...form, id: contactId };
+      if (!parsed.success) return formPage(request, reply, id, shown, zodErrors(parsed.error));
+      try {
+        if (contactId === undefined)
+          await createContact(deps.store, request.actor!, id, parsed.data);
+        else await updateContact(deps.store, request.actor!, id, contactId, parsed.data);
+      } catch (err) {
+        const errors = serviceErrors(err, 'email');
+        if (!errors) throw err;
+        return formPage(request, reply, id, shown, errors);
+      }
+      return reply.redirect(`${UI}/groups/${id}/contacts`, 303);
+    };
+
+    app.post('/groups/:id/contacts', (request, reply) => save(request, reply));
+    app.post('/groups/:id/contacts/:sub', (request, reply) =>
+      save(request, reply, idsOf(request).sub),
+    );
+
+    app.post('/groups/:id/contacts/:sub/state', async (request, reply) => {
+      const { id, sub } = idsOf(request);
+      const state = STATES.find((s) => s === formOf(request).state);
+      if (!state) throw httpError(400, 'state must be active or inactive');
+      await updateContact(deps.store, request.actor!, id, sub, { state });
+      return reply.redirect(`${UI}/groups/${id}/contacts`, 303);
+    });
+  };
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Organization } from '../../entities/organization.entity';
+import { fields } from '../api/routes/organizations.routes';
+import { groupAbilities } from '../domain/access/abilities.service';
+import {
+  createOrganization,
+  getOrganization,
+  listOrganizations,
+  updateOrganization,
+} from '../domain/crm/organizations.service';
+import { getGroup } from '../domain/groups/groups.service';
+import { contextOf, formOf, httpError, serviceErrors, zodErrors } from './context';
+import { csrfField, field, formError, noErrors, select, textarea, type FormErrors } from './forms';
+import { html } from './html';
+import { sendUiPage, UI } from './layout';
+import { optionalId, PAGE_SIZE, pager } from './paging';
+import { idsOf } from './params';
+import type { UiDeps } from './ui-deps';
+
+const organizationForm = z.object(fields);
+const STATES = ['active', 'inactive'] as const;
+type Shown = Partial<Record<keyof typeof fields, unknown>> & { id?: number };
+
+function organizationInput(form: Record<string, string>) {
+  return organizationForm.safeParse({
+    name: form.name ?? '',
+    description: form.description ?? '',
+    defaultRate: form.defaultRate?.trim() ? form.defaultRate.trim() : null,
+    state: STATES.find((s) => s === form.state) ?? 'active',
+  });
+}
+
+export function organizationsRoutes(deps: UiDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/groups/:id/organizations', async (request, reply) => {
+      const actor = request.actor!;
+      const { id } = idsOf(request);
+      const q = request.query as Record<string, string | undefined>;
+      const search = q.search?.trim() || undefined;
+      const state = STATES.find((s) => s === q.state);
+      const cursor = optionalId(q.cursor) ?? null;
+      const group = await getGroup(deps.store, actor, id);
+      const [page, can] = await Promise.all([
+        listOrganizations(deps.store, actor, id, { search, state }, { cursor, limit: PAGE_SIZE }),
+        groupAbilities(deps.store, actor, id),
+      ]);
+      const context = contextOf(request, reply);
+      const path = `${UI}/groups/${id}/organizations`;
+      const row = (o: Organization) =>
+        html`<tr>
+          <td data-label="Name">
+            <a href="${UI}/groups/${id}/contacts?organizationId=${o.id}">${o.name}</a>
+          </td>
+          <td data-label="Default rate">${o.defaultRate ?? ''}</td>
+          <td data-label="Description">${o.description}</td>
+          <td data-label="State"><span class="tag">${o.state}</span></td>
+          ${
+            can.manageContacts
+              ? html`<td class="actions">
+                  <a href="${path}/${o.id}/edit" aria-label="Edit ${o.name}">Edit</a>
+                  <form method="post" action="${path}/${o.id}/state" class="inline">
+                    ${csrfField(context.csrf)}
+                    <input
+                      type="hidden"
+                      name="state"
+                      value="${o.state === 'active' ? 'inactive' : 'active'}"
+                    />
+                    <button type="submit" class="secondary">
+                      ${o.state === 'active' ? 'Deactivate' : 'Activate'}
+                    </button>
+                  </form>
+                </td>`
+              : ''
+          }
+        </tr>`;
+      return sendUiPage(reply, context, {
+        title: `Organizations of ${group.name}`,
+        body: html`<p class="crumbs">
+            <a href="${UI}/groups">Groups</a> / <a href="${UI}/groups/${id}">${group.fullPath}</a>
+          </p>
+          <h1>Organizations</h1>
+          ${can.manageContacts ? html`<p><a class="button" href="${path}/new">New organization</a></p>` : ''}
+          <form method="get" action="${path}" class="filters" role="search">
+            ${field({ label: 'Search', name: 'search', value: search, type: 'search', hint: 'part of the name' }, noErrors())}
+            ${select(
+              {
+                label: 'State',
+                name: 'state',
+                value: state ?? '',
+                choices: [
+                  { value: '', label: 'Any' },
+                  { value: 'active', label: 'Active' },
+                  { value: 'inactive', label: 'Inactive' },
+                ],
+              },
+              noErrors(),
+            )}
+            <button type="submit">Filter</button>
+          </form>
+          ${
+            page.items.length
+              ? html`<div class="table">
+                  <table class="stack">
+                    <thead>
+                      <tr>
+                        <th>Name</th>
+                        <th>Default rate</th>
+                        <th>Description</th>
+                        <th>State</th>
+                        ${can.manageContacts ? html`<th>Actions</th>` : ''}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${page.items.map(row)}
+                    </tbody>
+                  </table>
+                </div>`
+              : html`<p>No organizations match.</p>`
+          }
+          ${pager(path, { search, state }, q.cursor, page.nextCursor)}`,
+      });
+    });
+
+    const formPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      groupId: number,
+      organization: Shown,
+      errors: FormErrors,
+    ) => {
+      const group = await getGroup(deps.store, request.actor!, groupId);
+      const context = contextOf(request, reply);
+      const editing = organization.id !== undefined;
+      const action = `${UI}/groups/${groupId}/organizations${editing ? `/${organization.id}` : ''}`;
+      const value = (k: keyof typeof fields) =>
+        organization[k] === null || organization[k] === undefined
+          ? ''
+          : String(organization[k] as string);
+      const invalid = errors.form || Object.keys(errors.fields).length > 0;
+      const title = editing ? 'Edit organization' : 'New organization';
+      return sendUiPage(reply, context, {
+        status: invalid ? 422 : 200,
+        title,
+        body: html`<p class="crumbs">
+            <a href="${UI}/groups/${groupId}/organizations">Organizations of ${group.fullPath}</a>
+          </p>
+          <h1>${title}</h1>
+          <form method="post" action="${action}" novalidate>
+            ${csrfField(context.csrf)}${formError(errors)}
+            ${field({ label: 'Name', name: 'name', value: value('name'), required: true, maxLength: 255 }, errors)}
+            ${field({ label: 'Default rate', name: 'defaultRate', value: value('defaultRate'), hint: 'a decimal, like 120.50', autocomplete: 'off' }, errors)}
+            ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
+            ${select(
+              {
+                label: 'State',
+                name: 'state',
+                value: value('state') || 'active',
+                choices: [
+                  { value: 'active', label: 'Active' },
+                  { value: 'inactive', label: 'Inactive' },
+                ],
+              },
+              errors,
+            )}
+            <button type="submit">${editing ? 'Save organization' : 'Create organization'}</button>
+          </form>`,
+      });
+    };
+
+    const requireManage = async (request: FastifyRequest, groupId: number) => {
+      const can = await groupAbilities(deps.store, request.actor!, groupId);
+      if (!can.readContacts) throw httpError(404, 'group not found');
+      if (!can.manageContacts)
+        throw httpError(403, 'this action needs the developer role in the group');
+    };
+
+    app.get('/groups/:id/organizations/new', async (request, reply) => {
+      const { id } = idsOf(request);
+      await requireManage(request, id);
+      return formPage(request, reply, id, {}, noErrors());
+    });
+
+    app.get('/groups/:id/organizations/:sub/edit', async (request, reply) => {
+      const { id, sub } = idsOf(request);
+      await requireManage(request, id);
+      const organization = await getOrganization(deps.store, request.actor!, id, sub);
+      return formPage(request, reply, id, organization, noErrors());
+    });
+
+    const save = async (request: FastifyRequest, reply: FastifyReply, organizationId?: number) => {
+      const { id } = idsOf(request);
+      const form = formOf(request);
+      const parsed = organizationInput(form);
+      const shown = { ...form, id: organizationId };
+      if (!parsed.success) return formPage(request, reply, id, shown, zodErrors(parsed.error));
+      try {
+        if (organizationId === undefined)
+          await createOrganization(deps.store, request.actor!, id, parsed.data);
+        else await updateOrganization(deps.store, request.actor!, id, organizationId, parsed.data);
+      } catch (err) {
+        const errors = serviceErrors(err, 'name');
+        if (!errors) throw err;
+        return formPage(request, reply, id, shown, errors);
+      }
+      return reply.redirect(`${UI}/groups/${id}/organizations`, 303);
+    };
+
+    app.post('/groups/:id/organizations', (request, reply) => save(request, reply));
+    app.post('/groups/:id/organizations/:sub', (request, reply) =>
+      save(request, reply, idsOf(request).sub),
+    );
+
+    app.post('/groups/:id/organizations/:sub/state', async (request, reply) => {
+      const { id, sub } = idsOf(request);
+      const state = STATES.find((s) => s === formOf(request).state);
+      if (!state) throw httpError(400, 'state must be active or inactive');
+      await updateOrganization(deps.store, request.actor!, id, sub, { state });
+      return reply.redirect(`${UI}/groups/${id}/organizations`, 303);
+    });
+  };
+}

@@ -1,0 +1,308 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { RunningDesk } from '../../bin/start-desk';
+import type { Config } from '../../src/config/env';
+import { seedGroup, seedProject } from '../support/seed';
+import { sendMail } from '../support/smtp-client';
+import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
+import { createTestDb, type TestDb } from '../support/test-db';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ADMIN_TOKEN = 'web-ui-admin-secret';
+const SHOTS = 'test-results';
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+let db: TestDb;
+let config: Config;
+let desk: RunningDesk;
+let browser: Browser;
+let ids: { acme: number; support: number; customers: number; project: number; address: string };
+let tokens: { owner: string; reporter: string };
+
+const url = (path: string) => `http://127.0.0.1:${desk.apiPort}${path}`;
+
+async function api<T>(path: string, body: object): Promise<T> {
+  const res = await fetch(url(`/api/v1${path}`), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function userWithToken(name: string): Promise<{ id: number; token: string }> {
+  const user = await api<{ id: number }>('/users', {
+    username: name,
+    name,
+    email: `${name}@staff.example`,
+    isAdmin: false,
+  });
+  const { token } = await api<{ token: string }>(`/users/${user.id}/tokens`, { name: 'ui' });
+  return { id: user.id, token };
+}
+
+async function signIn(context: BrowserContext, token: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url('/ui/groups'));
+  expect(new URL(page.url()).pathname).toBe('/ui/login');
+  await page.getByLabel('API token').fill(token);
+  await Promise.all([page.waitForURL(url('/ui/groups')), page.click('button[type=submit]')]);
+  return page;
+}
+
+/** No serious or critical axe-core violations on the page as it is. */
+async function expectAccessible(page: Page): Promise<void> {
+  await page.evaluate(AXE); // through the DevTools protocol: the page keeps its CSP
+  const violations = (await page.evaluate(
+    `axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`,
+  )) as { id: string; impact: string; nodes: number }[];
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Readable at 390 px: nothing wider than the screen. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const widths = (await page.evaluate(
+    '({ page: document.documentElement.scrollWidth, screen: window.innerWidth })',
+  )) as { page: number; screen: number };
+  expect(widths.page).toBeLessThanOrEqual(widths.screen);
+}
+
+const csrfOf = (page: Page) => page.locator('input[name=_csrf]').first().inputValue();
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
+  mkdirSync(SHOTS, { recursive: true });
+  db = await createTestDb();
+  config = testConfig(db.url, { ADMIN_TOKEN });
+  desk = await startTestDesk(config);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const acme = await seedGroup(db.store, 'acme');
+  const support = await seedGroup(db.store, 'support', acme.id);
+  const customers = await seedGroup(db.store, 'customers', acme.id);
+  const { project, address } = await seedProject(db.store, support.id);
+  ids = {
+    acme: acme.id,
+    support: support.id,
+    customers: customers.id,
+    project: project.id,
+    address,
+  };
+  const owner = await userWithToken('olivia');
+  const reporter = await userWithToken('rick');
+  await api(`/groups/${acme.id}/members`, { userId: owner.id, role: 'owner' });
+  await api(`/groups/${acme.id}/members`, { userId: reporter.id, role: 'reporter' });
+  tokens = { owner: owner.token, reporter: reporter.token };
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+  if (config) await clearQueuePrefix(config.QUEUE_PREFIX);
+  await db?.drop();
+});
+
+describe('the web pages under /ui, in Chromium', () => {
+  it('an owner configures a contact source, creates a contact, and manages the contacts of the ticket an email made', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      bypassCSP: false,
+    });
+    const page = await signIn(context, tokens.owner);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'desk_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+    await page.getByRole('link', { name: 'support' }).click();
+    await page.getByLabel('Contact source').selectOption({ label: 'acme/customers' });
+    await Promise.all([
+      page.waitForURL(url(`/ui/groups/${ids.support}`)),
+      page.click('text=Save settings'),
+    ]);
+    await page.getByText('Contact source in use: acme/customers (configured here)').waitFor();
+    await shoot(page, 'ui-group-settings');
+
+    await page.goto(url(`/ui/groups/${ids.customers}/contacts`));
+    await page.getByRole('link', { name: 'New contact' }).click();
+    await page.getByLabel('Email').fill('not an email');
+    await page.click('text=Create contact');
+    expect(await page.locator('#f-firstName-error').textContent()).toBe('Required.');
+    expect(await page.locator('#f-email-error').textContent()).toMatch(/email/i);
+    await page.getByLabel('First name').fill('Alice');
+    await page.getByLabel('Last name').fill('Customer');
+    await page.getByLabel('Email').fill('alice@customer.example');
+    await Promise.all([
+      page.waitForURL(url(`/ui/groups/${ids.customers}/contacts`)),
+      page.click('text=Create contact'),
+    ]);
+    await page.getByRole('cell', { name: 'alice@customer.example' }).waitFor();
+    await page.getByText('Active: 1').waitFor();
+    await shoot(page, 'ui-contacts');
+    await expectAccessible(page);
+
+    const message = [
+      'From: "Alice Customer" <alice@customer.example>',
+      `To: <${ids.address}>`,
+      'Cc: nobody@elsewhere.example',
+      'Subject: Printer on fire',
+      'Message-ID: <ui-1@customer.example>',
+      '',
+      'Room 4, please hurry.',
+    ].join('\r\n');
+    const sent = await sendMail(
+      desk.smtpPort!,
+      { from: 'alice@customer.example', to: [ids.address] },
+      message,
+    );
+    expect(sent.data?.code).toBe(250);
+
+    await page.goto(url(`/ui/projects/${ids.project}`));
+    await waitFor('the ticket with its contact linked', async () => {
+      await page.goto(url(`/ui/projects/${ids.project}/work-items/1`));
+      return (await page.getByRole('cell', { name: 'alice@customer.example' }).count()) >= 2;
+    });
+    await page.getByText('linked: an active contact of acme/customers has this address').waitFor();
+    await page
+      .getByText('not linked: no active contact with this address in acme/customers')
+      .waitFor();
+    await page.getByText('Room 4, please hurry.').first().waitFor();
+    await shoot(page, 'ui-ticket');
+    await expectAccessible(page);
+
+    await Promise.all([
+      page.waitForURL(/work-items\/1/),
+      page.getByRole('button', { name: 'Remove alice@customer.example' }).click(),
+    ]);
+    await page.getByText('No contacts on this ticket.').waitFor();
+
+    await page.getByLabel('Add a contact by email').fill('nobody@elsewhere.example');
+    await page.click('text=Add contact');
+    expect(await page.locator('#f-email-error').textContent()).toMatch(
+      /no contact with this address/,
+    );
+    await page.getByLabel('Add a contact by email').fill('ali');
+    await waitFor(
+      'htmx to suggest alice',
+      async () =>
+        (await page.locator('#contact-options option[value="alice@customer.example"]').count()) ===
+        1,
+    );
+    await page.getByLabel('Add a contact by email').fill('alice@customer.example');
+    await Promise.all([page.waitForURL(/work-items\/1/), page.click('text=Add contact')]);
+    await page.getByRole('button', { name: 'Remove alice@customer.example' }).waitFor();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNoSidewaysScroll(page);
+    await shoot(page, 'ui-ticket-390');
+    await page.goto(url(`/ui/groups/${ids.customers}/contacts`));
+    await expectNoSidewaysScroll(page);
+    await shoot(page, 'ui-contacts-390');
+
+    await Promise.all([page.waitForURL(url('/ui/login')), page.click('text=Sign out')]);
+    expect((await context.cookies()).find((c) => c.name === 'desk_session')).toBeUndefined();
+    await context.close();
+  });
+
+  it('a Reporter sees no edit buttons and a forged POST is refused with 403', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, tokens.reporter);
+    await page.goto(url(`/ui/groups/${ids.customers}/contacts`));
+    await page.getByRole('cell', { name: 'alice@customer.example' }).waitFor();
+    expect(await page.getByRole('link', { name: /Edit/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'New contact' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
+
+    const csrf = await csrfOf(page);
+    const forged = await context.request.post(url(`/ui/groups/${ids.customers}/contacts`), {
+      form: { _csrf: csrf, firstName: 'Mallory', lastName: 'X', email: 'm@x.example' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    const settings = await context.request.post(url(`/ui/groups/${ids.support}/crm-settings`), {
+      form: { _csrf: csrf, enabled: 'false' },
+      maxRedirects: 0,
+    });
+    expect(settings.status()).toBe(403);
+    await page.goto(url(`/ui/groups/${ids.support}`));
+    expect(await page.getByText('Save settings').count()).toBe(0);
+    await context.close();
+  });
+
+  it('refuses a form without its CSRF token, even with the session cookie', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, tokens.owner);
+    const res = await context.request.post(url(`/ui/groups/${ids.customers}/contacts`), {
+      form: { firstName: 'Eve', lastName: 'X' },
+      maxRedirects: 0,
+    });
+    expect(res.status()).toBe(403);
+    expect(await res.text()).toMatch(/out of date or was sent from another site/);
+    const login = await fetch(url('/ui/login'), {
+      method: 'POST',
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    expect(login.status).toBe(403);
+    expect(login.headers.get('set-cookie') ?? '').not.toMatch(/desk_session=[^;]/);
+    await page.close();
+    await context.close();
+  });
+
+  it('an instance admin lists ignored mail, downloads its .eml and reprocesses it', async () => {
+    const bounce = [
+      'From: MAILER-DAEMON@mx.example',
+      `To: <${ids.address}>`,
+      'Subject: Out of office',
+      'Auto-Submitted: auto-replied',
+      'Message-ID: <ooo-1@mx.example>',
+      '',
+      'I am away.',
+    ].join('\r\n');
+    const sent = await sendMail(
+      desk.smtpPort!,
+      { from: 'ooo@mx.example', to: [ids.address] },
+      bounce,
+    );
+    expect(sent.data?.code).toBe(250);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await signIn(context, ADMIN_TOKEN);
+    await waitFor('the ignored mail', async () => {
+      await page.goto(url('/ui/inbound-emails?status=ignored'));
+      return (await page.getByText('ooo@mx.example').count()) > 0;
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('text=Download .eml'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^inbound-\d+\.eml$/);
+    await expectAccessible(page);
+    await shoot(page, 'ui-failed-mail');
+    await Promise.all([page.waitForURL(/queued=/), page.click('text=Reprocess')]);
+    await page.getByText(/is queued for processing again/).waitFor();
+
+    const staff = await browser.newContext();
+    const reporterPage = await signIn(staff, tokens.reporter);
+    expect(await reporterPage.getByRole('link', { name: 'Failed mail' }).count()).toBe(0);
+    const refused = await reporterPage.goto(url('/ui/inbound-emails'));
+    expect(refused?.status()).toBe(403);
+    await staff.close();
+    await context.close();
+  });
+});
