@@ -29,7 +29,33 @@ async function visibleGroups(deps: UiDeps, actor: Actor): Promise<GroupWithPath[
   return all;
 }
 
-function tree(groups: GroupWithPath[]): Html {
+/** Where the tree shows CRM settings: the groups whose settings the actor may read (Owners). */
+const SETTINGS_IN_TREE = 200;
+
+async function treeSettings(
+  deps: UiDeps,
+  actor: Actor,
+  groups: GroupWithPath[],
+): Promise<Map<number, CrmSettingsView>> {
+  const settings = new Map<number, CrmSettingsView>();
+  for (const g of groups.slice(0, SETTINGS_IN_TREE)) {
+    if ((await groupAbilities(deps.store, actor, g.id)).configureCrm)
+      settings.set(g.id, await getCrmSettings(deps.store, actor, g.id));
+  }
+  return settings;
+}
+
+function crmSummary(settings: CrmSettingsView | undefined, groups: GroupWithPath[]): Html | '' {
+  if (!settings) return '';
+  const source =
+    groups.find((g) => g.id === settings.resolvedContactSourceGroupId)?.fullPath ??
+    `group ${settings.resolvedContactSourceGroupId}`;
+  const how = settings.contactSourceGroupId === null ? 'inherited' : 'configured';
+  return html`<br /><span class="tag">CRM ${settings.enabled ? 'enabled' : 'disabled'}</span>
+    <small>contact source: ${source} (${how})</small>`;
+}
+
+function tree(groups: GroupWithPath[], settings: Map<number, CrmSettingsView>): Html {
   const known = new Set(groups.map((g) => g.id));
   const children = (parent: number | null) =>
     groups.filter((g) =>
@@ -42,12 +68,19 @@ function tree(groups: GroupWithPath[]): Html {
       ${nodes.map(
         (g) =>
           html`<li>
-            <a href="${UI}/groups/${g.id}">${g.name}</a> <small>${g.fullPath}</small>${branch(g.id)}
+            <a href="${UI}/groups/${g.id}">${g.name}</a> <small>${g.fullPath}</small>
+            ${crmSummary(settings.get(g.id), groups)}${branch(g.id)}
           </li>`,
       )}
     </ul>`;
   };
   return branch(null);
+}
+
+/** What the settings form sends; shown again as sent when it is refused. */
+interface SettingsInput {
+  enabled: boolean;
+  contactSourceGroupId: number | null;
 }
 
 function settingsForm(
@@ -56,7 +89,9 @@ function settingsForm(
   groups: GroupWithPath[],
   csrf: string,
   errors: FormErrors,
+  submitted?: SettingsInput,
 ): Html {
+  const shown = submitted ?? settings;
   const pathOf = (id: number) => groups.find((g) => g.id === id)?.fullPath ?? `group ${id}`;
   const inherited = `Inherit (resolves to ${pathOf(settings.resolvedContactSourceGroupId)})`;
   return html`<section aria-labelledby="crm">
@@ -74,14 +109,14 @@ function settingsForm(
           id="f-enabled"
           name="enabled"
           value="true"
-          ${settings.enabled ? html` checked` : ''}
+          ${shown.enabled ? html` checked` : ''}
         /><label for="f-enabled">Customer relations enabled for this group</label>
       </div>
       ${select(
         {
           label: 'Contact source',
           name: 'contactSourceGroupId',
-          value: String(settings.contactSourceGroupId ?? ''),
+          value: String(shown.contactSourceGroupId ?? ''),
           choices: [
             { value: '', label: inherited },
             ...groups
@@ -103,7 +138,7 @@ export function groupsRoutes(deps: UiDeps) {
       return sendUiPage(reply, contextOf(request, reply), {
         title: 'Groups',
         body: html`<h1>Groups</h1>
-          ${groups.length ? tree(groups) : html`<p>You are not a member of any group yet.</p>`}`,
+          ${groups.length ? tree(groups, await treeSettings(deps, request.actor!, groups)) : html`<p>You are not a member of any group yet.</p>`}`,
       });
     });
 
@@ -111,7 +146,7 @@ export function groupsRoutes(deps: UiDeps) {
       request: FastifyRequest,
       reply: FastifyReply,
       errors: FormErrors,
-      submitted?: CrmSettingsView,
+      submitted?: SettingsInput,
     ) => {
       const actor = request.actor!;
       const { id } = idsOf(request);
@@ -121,10 +156,11 @@ export function groupsRoutes(deps: UiDeps) {
       const settings = can.configureCrm
         ? settingsForm(
             id,
-            submitted ?? (await getCrmSettings(deps.store, actor, id)),
+            await getCrmSettings(deps.store, actor, id),
             await visibleGroups(deps, actor),
             context.csrf,
             errors,
+            submitted,
           )
         : '';
       const projects = await listGroupProjects(deps.store, deps.addressing, actor, id, false, {
@@ -180,11 +216,7 @@ export function groupsRoutes(deps: UiDeps) {
       } catch (err) {
         const errors = serviceErrors(err, 'contactSourceGroupId');
         if (!errors) throw err;
-        const current = await getCrmSettings(deps.store, request.actor!, id);
-        return groupPage(request, reply, errors, {
-          ...current,
-          ...input,
-        });
+        return groupPage(request, reply, errors, input);
       }
       return reply.redirect(`${UI}/groups/${id}`, 303);
     });

@@ -130,6 +130,7 @@ describe('the web pages under /ui, in Chromium', () => {
       httpOnly: true,
       sameSite: 'Strict',
     });
+    await page.getByText('contact source: acme (inherited)').first().waitFor();
     await page.getByRole('link', { name: 'support' }).click();
     await page.getByLabel('Contact source').selectOption({ label: 'acme/customers' });
     await Promise.all([
@@ -137,7 +138,10 @@ describe('the web pages under /ui, in Chromium', () => {
       page.click('text=Save settings'),
     ]);
     await page.getByText('Contact source in use: acme/customers (configured here)').waitFor();
-    await shoot(page, 'ui-group-settings');
+    await page.goto(url('/ui/groups'));
+    await page.getByText('contact source: acme/customers (configured)').waitFor();
+    await shoot(page, 'ui-groups');
+    await expectAccessible(page);
 
     await page.goto(url(`/ui/groups/${ids.customers}/contacts`));
     await page.getByRole('link', { name: 'New contact' }).click();
@@ -208,6 +212,20 @@ describe('the web pages under /ui, in Chromium', () => {
     await Promise.all([page.waitForURL(/work-items\/1/), page.click('text=Add contact')]);
     await page.getByRole('button', { name: 'Remove alice@customer.example' }).waitFor();
 
+    await page.goto(url(`/ui/groups/${ids.support}`));
+    await page.getByLabel('Contact source').selectOption({ value: '' });
+    const [locked] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('text=Save settings'),
+    ]);
+    expect(locked.status()).toBe(422);
+    expect(await page.locator('#f-contactSourceGroupId-error').textContent()).toBe(
+      'Contact source cannot be changed when work items already have contacts assigned from a different source',
+    );
+    await page.getByText('Contact source in use: acme/customers (configured here)').waitFor();
+    await shoot(page, 'ui-group-settings-refused');
+
+    await page.goto(url(`/ui/projects/${ids.project}/work-items/1`));
     await page.setViewportSize({ width: 390, height: 844 });
     await expectNoSidewaysScroll(page);
     await shoot(page, 'ui-ticket-390');
@@ -283,6 +301,8 @@ describe('the web pages under /ui, in Chromium', () => {
     expect(sent.data?.code).toBe(250);
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await signIn(context, ADMIN_TOKEN);
+    await page.goto(url('/admin/queues'));
+    expect(new URL(page.url()).pathname).toBe('/admin/queues'); // the same session
     await waitFor('the ignored mail', async () => {
       await page.goto(url('/ui/inbound-emails?status=ignored'));
       return (await page.getByText('ooo@mx.example').count()) > 0;
