@@ -69,4 +69,19 @@ export class OrganizationRepository {
     if (afterId !== null) q.andWhere('o.id > :afterId', { afterId });
     return q.getMany();
   }
+
+  /** How many organizations the list would show in all and in each state. */
+  async countByState(
+    groupId: number,
+    search: string | undefined,
+  ): Promise<{ all: number; active: number; inactive: number }> {
+    const q = this.em
+      .createQueryBuilder(Organization, 'o')
+      .select('count(*)::int', 'all')
+      .addSelect(`count(*) FILTER (WHERE o.state = 'active')::int`, 'active')
+      .addSelect(`count(*) FILTER (WHERE o.state = 'inactive')::int`, 'inactive')
+      .where('o.group_id = :groupId', { groupId });
+    if (search) q.andWhere('o.name ILIKE :s', { s: `%${likePattern(search)}%` });
+    return (await q.getRawOne<{ all: number; active: number; inactive: number }>())!;
+  }
 }

@@ -36,8 +36,9 @@ th{background:var(--soft)}
 main>.tree{border:0;padding-left:0}
 .tree li{margin:.35rem 0}
 .tag{display:inline-block;padding:0 .4rem;border-radius:3px;background:var(--soft);border:1px solid var(--line);font-size:.85rem}
-.note{border:1px solid var(--line);border-radius:4px;padding:.5rem .75rem;margin:.5rem 0;white-space:pre-wrap;overflow-wrap:anywhere}
-.note header{font-size:.85rem;color:var(--muted);white-space:normal}
+.note{border:1px solid var(--line);border-radius:4px;padding:.5rem .75rem;margin:.5rem 0;overflow-wrap:anywhere}
+.note .text{white-space:pre-wrap}
+.note header{font-size:.85rem;color:var(--muted)}
 .counts{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.35rem}

@@ -4,6 +4,7 @@ import type { Organization } from '../../entities/organization.entity';
 import { fields } from '../api/routes/organizations.routes';
 import { groupAbilities } from '../domain/access/abilities.service';
 import {
+  countOrganizations,
   createOrganization,
   getOrganization,
   listOrganizations,
@@ -41,8 +42,9 @@ export function organizationsRoutes(deps: UiDeps) {
       const state = STATES.find((s) => s === q.state);
       const cursor = optionalId(q.cursor) ?? null;
       const group = await getGroup(deps.store, actor, id);
-      const [page, can] = await Promise.all([
+      const [page, counts, can] = await Promise.all([
         listOrganizations(deps.store, actor, id, { search, state }, { cursor, limit: PAGE_SIZE }),
+        countOrganizations(deps.store, actor, id, search),
         groupAbilities(deps.store, actor, id),
       ]);
       const context = contextOf(request, reply);
@@ -80,6 +82,11 @@ export function organizationsRoutes(deps: UiDeps) {
             <a href="${UI}/groups">Groups</a> / <a href="${UI}/groups/${id}">${group.fullPath}</a>
           </p>
           <h1>Organizations</h1>
+          <ul class="counts" aria-label="Counts">
+            <li>All: <strong>${counts.all}</strong></li>
+            <li>Active: <strong>${counts.active}</strong></li>
+            <li>Inactive: <strong>${counts.inactive}</strong></li>
+          </ul>
           ${can.manageContacts ? html`<p><a class="button" href="${path}/new">New organization</a></p>` : ''}
           <form method="get" action="${path}" class="filters" role="search">
             ${field({ label: 'Search', name: 'search', value: search, type: 'search', hint: 'part of the name' }, noErrors())}

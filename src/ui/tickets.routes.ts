@@ -221,7 +221,7 @@ export function ticketsRoutes(deps: UiDeps) {
             ${workItem.authorEmail ? html`from ${workItem.authorEmail}` : ''}
           </p>
           ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-          <div class="note">${workItem.description}</div>
+          <div class="note"><div class="text">${workItem.description}</div></div>
           ${contactsSection}${participantsSection}
           <section aria-labelledby="notes">
             <h2 id="notes">Notes</h2>
@@ -234,7 +234,7 @@ export function ticketsRoutes(deps: UiDeps) {
                       >${n.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time
                     >
                   </header>
-                  ${n.body}
+                  <div class="text">${n.body}</div>
                 </article>`,
             )}
             <form method="post" action="${path}/notes">

@@ -143,6 +143,20 @@ describe('the web pages under /ui, in Chromium', () => {
     await shoot(page, 'ui-groups');
     await expectAccessible(page);
 
+    await page.goto(url(`/ui/groups/${ids.customers}/organizations`));
+    await page.getByRole('link', { name: 'New organization' }).click();
+    await page.getByLabel('Name').fill('Acme Corp');
+    await page.getByLabel('Default rate').fill('lots');
+    await page.click('text=Create organization');
+    expect(await page.locator('#f-defaultRate-error').textContent()).toMatch(/decimal/);
+    await page.getByLabel('Default rate').fill('120.5');
+    await Promise.all([
+      page.waitForURL(url(`/ui/groups/${ids.customers}/organizations`)),
+      page.click('text=Create organization'),
+    ]);
+    await page.getByRole('cell', { name: '120.50' }).waitFor();
+    await page.getByText('Active: 1').waitFor();
+
     await page.goto(url(`/ui/groups/${ids.customers}/contacts`));
     await page.getByRole('link', { name: 'New contact' }).click();
     await page.getByLabel('Email').fill('not an email');
@@ -152,12 +166,17 @@ describe('the web pages under /ui, in Chromium', () => {
     await page.getByLabel('First name').fill('Alice');
     await page.getByLabel('Last name').fill('Customer');
     await page.getByLabel('Email').fill('alice@customer.example');
+    await page.getByLabel('Organization').selectOption({ label: 'Acme Corp' });
     await Promise.all([
       page.waitForURL(url(`/ui/groups/${ids.customers}/contacts`)),
       page.click('text=Create contact'),
     ]);
     await page.getByRole('cell', { name: 'alice@customer.example' }).waitFor();
     await page.getByText('Active: 1').waitFor();
+    await page.getByLabel('Organization').selectOption({ label: 'Acme Corp' });
+    await page.getByLabel('State').selectOption('active');
+    await Promise.all([page.waitForURL(/organizationId=/), page.click('text=Filter')]);
+    await page.getByRole('cell', { name: 'Acme Corp' }).waitFor();
     await shoot(page, 'ui-contacts');
     await expectAccessible(page);
 
@@ -211,6 +230,9 @@ describe('the web pages under /ui, in Chromium', () => {
     await page.getByLabel('Add a contact by email').fill('alice@customer.example');
     await Promise.all([page.waitForURL(/work-items\/1/), page.click('text=Add contact')]);
     await page.getByRole('button', { name: 'Remove alice@customer.example' }).waitFor();
+    await page.getByLabel(/Add a note/).fill('Called the customer.\nFire is out.');
+    await Promise.all([page.waitForURL(/#notes/), page.click('text=Add note')]);
+    await page.getByText(/Called the customer\.\s+Fire is out\./).waitFor();
 
     await page.goto(url(`/ui/groups/${ids.support}`));
     await page.getByLabel('Contact source').selectOption({ value: '' });

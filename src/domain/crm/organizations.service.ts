@@ -36,6 +36,18 @@ export async function listOrganizations(
   });
 }
 
+export async function countOrganizations(
+  store: Store,
+  actor: Actor,
+  groupId: number,
+  search: string | undefined,
+): Promise<{ all: number; active: number; inactive: number }> {
+  return store.run(async (repos) => {
+    await requireCrmGroup(repos, actor, groupId, CRM_ROLE.read);
+    return repos.organizations.countByState(groupId, search);
+  });
+}
+
 export async function createOrganization(
   store: Store,
   actor: Actor,
