@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -231,4 +231,77 @@ export class PrivateRedisCluster {
     for (const port of [...this.children.keys()]) await this.stopNode(port);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Debian's PgBouncer in transaction pooling mode in front of a PrivatePostgres, on its own port.
+ * It refuses to run as root, like initdb: it runs as postgres, as a daemon stopped by its pid.
+ */
+export class PrivatePgBouncer {
+  readonly dir = mkdtempSync(join(tmpdir(), 'desk-faults-pgbouncer-'));
+  port = 0;
+
+  async start(postgresPort: number): Promise<void> {
+    const root = process.getuid?.() === 0;
+    if (root) chownSync(this.dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), 0);
+    this.port = await freePort();
+    const ini = join(this.dir, 'pgbouncer.ini');
+    writeFileSync(join(this.dir, 'userlist.txt'), '"postgres" ""\n');
+    writeFileSync(
+      ini,
+      [
+        '[databases]',
+        `* = host=127.0.0.1 port=${postgresPort}`,
+        '[pgbouncer]',
+        'listen_addr = 127.0.0.1',
+        `listen_port = ${this.port}`,
+        'unix_socket_dir =',
+        'auth_type = trust',
+        `auth_file = ${join(this.dir, 'userlist.txt')}`,
+        'pool_mode = transaction',
+        'max_client_conn = 1000',
+        'default_pool_size = 40',
+        // a stopped PostgreSQL: tried again each second, and clients told within 3 s
+        'server_login_retry = 1',
+        'query_wait_timeout = 3',
+        `logfile = ${join(this.dir, 'pgbouncer.log')}`,
+        `pidfile = ${join(this.dir, 'pgbouncer.pid')}`,
+      ].join('\n') + '\n',
+    );
+    if (root) chownSync(ini, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), 0);
+    const args = ['-d', ini];
+    await (root
+      ? run('runuser', ['-u', 'postgres', '--', 'pgbouncer', ...args])
+      : run('pgbouncer', args));
+    for (let i = 0; i < 100; i++) {
+      if (await portAnswers(this.port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('private pgbouncer did not start');
+  }
+
+  /** A URL through PgBouncer, flagged so desk keeps no session state. */
+  url(database: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}?pgbouncer=true`;
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      const pid = Number(readFileSync(join(this.dir, 'pgbouncer.pid'), 'utf8').trim());
+      if (pid) process.kill(pid, 'SIGTERM');
+    } catch {
+      // not running
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }
