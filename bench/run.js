@@ -3,7 +3,8 @@
 // BENCH_BASELINE=<git ref> also builds that ref in a temporary git worktree and runs every phase
 // for it and for this tree alternately (baseline, current, baseline, current, …), each against
 // its own database and queue prefix, and reports current/baseline with both raw numbers.
-// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link (default all); BENCH_ROUNDS (A/B pairs per
+// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link (default all; scale, for scale-out by
+// processes, only when named); BENCH_SCALE_COUNT (emails per scale run, 5000); BENCH_ROUNDS (A/B pairs per
 // phase; 2 with a baseline, else 1); BENCH_BASELINE_KEEP=1 keeps (and reuses) the baseline's
 // worktree; BENCH_PROFILE=1 adds --cpu-prof to the desks of the accept and end-to-end runs and
 // prints the top self-time functions; BENCH_ACCEPT_COUNT, BENCH_E2E_COUNT, BENCH_STAGE_COUNT,
@@ -26,6 +27,7 @@ const COUNT_CALLS = process.env.BENCH_COUNT_CALLS === '1';
 const ACCEPT_COUNT = Number(process.env.BENCH_ACCEPT_COUNT || 10_000);
 const E2E_COUNT = Number(process.env.BENCH_E2E_COUNT || 20_000);
 const STAGE_COUNT = Number(process.env.BENCH_STAGE_COUNT || 5000);
+const SCALE_COUNT = Number(process.env.BENCH_SCALE_COUNT || 5000);
 const RATE = Number(process.env.BENCH_RATE || 300);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 20);
 const LINK_ITEMS = Number(process.env.BENCH_LINK_ITEMS || 2000);
@@ -144,7 +146,7 @@ async function freshDesk(
   name,
   variant,
   topology,
-  { contacts = 50, cpuProf = false, env = {} } = {},
+  { contacts = 50, cpuProf = false, env = {}, extraWorkers = 0, extraListeners = 0 } = {},
 ) {
   const tag = `${name}_${variant.name}`.replace(/-/g, '_');
   const database = `desk_bench_${id}_${tag}`;
@@ -182,6 +184,21 @@ async function freshDesk(
     worker = await L.startDesk(`${label}-worker`, { ...common, DESK_ROLES: 'worker' }, options());
     procs.push(worker);
   }
+  // scale-out: more processes of a role against the same database and queue prefix
+  const listeners = [desk];
+  for (let i = 1; i <= extraListeners; i++) {
+    const more = await L.startDesk(
+      `${label}-smtp${i}`,
+      { ...common, DESK_ROLES: 'smtp' },
+      options(),
+    );
+    procs.push(more);
+    listeners.push(more);
+  }
+  for (let i = 1; i <= extraWorkers; i++)
+    procs.push(
+      await L.startDesk(`${label}-worker${i}`, { ...common, DESK_ROLES: 'worker' }, options()),
+    );
   db = await L.pgClient(database);
   const seed = await L.seedProject(db, name);
   if (contacts)
@@ -198,7 +215,7 @@ async function freshDesk(
   cleanups.push(async () => meter.stop());
   const cpu = () => meter.snapshot();
   const count = async (sql) => Number((await db.query(sql)).rows[0].n);
-  return { desk, worker, db, seed, stop, database, prefix, label, cpu, count };
+  return { desk, worker, listeners, db, seed, stop, database, prefix, label, cpu, count };
 }
 
 function progressPrinter(label, total, extra) {
@@ -510,6 +527,64 @@ async function e2eRun() {
     (run[variant.name] ??= []).push(one);
   }
   results.runs.e2e = run;
+}
+
+// 2c. scale-out by processes (issue 22): end to end with 1, 2 and 4 DESK_ROLES=worker processes
+// behind one listener, then the accept rate of one listener against two sharing the same load
+async function scaleRun() {
+  const variant = variants[variants.length - 1];
+  const emails = SCALE_COUNT;
+  const run = { emails, e2e: [], accept: [] };
+  for (const workers of [1, 2, 4]) {
+    const label = `scale/e2e-${workers}w`;
+    const d = await freshDesk(`scalew${workers}`, variant, 'split', {
+      extraWorkers: workers - 1,
+    });
+    const r = await closedLoad(d, emails, label, 300);
+    await drained(d, r.ok, label);
+    const end = await d.count(
+      'SELECT extract(epoch FROM max(processed_at)) * 1000 AS n FROM outbox WHERE processed_at IS NOT NULL',
+    );
+    const one = {
+      workers,
+      emails: r.ok,
+      emailsPerS: Math.round((r.ok * 1000) / (end - r.firstOk)),
+    };
+    log(`${label}: ${one.emailsPerS} emails/s end to end with ${workers} worker process(es)`);
+    run.e2e.push(one);
+    await d.stop();
+  }
+  for (const listeners of [1, 2]) {
+    const label = `scale/accept-${listeners}l`;
+    const d = await freshDesk(`scalel${listeners}`, variant, 'smtp', {
+      contacts: 0,
+      extraListeners: listeners - 1,
+    });
+    for (const l of d.listeners) await warmUp(l.port, d.seed.address);
+    const share = Math.ceil(ACCEPT_COUNT / listeners);
+    const rs = await Promise.all(
+      d.listeners.map((l, i) =>
+        L.runLoad({
+          port: l.port,
+          to: d.seed.address,
+          mode: 'closed',
+          count: share,
+          concurrency: CONCURRENCY / listeners,
+          size: MSG_BYTES,
+          seconds: 300,
+          run: `scale${listeners}l${i}${id}`,
+        }),
+      ),
+    );
+    const ok = rs.reduce((a, r) => a + r.ok, 0);
+    const from = Math.min(...rs.map((r) => r.startedAt));
+    const to = Math.max(...rs.map((r) => r.lastOk));
+    const one = { listeners, ok, msgPerS: Math.round((ok * 1000) / (to - from)) };
+    log(`${label}: ${one.msgPerS} msg/s accepted by ${listeners} listener process(es)`);
+    run.accept.push(one);
+    await d.stop();
+  }
+  results.runs.scale = run;
 }
 
 // 2b. CPU per stage: the same topology with the link-contacts queue paused until every email is
@@ -1035,6 +1110,7 @@ async function main() {
     latency: latencyRun,
     big: bigRun,
     link: linkRun,
+    scale: scaleRun,
   };
   for (const name of ONLY) {
     if (!phases[name]) throw new Error(`unknown phase ${name}`);

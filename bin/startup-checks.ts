@@ -3,6 +3,7 @@ import { hasRole, type Config } from '../src/config/env';
 import { safeUrl } from '../src/config/safe-url';
 import type { Logger } from '../src/logger';
 import { pingRedis } from '../src/queue/connection';
+import { firstRedisHost } from '../src/config/redis-url';
 
 /** A mistake desk cannot start with; the message is the one line an operator sees. */
 export class StartupError extends Error {}
@@ -11,7 +12,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 /** What to do about a dependency that did not answer, told from how it failed. */
 function hintFor(variable: string, url: string, err: { code?: string; message?: string }): string {
-  const { hostname } = new URL(url);
+  const hostname = variable === 'REDIS_URL' ? firstRedisHost(url) : new URL(url).hostname;
   const code = err.code ?? '';
   if (code === '28P01' || code === '28000' || /password|NOAUTH|WRONGPASS/i.test(err.message ?? ''))
     return `check the user and password in ${variable}`;

@@ -3,10 +3,10 @@ import { ZodError } from 'zod';
 import type { AppContext } from '../src/app/context';
 import { NO_WATCH, type OutageReporter } from '../src/app/dependency-watch';
 import { DeskError } from '../src/errors';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger';
 import type { DeskMetrics } from '../src/metrics/desk-metrics';
 import { createWorkerRedis } from '../src/queue/connection';
+import type { RedisClient } from '../src/queue/redis-target';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
 import type { WorkerDefinition } from './worker-definition';
@@ -30,7 +30,7 @@ function guarded(definition: WorkerDefinition) {
 }
 
 export interface WorkerSettings {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   logger: Logger;
@@ -100,7 +100,7 @@ export function startWorkers(ctx: AppContext): RunningWorkers {
   const resumed = resumedJobsReport(ctx.logger);
   const settings = {
     connection,
-    prefix: ctx.config.QUEUE_PREFIX,
+    prefix: ctx.queueSettings.prefix,
     concurrency: ctx.config.WORKER_CONCURRENCY,
     logger: ctx.logger,
     outages: ctx.outages,

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
@@ -13,6 +12,7 @@ import {
   type QueueSettings,
 } from '../queue/connection';
 import { OutboxRelay, type RELAY_TIMINGS } from '../queue/outbox-relay';
+import { queuePrefix, type RedisClient } from '../queue/redis-target';
 import { jobCounts, oldestWaitingAges } from '../queue/queue-depth';
 import { Store } from '../repositories/store';
 import { DependencyWatch } from './dependency-watch';
@@ -23,7 +23,7 @@ export interface AppContext {
   logger: Logger;
   database: Database;
   store: Store;
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueSet;
   relay: OutboxRelay;
   addressing: ServiceDeskAddressing;
@@ -45,7 +45,7 @@ export interface ContextTuning {
 
 /** Redis, the queues and the outbox relay: what publishes jobs, for a desk or a one-off command. */
 export interface Publisher {
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueSet;
   relay: OutboxRelay;
   queueSettings: QueueSettings;
@@ -67,7 +67,7 @@ export function openPublisher(
   redis.on('error', (err) => outages.failed('Redis', err, 'connection errors'));
   const queueSettings: QueueSettings = {
     redisUrl: config.REDIS_URL,
-    prefix: config.QUEUE_PREFIX,
+    prefix: queuePrefix(config.REDIS_URL, config.QUEUE_PREFIX),
     attempts: config.JOB_ATTEMPTS,
     backoffMs: tuning.jobBackoffMs ?? JOB_BACKOFF_MS,
   };
@@ -80,7 +80,7 @@ export function openPublisher(
     });
   const relay = new OutboxRelay(store, queues, redis, logger.child({ module: 'outbox' }), {
     ...tuning.relay,
-    prefix: config.QUEUE_PREFIX,
+    prefix: queueSettings.prefix,
     outages,
   });
   return {

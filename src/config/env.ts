@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url';
 
 const ROLES = ['smtp', 'worker', 'api'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,7 +20,21 @@ const schema = z.object({
     /^postgres(ql)?$/,
     'postgres://user:password@host:5432/desk',
   ),
-  REDIS_URL: urlWithScheme('redis://127.0.0.1:6379', /^rediss?$/, 'redis://host:6379'),
+  /** one server, or Redis Cluster nodes: redis+cluster://host1:7000,host2:7001 */
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine(
+      (v) => {
+        try {
+          parseRedisUrl(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'expected a URL like redis://host:6379 or redis+cluster://host1:7000,host2:7001' },
+    ),
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),
   SMTP_PORT: port(2525),
   API_HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ENTITIES } from '../../entities';
+import { databaseTarget, markThroughPooler } from './pooler';
 import { InitialSchema1795651200000 } from './migrations/1795651200000-InitialSchema';
 import { InboundDedupeKey1795651300000 } from './migrations/1795651300000-InboundDedupeKey';
 import { DeferrableContactOrganizationKey1795651400000 } from './migrations/1795651400000-DeferrableContactOrganizationKey';
@@ -37,9 +38,10 @@ export interface DataSourceOptions {
 }
 
 export function createDataSource(opts: DataSourceOptions): DataSource {
-  return new DataSource({
+  const target = databaseTarget(opts.url);
+  const dataSource = new DataSource({
     type: 'postgres',
-    url: opts.url,
+    url: target.url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
@@ -53,8 +55,13 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       keepAlive: true,
       query_timeout: 60_000,
       // JIT compiles any plan estimated past jit_above_cost on every execution: tens of ms for
-      // desk's statements, which run in a fraction of one (PGOPTIONS, which this replaces, kept)
-      options: [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' '),
+      // desk's statements, which run in a fraction of one (PGOPTIONS, which this replaces, kept);
+      // PgBouncer refuses the parameter: there the database's own setting does it
+      ...(target.throughPooler
+        ? {}
+        : { options: [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' ') }),
     },
   });
+  if (target.throughPooler) markThroughPooler(dataSource);
+  return dataSource;
 }

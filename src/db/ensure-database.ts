@@ -1,15 +1,17 @@
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource } from 'typeorm';
 import { DB_CONNECT_TIMEOUT_MS } from './data-source';
+import { databaseTarget } from './pooler';
 
 /** Creates the database named in the URL when it is missing (connecting to `postgres` to do so). */
 export async function ensureDatabase(
   url: string,
   connectTimeoutMs = DB_CONNECT_TIMEOUT_MS,
 ): Promise<void> {
-  const target = new URL(url);
+  const direct = databaseTarget(url).url;
+  const target = new URL(direct);
   const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
+  const admin = new URL(direct);
   admin.pathname = '/postgres';
   const client = new Client({
     connectionString: admin.toString(),
@@ -32,16 +34,27 @@ export async function ensureDatabase(
 
 const MIGRATION_LOCK = 7_361_002;
 
-/** Runs pending migrations under an advisory lock so several desk processes can start at once. */
+/**
+ * Runs pending migrations under an advisory lock so several desk processes can start at once:
+ * one transaction takes the lock (a transaction-level one, released by the commit), reads what
+ * has run and runs the rest. One transaction, so it holds through a transaction-pooling PgBouncer,
+ * which may hand each statement outside a transaction to another server connection.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const done = await dataSource.runMigrations({ transaction: 'all' });
+    await runner.startTransaction();
+    await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'all';
+    const done = await executor.executePendingMigrations();
+    await runner.commitTransaction();
     return done.map((m) => m.name);
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import IORedis, { type Redis } from 'ioredis';
 import { JOBS, type JobName } from './jobs';
+import { createRedisClient, type RedisClient } from './redis-target';
 
 /** The first retry's delay; each next one doubles (BullMQ's exponential backoff). */
 export const JOB_BACKOFF_MS = 1000;
@@ -13,7 +13,7 @@ export interface QueueSettings {
 }
 
 const REDIS_AWAY =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|Connection is closed|max retries per request|enableOfflineQueue|^LOADING|^MASTERDOWN|^CLUSTERDOWN/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|Connection is closed|max retries per request|enableOfflineQueue|^LOADING|^MASTERDOWN|^CLUSTERDOWN|Too many Cluster redirections/i;
 
 /**
  * True when the error is Redis being away or starting, not a fault of the command. PostgreSQL's
@@ -26,18 +26,22 @@ export function isRedisConnectionError(err: unknown): boolean {
 }
 
 /** Producers fail fast while Redis is away: the outbox keeps the work and the sweeper retries. */
-export function createProducerRedis(url: string): Redis {
-  return new IORedis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: false });
+export function createProducerRedis(url: string): RedisClient {
+  return createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
 }
 
 /** Connects once, without retrying, and answers whether Redis replies to PING. */
 export async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
-  const client = new IORedis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
+  const client = createRedisClient(
+    url,
+    {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    },
+    { retry: false },
+  );
   // connect() rejects with "Connection is closed."; the socket's own error says why
   let cause: Error | null = null;
   client.on('error', (err: Error) => (cause ??= err));
@@ -52,8 +56,8 @@ export async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
 }
 
 /** Workers wait for Redis to come back instead of failing, as BullMQ requires. */
-export function createWorkerRedis(url: string): Redis {
-  return new IORedis(url, { maxRetriesPerRequest: null, connectTimeout: 5000 });
+export function createWorkerRedis(url: string): RedisClient {
+  return createRedisClient(url, { maxRetriesPerRequest: null, connectTimeout: 5000 });
 }
 
 export function defaultJobOptions(settings: QueueSettings): JobsOptions {
@@ -67,7 +71,7 @@ export function defaultJobOptions(settings: QueueSettings): JobsOptions {
 
 export type QueueSet = Map<JobName, Queue>;
 
-export function createQueues(connection: Redis, settings: QueueSettings): QueueSet {
+export function createQueues(connection: RedisClient, settings: QueueSettings): QueueSet {
   const queues: QueueSet = new Map();
   for (const name of Object.values(JOBS)) {
     queues.set(

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { NO_WATCH, type OutageReporter } from '../app/dependency-watch';
 import type { Logger } from '../logger';
 import type { OutboxRow } from '../repositories/outbox.repository';
 import type { Store } from '../repositories/store';
 import type { QueueSet } from './connection';
 import { jobIdOf, planJobs, type JobName } from './jobs';
+import type { RedisClient } from './redis-target';
 
 /** Operators never set these; tests shorten them in code. */
 export const RELAY_TIMINGS = {
@@ -57,7 +57,7 @@ export class OutboxRelay {
   constructor(
     private readonly store: Store,
     private readonly queues: QueueSet,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logger: Logger,
     settings: RelaySettings,
   ) {

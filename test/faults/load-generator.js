@@ -1,7 +1,8 @@
 // A separate process that sends numbered emails over SMTP like a patient MTA: a 4xx reply or a
 // broken connection means "try again later". Bounded in count and time; loopback only.
 // Usage: node load-generator.js '{"port":2525,"to":"support+k@desk.localhost","count":3000,
-//   "concurrency":8,"seconds":120,"out":"/tmp/x.json","run":"r1","largeEvery":40}'
+//   "concurrency":8,"seconds":120,"out":"/tmp/x.json","run":"r1","largeEvery":40,"first":0}'
+// first: the number of the first message (several generators, one per listener, share a run).
 // largeEvery: every n-th message carries 1.5 MB more, so the listener's streaming path (COPY)
 // is interrupted by the faults too.
 'use strict';
@@ -9,7 +10,7 @@ const { connect } = require('../support/smtp-session');
 const fs = require('node:fs');
 
 const opts = JSON.parse(process.argv[2]);
-const pending = Array.from({ length: opts.count }, (_, i) => i);
+const pending = Array.from({ length: opts.count }, (_, i) => (opts.first ?? 0) + i);
 const accepted = new Set();
 const replies = { ok: 0, temp: 0, perm: 0, dropped: 0 };
 const okTimes = [];

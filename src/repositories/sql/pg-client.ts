@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { namedStatementsAllowed } from '../../db/pooler';
 
 /**
  * The pg client behind an EntityManager: the transaction's own when there is one, else a pool
@@ -21,7 +22,9 @@ export async function withClient<T>(
 /**
  * A hot statement. With a name (unique per text) pg prepares it once per connection and
  * PostgreSQL may reuse a generic plan; without one it is parsed and planned for every call's
- * values, which a statement whose best plan depends on them (array sizes, NULLs) needs.
+ * values, which a statement whose best plan depends on them (array sizes, NULLs) needs. Behind a
+ * transaction-pooling PgBouncer (DATABASE_URL ?pgbouncer=true) names are dropped: the next
+ * transaction may run on a server connection that never prepared it (db/pooler.ts).
  */
 export interface PreparedStatement {
   name?: string;
@@ -34,8 +37,9 @@ export async function runPrepared<R extends QueryResultRow>(
   statement: PreparedStatement,
   values: unknown[],
 ): Promise<R[]> {
+  const name = namedStatementsAllowed(em.connection) ? statement.name : undefined;
   const result = await withClient(em, (client) =>
-    client.query<R>({ name: statement.name, text: statement.text, values }),
+    client.query<R>({ name, text: statement.text, values }),
   );
   return result.rows;
 }

@@ -20,6 +20,8 @@ export function runLoad(options: {
   run: string;
   /** Every n-th message is large (1.5 MB): the listener streams those into PostgreSQL. */
   largeEvery?: number;
+  /** The number of the first message, when several generators share a run. */
+  first?: number;
 }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(

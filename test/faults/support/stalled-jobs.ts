@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { JOBS } from '../../../src/queue/jobs';
+import { createRedisClient } from '../../../src/queue/redis-target';
 
 export interface ResumedJob {
   queue: string;
@@ -17,7 +17,7 @@ async function withQueues<T>(
   prefix: string,
   use: (queues: Queue[]) => Promise<T>,
 ): Promise<T> {
-  const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedisClient(redisUrl, { maxRetriesPerRequest: null });
   const queues = Object.values(JOBS).map((name) => new Queue(name, { connection, prefix }));
   try {
     return await use(queues);
