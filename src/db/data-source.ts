@@ -12,6 +12,7 @@ import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-
 import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000-ParticipantContactIndex';
 import { CrmUpdatedAt1795652100000 } from './migrations/1795652100000-CrmUpdatedAt';
 import { WorkItemStateIndex1795652200000 } from './migrations/1795652200000-WorkItemStateIndex';
+import { WorkItemIidCounters1795652300000 } from './migrations/1795652300000-WorkItemIidCounters';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   ParticipantContactIndex1795652000000,
   CrmUpdatedAt1795652100000,
   WorkItemStateIndex1795652200000,
+  WorkItemIidCounters1795652300000,
 ];
 
 /** How long a new connection may take before the caller is told PostgreSQL is away. */

@@ -163,8 +163,8 @@ async function openTicket(projectId: number) {
   const row = await storeOne(db.store, projectId, raw);
   const parsed = await parseEmail(raw);
   if (parsed.kind !== 'parsed') throw new Error('unparseable');
-  let commit!: () => void;
-  const gate = new Promise<void>((resolve) => (commit = resolve));
+  let finish!: (rollBack: boolean) => void;
+  const gate = new Promise<boolean>((resolve) => (finish = resolve));
   let written!: (iid: number | null) => void;
   const wrote = new Promise<number | null>((resolve) => (written = resolve));
   const keys = { dedupeKey: `mid:${row.inboundEmailId}`, threadRoot: null };
@@ -185,9 +185,9 @@ async function openTicket(projectId: number) {
       attachmentLimits: { maxCount: 50, maxTotalBytes: 1024 * 1024 },
     });
     written(result.kind === 'ticket_created' ? result.iid : null);
-    await gate;
+    if (await gate) throw new Error('rolled back');
   });
-  return { wrote, commit, done };
+  return { wrote, commit: () => finish(false), rollBack: () => finish(true), done };
 }
 
 /** Resolves once some other session waits for a lock; fails after 10 s. */
@@ -207,16 +207,26 @@ const settled = <T>(p: Promise<T>) =>
   Promise.race([p.then(() => 'settled'), new Promise((r) => setImmediate(() => r('pending')))]);
 
 describe('writing a ticket', () => {
-  it('does not wait for another ticket of the same project still being written', async () => {
+  it('takes the next iid once the ticket being written ends, so a rolled-back one leaves no gap', async () => {
     const root = await seedGroup(db.store, 'lii-parallel');
     const { project } = await seedProject(db.store, root.id);
+    const { project: other } = await seedProject(db.store, root.id, 'other');
     const first = await openTicket(project.id);
     expect(await first.wrote).toBe(1);
-    const second = await openTicket(project.id); // would wait for the first behind a row lock
-    expect(await second.wrote).toBe(2);
+    const second = await openTicket(project.id);
+    await someoneWaitsForALock();
+    expect(await settled(second.wrote)).toBe('pending');
+    // another project's tickets do not wait for this one's
+    const elsewhere = await openTicket(other.id);
+    expect(await elsewhere.wrote).toBe(1);
+    elsewhere.commit();
+    await elsewhere.done;
+
+    first.rollBack();
+    await expect(first.done).rejects.toThrow('rolled back');
+    expect(await second.wrote).toBe(1);
     second.commit();
-    first.commit();
-    await Promise.all([first.done, second.done]);
+    await second.done;
   });
 
   it('makes a project transfer wait until it commits, and waits for one in progress', async () => {

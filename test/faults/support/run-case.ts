@@ -205,6 +205,7 @@ export async function runCase(
       missingLinks,
       links,
       repeatedIids,
+      skippedIids,
     }).toEqual({
       accepted: emails,
       lost: 0,
@@ -217,6 +218,7 @@ export async function runCase(
       missingLinks: 0,
       links: Math.ceil(emails / 2),
       repeatedIids: 0,
+      skippedIids: 0,
     });
     return {
       skippedIids,
