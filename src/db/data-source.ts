@@ -9,6 +9,7 @@ import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId
 import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
 import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-OutboxUnpublishedIndex';
 import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000-ParticipantContactIndex';
+import { SenderAuthentication1795652500000 } from './migrations/1795652500000-SenderAuthentication';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   RawLz41795651800000,
   OutboxUnpublishedIndex1795651900000,
   ParticipantContactIndex1795652000000,
+  SenderAuthentication1795652500000,
 ];
 
 /** How long a new connection may take before the caller is told PostgreSQL is away. */

@@ -8,6 +8,7 @@ import {
   AcceptEmailService,
   type AcceptEmailDeps,
 } from '../../src/domain/inbound/accept-email.service';
+import { NO_RECORDS } from './dns-records';
 import { ADDRESSING } from './seed';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
 
@@ -51,6 +52,7 @@ export function ingestDeps(store: Store, overrides: Partial<TestIngestDeps> = {}
     addressing: ADDRESSING,
     attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
     maxContactsPerEmail: 25,
+    resolveDns: NO_RECORDS,
     ...overrides,
   };
 }

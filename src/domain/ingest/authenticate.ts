@@ -1,0 +1,139 @@
+import { authenticate, type AuthenticateResult } from 'mailauth';
+import type { Readable } from 'node:stream';
+import { getDomain } from 'tldts';
+import type { SenderAuthResults } from '../../../entities/inbound-email.entity';
+
+/** A DNS lookup as node:dns's `resolve` answers it; desk's client is injected (src/dns). */
+export type ResolveDns = (name: string, rrtype: string) => Promise<unknown>;
+
+export interface AuthenticateDeps {
+  resolveDns: ResolveDns;
+  /** desk's name in its own Authentication-Results (the Service Desk domain). */
+  authservId: string;
+}
+
+export interface SmtpEnvelope {
+  remoteAddress: string | null;
+  helo: string | null;
+  mailFrom: string | null;
+}
+
+/**
+ * `authenticated`: every lookup was answered (an answer may be "no such record"). `dns_failed`:
+ * some lookup timed out or its server failed; the results say what could be checked without it.
+ */
+export type AuthOutcome =
+  | { kind: 'authenticated'; results: SenderAuthResults }
+  | { kind: 'dns_failed'; failure: string; results: SenderAuthResults };
+
+/** Answers that say "there is nothing": results, not failures. */
+const ABSENT = new Set(['ENOTFOUND', 'ENODATA']);
+
+/** Jobs of an email whose DNS fails before it goes on without the answers (~30 s of backoff). */
+export const DNS_ATTEMPTS = 6;
+
+/** Whether an email whose DNS failed goes on with what could be checked, or waits for a retry. */
+export const goesOnWithoutDns = (attemptsMade: number): boolean => attemptsMade + 1 >= DNS_ATTEMPTS;
+
+/**
+ * SPF (envelope sender and connecting IP recorded at accept), DKIM, DMARC for the From domain and
+ * ARC, by mailauth through desk's resolver. The message's own Authentication-Results headers are
+ * never read: the results come from the signatures and DNS alone.
+ */
+export async function authenticateSender(
+  raw: Buffer | Readable,
+  envelope: SmtpEnvelope,
+  deps: AuthenticateDeps,
+): Promise<AuthOutcome> {
+  let failure: string | null = null;
+  const resolver = async (name: string, rrtype: string) => {
+    try {
+      return await deps.resolveDns(name, rrtype);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (!ABSENT.has(code)) failure ??= `${rrtype} ${name}: ${code}`;
+      throw err;
+    }
+  };
+  const found = await authenticate(raw, {
+    ip: clientIp(envelope.remoteAddress),
+    helo: envelope.helo ?? undefined,
+    sender: envelope.mailFrom ?? undefined,
+    mta: deps.authservId,
+    resolver: resolver as never, // typed as TXT answers only; it asks for A, MX … too
+    disableBimi: true,
+  });
+  const results = { ...resultsOf(found), dnsFailure: failure };
+  return failure === null
+    ? { kind: 'authenticated', results }
+    : { kind: 'dns_failed', failure, results };
+}
+
+/** smtp-server reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`. */
+function clientIp(remoteAddress: string | null): string | undefined {
+  if (!remoteAddress) return undefined;
+  return remoteAddress.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}
+
+const orgDomain = (domain: string): string =>
+  (getDomain(domain, { allowPrivateDomains: true }) ?? domain).toLowerCase();
+
+function resultsOf(found: AuthenticateResult): Omit<SenderAuthResults, 'dnsFailure'> {
+  const froms = found.dkim.headerFrom ?? [];
+  const fromDomain =
+    froms.length === 1 ? (froms[0]!.split('@').pop()?.toLowerCase() ?? null) || null : null;
+  const spf = found.spf
+    ? {
+        result: found.spf.status.result,
+        domain: found.spf.domain ?? null,
+        ...comment(found.spf.status.comment),
+      }
+    : { result: 'none', domain: null };
+  const dkim = found.dkim.results.map((r) => ({
+    result: r.status.result,
+    domain: r.signingDomain ?? null,
+    selector: r.selector ?? null,
+    aligned: Boolean((r.status as { aligned?: string | false }).aligned),
+    ...comment(r.status.comment),
+  }));
+  const dmarc = found.dmarc
+    ? {
+        result: found.dmarc.status.result,
+        policy: found.dmarc.policy ?? null,
+        ...comment(found.dmarc.status.comment),
+      }
+    : null;
+  const arc =
+    found.arc && found.arc.status.result !== 'none'
+      ? {
+          result: found.arc.status.result,
+          instance: found.arc.i || 0,
+          sealedBy: (found.arc.signature && found.arc.signature.signingDomain) || null,
+          ...comment(found.arc.status.comment),
+        }
+      : null;
+  const spfAligned =
+    spf.result === 'pass' &&
+    fromDomain !== null &&
+    spf.domain !== null &&
+    orgDomain(spf.domain) === orgDomain(fromDomain);
+  return {
+    fromDomain,
+    spf,
+    dkim,
+    dmarc,
+    arc,
+    dmarcPass: dmarc?.result === 'pass',
+    alignedPass:
+      fromDomain !== null && (spfAligned || dkim.some((d) => d.result === 'pass' && d.aligned)),
+    header: ownHeader(found.headers),
+  };
+}
+
+const comment = (text: string | undefined) => (text ? { comment: text } : {});
+
+/** mailauth's header block is Received-SPF then Authentication-Results: desk keeps the latter. */
+function ownHeader(headers: string): string {
+  const at = headers.indexOf('Authentication-Results:');
+  return (at < 0 ? headers : headers.slice(at)).trimEnd();
+}
