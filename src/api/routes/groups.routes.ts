@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SENDER_AUTH_POLICIES } from '../../../entities/group-crm-settings.entity';
 import { ROLE_NAMES } from '../../domain/access/roles';
 import { getCrmSettings, updateCrmSettings } from '../../domain/crm/crm-settings.service';
 import { addMember, createGroup, getGroup } from '../../domain/groups/groups.service';
@@ -44,7 +45,14 @@ export const groupsRoutes =
           tags,
           summary: 'Enable/disable CRM and set the contact source (Owner); omitted fields are kept',
           params: idParams,
-          body: z.object({ enabled: z.boolean().optional(), contactSourceGroupId: id.nullish() }),
+          body: z.object({
+            enabled: z.boolean().optional(),
+            contactSourceGroupId: id.nullish(),
+            senderAuthPolicy: z
+              .enum(SENDER_AUTH_POLICIES)
+              .nullish()
+              .describe('off, dmarc or dkim-or-spf; null inherits (README: Sender authentication)'),
+          }),
         },
       },
       (request) => updateCrmSettings(store, actorOf(request), request.params.id, request.body),
