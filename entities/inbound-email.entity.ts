@@ -37,6 +37,8 @@ export interface SenderAuthResults {
   alignedPass: boolean;
   /** Set when DNS kept failing and the email went on without the answers. */
   dnsFailure: string | null;
+  /** Why nothing could be checked (a header block past what desk authenticates). */
+  notChecked?: string;
   /** desk's own Authentication-Results header field, as an MTA would prepend it. */
   header: string;
 }

@@ -3,7 +3,7 @@ import { dbPoolSize, type Config } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
-import { createDnsClient, type ResolveDns } from '../dns/dns-client';
+import { createDnsClient, type DNS_CLIENT, type ResolveDns } from '../dns/dns-client';
 import { DeskMetrics, STUCK_RECEIVED_AFTER_MS } from '../metrics/desk-metrics';
 import { startMinuteSummary } from '../metrics/minute-summary';
 import {
@@ -44,6 +44,8 @@ export interface ContextTuning {
   jobBackoffMs?: number;
   /** How often the summary line is logged (SUMMARY_INTERVAL_MS, a minute). */
   summaryIntervalMs?: number;
+  /** DNS deadlines and cache (DNS_CLIENT). */
+  dns?: Partial<typeof DNS_CLIENT>;
   /** In place of the DNS client (tests answer from a map, offline). */
   resolveDns?: ResolveDns;
 }
@@ -140,7 +142,7 @@ export async function createContext(
     ...publisher,
     addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
     metrics,
-    resolveDns: tuning.resolveDns ?? createDnsClient(config.DNS_SERVERS),
+    resolveDns: tuning.resolveDns ?? createDnsClient(config.DNS_SERVERS, tuning.dns),
     async close() {
       stopSummary();
       await closePublisher();

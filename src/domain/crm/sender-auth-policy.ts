@@ -31,6 +31,8 @@ export function judgeFrom(
   results: SenderAuthResults | null,
 ): SenderJudgement {
   if (!results) return { pass: false, reason: 'the email has no sender authentication result' };
+  if (results.notChecked)
+    return { pass: false, reason: `not authenticated: ${results.notChecked}` };
   const from = results.fromDomain;
   if (!from) return { pass: false, reason: 'the email has no single From address to authenticate' };
   const dns = results.dnsFailure ? `; DNS failed: ${results.dnsFailure}` : '';

@@ -1,7 +1,8 @@
 import { authenticate, type AuthenticateResult } from 'mailauth';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { getDomain } from 'tldts';
 import type { SenderAuthResults } from '../../../entities/inbound-email.entity';
+import { HeaderLineCounter } from '../mail/header-block';
 
 /** A DNS lookup as node:dns's `resolve` answers it; desk's client is injected (src/dns). */
 export type ResolveDns = (name: string, rrtype: string) => Promise<unknown>;
@@ -29,6 +30,14 @@ export type AuthOutcome =
 /** Answers that say "there is nothing": results, not failures. */
 const ABSENT = new Set(['ENOTFOUND', 'ENODATA']);
 
+/**
+ * mailauth joins folded header lines in quadratic time: 30,000 continuation lines take seconds of
+ * blocked event loop, a 1 MiB header block minutes. Real mail has a few hundred lines at most.
+ */
+export const MAX_HEADER_LINES = 5000;
+
+class TooManyHeaderLines extends Error {}
+
 /** Jobs of an email whose DNS fails before it goes on without the answers (~30 s of backoff). */
 export const DNS_ATTEMPTS = 6;
 
@@ -55,18 +64,70 @@ export async function authenticateSender(
       throw err;
     }
   };
-  const found = await authenticate(raw, {
-    ip: clientIp(envelope.remoteAddress),
-    helo: envelope.helo ?? undefined,
-    sender: envelope.mailFrom ?? undefined,
-    mta: deps.authservId,
-    resolver: resolver as never, // typed as TXT answers only; it asks for A, MX … too
-    disableBimi: true,
-  });
+  let found: AuthenticateResult;
+  try {
+    found = await authenticate(guarded(raw), {
+      ip: clientIp(envelope.remoteAddress),
+      helo: envelope.helo ?? undefined,
+      sender: envelope.mailFrom ?? undefined,
+      mta: deps.authservId,
+      resolver: resolver as never, // typed as TXT answers only; it asks for A, MX … too
+      disableBimi: true,
+    });
+  } catch (err) {
+    if (err instanceof SourceFailed) throw err.cause;
+    const why =
+      err instanceof TooManyHeaderLines
+        ? `the header block has more than ${MAX_HEADER_LINES} lines`
+        : `mailauth could not read the message: ${(err as Error).message}`;
+    return { kind: 'authenticated', results: notChecked(deps.authservId, why) };
+  }
   const results = { ...resultsOf(found), dnsFailure: failure };
   return failure === null
     ? { kind: 'authenticated', results }
     : { kind: 'dns_failed', failure, results };
+}
+
+class SourceFailed extends Error {}
+
+/**
+ * The message as mailauth reads it, refused once its header block passes MAX_HEADER_LINES; a
+ * stream that fails (the store's fault) is told apart from what mailauth makes of the bytes.
+ */
+function guarded(raw: Buffer | Readable): Buffer | Readable {
+  const counter = new HeaderLineCounter();
+  const tooMany = (chunk: Buffer) => {
+    counter.feed(chunk);
+    return counter.lines > MAX_HEADER_LINES;
+  };
+  if (Buffer.isBuffer(raw)) {
+    // SMTP refuses a header block past 1 MiB: its end is in the first 2
+    if (tooMany(raw.subarray(0, 2 * 1024 * 1024))) throw new TooManyHeaderLines();
+    return raw;
+  }
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (tooMany(chunk)) done(new TooManyHeaderLines());
+      else done(null, chunk);
+    },
+  });
+  raw.on('error', (err) => guard.destroy(new SourceFailed('raw bytes unreadable', { cause: err })));
+  return raw.pipe(guard);
+}
+
+function notChecked(authservId: string, why: string): SenderAuthResults {
+  return {
+    fromDomain: null,
+    spf: { result: 'none', domain: null },
+    dkim: [],
+    dmarc: null,
+    arc: null,
+    dmarcPass: false,
+    alignedPass: false,
+    dnsFailure: null,
+    notChecked: why,
+    header: `Authentication-Results: ${authservId} (not authenticated: ${why}); none`,
+  };
 }
 
 /** smtp-server reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`. */
