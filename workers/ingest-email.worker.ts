@@ -33,7 +33,10 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
     async process(job: Job) {
       const email = ingestEmailPayload.parse(job.data);
       const { inboundEmailId, outboxId } = email;
-      const outcome = await ingestEmail(deps, inboundEmailId, outboxId, job.attemptsMade);
+      const outcome = await ingestEmail(deps, inboundEmailId, outboxId, {
+        attemptsMade: job.attemptsMade,
+        attempts: job.opts.attempts ?? 1,
+      });
       if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
       count(ctx.metrics, outcome);
       return report(logger, email.inboundEmailId, outcome);

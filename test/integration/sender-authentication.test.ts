@@ -342,7 +342,10 @@ describe('a DNS failure during sender authentication', () => {
     expect(waiting!.raw.equals(raw)).toBe(true);
 
     stub.answer();
-    const retried = await ingestEmail(deps(), row.inboundEmailId, row.outboxId, 1);
+    const retried = await ingestEmail(deps(), row.inboundEmailId, row.outboxId, {
+      attemptsMade: 1,
+      attempts: 10,
+    });
     expect(retried.kind).toBe('ticket_created');
     const linked = await linkContacts(
       { ...deps(), maxContactsPerEmail: 25 },
@@ -357,7 +360,10 @@ describe('a DNS failure during sender authentication', () => {
     const row = await storeOne(db.store, project.id, await world.signed(message()), fromCustomer);
     stub.silence('_domainkey.customer.example', '_dmarc.customer.example');
 
-    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId, DNS_ATTEMPTS - 1);
+    const outcome = await ingestEmail(deps(), row.inboundEmailId, row.outboxId, {
+      attemptsMade: DNS_ATTEMPTS - 1,
+      attempts: 10,
+    });
     expect(outcome.kind).toBe('ticket_created');
     const stored = await db.store.repos.inboundEmails.findEnvelope(row.inboundEmailId);
     expect(stored!.authResults).toMatchObject({

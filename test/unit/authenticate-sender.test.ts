@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { authenticateSender, MAX_HEADER_LINES } from '../../src/domain/ingest/authenticate';
+import {
+  authenticateSender,
+  DNS_ATTEMPTS,
+  goesOnWithoutDns,
+  MAX_HEADER_LINES,
+} from '../../src/domain/ingest/authenticate';
 import { HeaderLineCounter } from '../../src/domain/mail/header-block';
 import { NO_RECORDS } from '../support/dns-records';
 
@@ -50,6 +55,14 @@ describe('authenticateSender', () => {
     await expect(authenticateSender(broken, envelope, deps)).rejects.toThrow(
       'connection to PostgreSQL lost',
     );
+  });
+});
+
+describe('an email whose DNS failed', () => {
+  it('waits for DNS_ATTEMPTS attempts, or its job’s last when JOB_ATTEMPTS is lower', () => {
+    expect(DNS_ATTEMPTS).toBe(6);
+    expect([0, 4, 5].map((made) => goesOnWithoutDns(made, 10))).toEqual([false, false, true]);
+    expect([0, 1, 2].map((made) => goesOnWithoutDns(made, 3))).toEqual([false, false, true]);
   });
 });
 

@@ -41,8 +41,12 @@ class TooManyHeaderLines extends Error {}
 /** Jobs of an email whose DNS fails before it goes on without the answers (~30 s of backoff). */
 export const DNS_ATTEMPTS = 6;
 
-/** Whether an email whose DNS failed goes on with what could be checked, or waits for a retry. */
-export const goesOnWithoutDns = (attemptsMade: number): boolean => attemptsMade + 1 >= DNS_ATTEMPTS;
+/**
+ * Whether an email whose DNS failed goes on with what could be checked, or waits for a retry: it
+ * goes on at its DNS_ATTEMPTS-th attempt, or its job's last if the job has fewer (JOB_ATTEMPTS).
+ */
+export const goesOnWithoutDns = (attemptsMade: number, jobAttempts: number): boolean =>
+  attemptsMade + 1 >= Math.min(DNS_ATTEMPTS, jobAttempts);
 
 /**
  * SPF (envelope sender and connecting IP recorded at accept), DKIM, DMARC for the From domain and

@@ -5,7 +5,12 @@ import type { SenderAuthResults } from '../../../entities/inbound-email.entity';
 import { DnsUnavailableError, ThreadParentPendingError } from '../../errors';
 import type { AttachmentLimits } from '../mail/attachment-policy';
 import type { ServiceDeskAddressing } from '../mail/service-desk-address';
-import { authenticateSender, goesOnWithoutDns, type ResolveDns } from './authenticate';
+import {
+  authenticateSender,
+  DNS_ATTEMPTS,
+  goesOnWithoutDns,
+  type ResolveDns,
+} from './authenticate';
 import { classifyEmail } from './classify';
 import { dedupe, dedupeKeyOf } from './dedupe';
 import { parseEmail } from './parse';
@@ -39,13 +44,13 @@ export interface IngestDeps {
  * the claim on is one transaction holding only this email's work. Idempotent: only an email still
  * `received` is acted on, and its outbox row is closed with its outcome. Throws only what a
  * retry may cure (an outage, DNS that did not answer, a parent email not processed yet) or the
- * unexpected. `attemptsMade`: the job's earlier attempts (DNS is waited for DNS_ATTEMPTS times).
+ * unexpected. `job`: its attempts so far and in all (DNS is waited for DNS_ATTEMPTS times).
  */
 export async function ingestEmail(
   deps: IngestDeps,
   inboundEmailId: string,
   outboxId: string,
-  attemptsMade = 0,
+  job: { attemptsMade: number; attempts: number } = { attemptsMade: 0, attempts: DNS_ATTEMPTS },
 ): Promise<IngestOutcome> {
   const stored = await deps.store.run((repos) => repos.ingest.load(inboundEmailId));
   if (!stored || stored.status !== 'received') {
@@ -59,7 +64,7 @@ export async function ingestEmail(
       authservId: deps.addressing.domain,
     }),
   );
-  if (authenticated.kind === 'dns_failed' && !goesOnWithoutDns(attemptsMade))
+  if (authenticated.kind === 'dns_failed' && !goesOnWithoutDns(job.attemptsMade, job.attempts))
     throw new DnsUnavailableError(stored.id, authenticated.failure);
   const outcome = await ingestStored(deps, stored, outboxId, authenticated.results);
   return { ...outcome, projectId: stored.projectId };
