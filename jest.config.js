@@ -1,9 +1,9 @@
 /**
- * ESM-only packages, and @fastify/cookie, which import()s one. Node 20.19 loads them natively;
- * Jest's module loader neither require()s ESM nor runs import() without
+ * ESM-only packages, and @fastify/cookie and mercurius, which import() one. Node 20.19 loads them
+ * natively; Jest's module loader neither require()s ESM nor runs import() without
  * --experimental-vm-modules, so Jest compiles them to CommonJS.
  */
-const ESM = `/node_modules/(${['content-disposition', 'cookie', '@fastify/cookie'].join('|')})/`;
+const ESM = `/node_modules/(${['content-disposition', 'cookie', '@fastify/cookie', 'mercurius', 'quick-lru'].join('|')})/`;
 
 /** @type {import('jest').Config} */
 module.exports = {

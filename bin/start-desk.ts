@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../src/api/api-server';
 import { buildOpsServer } from '../src/api/ops-server';
 import { createContext, type ContextTuning } from '../src/app/context';
@@ -25,6 +26,8 @@ export interface RunningDesk {
 export interface DeskTuning extends ContextTuning {
   smtp?: Partial<SmtpLimits>;
   recipientCacheMs?: number;
+  /** Sees the HTTP server before it is ready: tests check its responses against the OpenAPI document. */
+  onApiBuilt?: (app: FastifyInstance) => void;
 }
 
 export async function startDesk(
@@ -123,6 +126,7 @@ export async function startDesk(
             auth: { store: ctx.store, adminTokenSha256 },
             metrics: ctx.metrics,
           });
+      tuning.onApiBuilt?.(api);
       await api.listen({ host: config.API_HOST, port: config.API_PORT });
       const address = api.server.address();
       apiPort = typeof address === 'object' && address ? address.port : config.API_PORT;

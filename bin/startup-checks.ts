@@ -81,6 +81,6 @@ export async function assertPortsFree(config: Config): Promise<void> {
 export function warnWithoutAdminToken(config: Config, logger: Logger): void {
   if (config.ADMIN_TOKEN || !hasRole(config, 'api')) return;
   logger.warn(
-    'ADMIN_TOKEN is not set: the API accepts only tokens made for users, and refuses every call (401) until one exists; set ADMIN_TOKEN, or make one with: npx desk token create --admin',
+    'ADMIN_TOKEN is not set: the API accepts only tokens made for users, and refuses every call (401) until one exists; set ADMIN_TOKEN, or make one with: npm run desk -- token create --admin',
   );
 }

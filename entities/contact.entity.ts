@@ -6,6 +6,7 @@ import {
   ForeignKey,
   Index,
   PrimaryGeneratedColumn,
+  UpdateDateColumn,
 } from 'typeorm';
 import { Group } from './group.entity';
 import { Organization } from './organization.entity';
@@ -57,4 +58,7 @@ export class Contact {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 }

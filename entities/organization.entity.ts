@@ -6,6 +6,7 @@ import {
   ForeignKey,
   Index,
   PrimaryGeneratedColumn,
+  UpdateDateColumn,
   Unique,
 } from 'typeorm';
 import { Group } from './group.entity';
@@ -44,4 +45,7 @@ export class Organization {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 }

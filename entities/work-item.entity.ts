@@ -19,6 +19,7 @@ export type WorkItemState = 'open' | 'closed';
 @Unique('work_items_reply_key_key', ['replyKey'])
 // created_at DESC: TypeORM cannot describe a column's sort order
 @Index('work_items_project_created_idx', { synchronize: false })
+@Index('work_items_project_state_iid_idx', ['projectId', 'state', 'iid'])
 export class WorkItem {
   @PrimaryGeneratedColumn('identity', {
     type: 'integer',

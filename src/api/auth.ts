@@ -17,12 +17,20 @@ const bearerTokenOf = (request: FastifyRequest): string | null =>
   BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
 
 const MISSING_TOKEN =
-  'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npx desk token create --admin)';
+  'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npm run desk -- token create --admin)';
 
-/** Every route registered on `app` needs `Authorization: Bearer <token>`. */
-export function requireBearerToken(app: FastifyInstance, deps: AuthDeps): void {
+/**
+ * Every route registered on `app` needs `Authorization: Bearer <token>`, except those `isPublic`
+ * names (the GraphQL explorer's page, which a browser opens without a token).
+ */
+export function requireBearerToken(
+  app: FastifyInstance,
+  deps: AuthDeps,
+  isPublic: (request: FastifyRequest) => boolean = () => false,
+): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
+    if (isPublic(request)) return;
     const token = bearerTokenOf(request);
     const actor = token ? await authenticate(deps, token) : null;
     if (!actor) {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { within } from '../app/within';
 
 export interface HealthChecks {
@@ -6,25 +7,65 @@ export interface HealthChecks {
   redis: () => Promise<void>;
 }
 
-export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+const tags = ['health'];
+/** Orchestrators and load balancers call these without a token. */
+const security: [] = [];
 
-  /** Ready when PostgreSQL and Redis both answer; 503 names the one that does not. */
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          await within(2000, check());
-          return [name, 'ok'] as const;
-        } catch (err) {
-          return [name, `unreachable: ${(err as Error).message}`] as const;
-        }
-      }),
-    );
-    const body = {
-      status: results.every(([, v]) => v === 'ok') ? 'ok' : 'unavailable',
-      checks: Object.fromEntries(results),
-    };
-    return reply.status(body.status === 'ok' ? 200 : 503).send(body);
-  });
+const check = z.string().describe('ok, or unreachable: why');
+const readiness = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.object({ postgres: check, redis: check }),
+  })
+  .meta({ id: 'Readiness', description: 'Whether PostgreSQL and Redis answer' });
+
+async function probe(check: () => Promise<void>): Promise<string> {
+  try {
+    await within(2000, check());
+    return 'ok';
+  } catch (err) {
+    return `unreachable: ${(err as Error).message}`;
+  }
 }
+
+/** A plugin: registered after @fastify/swagger, which documents only routes added after it. */
+export const healthRoutes =
+  (checks: HealthChecks): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          operationId: 'checkLiveness',
+          tags,
+          security,
+          summary: 'The process answers',
+          response: { 200: z.object({ status: z.literal('ok') }).describe('The process answers') },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/readyz',
+      {
+        schema: {
+          operationId: 'checkReadiness',
+          tags,
+          security,
+          summary: 'Ready when PostgreSQL and Redis both answer; 503 names the one that does not',
+          response: {
+            200: readiness.describe('PostgreSQL and Redis answer'),
+            503: readiness.describe('PostgreSQL or Redis does not answer'),
+          },
+        },
+      },
+      async (_request, reply) => {
+        const [postgres, redis] = await Promise.all([probe(checks.postgres), probe(checks.redis)]);
+        const ready = postgres === 'ok' && redis === 'ok';
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ok' : 'unavailable', checks: { postgres, redis } });
+      },
+    );
+  };

@@ -1,8 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AuthDeps } from '../domain/access/authenticate.service';
 import type { Logger } from '../logger';
 import { mapError } from './error-mapper';
-import { registerHealthRoutes, type HealthChecks } from './health.routes';
+import { healthRoutes, type HealthChecks } from './health.routes';
 import { metricsRoutes, type MetricsExposition } from './metrics.routes';
 
 export interface OpsDeps {
@@ -19,8 +20,10 @@ export interface OpsDeps {
  */
 export function buildOpsServer(deps: OpsDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(mapError);
-  registerHealthRoutes(app, deps.health);
+  void app.register(healthRoutes(deps.health));
   void app.register(metricsRoutes(deps.auth, deps.metrics));
   app.setNotFoundHandler((_request, reply) =>
     reply.status(404).send({

@@ -13,6 +13,12 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+/**
+ * `true` or `false` in a query string: z.coerce.boolean would read "false" as true, and an enum
+ * (unlike z.stringbool) shows OpenAPI clients the two values.
+ */
+export const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const crmState = z.enum(['active', 'inactive']);
 
 export const email = z.email().max(255);

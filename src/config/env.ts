@@ -118,6 +118,11 @@ export function dbPoolSize(config: Config): number {
   return 2 * config.WORKER_CONCURRENCY + 4;
 }
 
+/** The runtime's NODE_ENV, not an operator's setting: production turns development aids off. */
+export function inProduction(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
 export function hasRole(config: Config, role: Role): boolean {
   return config.DESK_ROLES.includes(role);
 }

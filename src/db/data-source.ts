@@ -9,6 +9,8 @@ import { OutboxJobId1795651700000 } from './migrations/1795651700000-OutboxJobId
 import { RawLz41795651800000 } from './migrations/1795651800000-RawLz4';
 import { OutboxUnpublishedIndex1795651900000 } from './migrations/1795651900000-OutboxUnpublishedIndex';
 import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000-ParticipantContactIndex';
+import { CrmUpdatedAt1795652100000 } from './migrations/1795652100000-CrmUpdatedAt';
+import { WorkItemStateIndex1795652200000 } from './migrations/1795652200000-WorkItemStateIndex';
 import { SenderAuthentication1795652500000 } from './migrations/1795652500000-SenderAuthentication';
 
 export const MIGRATIONS = [
@@ -21,6 +23,8 @@ export const MIGRATIONS = [
   RawLz41795651800000,
   OutboxUnpublishedIndex1795651900000,
   ParticipantContactIndex1795652000000,
+  CrmUpdatedAt1795652100000,
+  WorkItemStateIndex1795652200000,
   SenderAuthentication1795652500000,
 ];
 

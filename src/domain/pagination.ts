@@ -16,7 +16,13 @@ export interface PageRequest {
 export function toPage<T extends { id: number }>(
   rows: T[],
   limit: number,
-  keyOf: (row: T) => number = (row) => row.id,
+  keyOf?: (row: T) => number,
+): Page<T>;
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => number): Page<T>;
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => number = (row) => (row as { id: number }).id,
 ): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];

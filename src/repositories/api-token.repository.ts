@@ -9,6 +9,9 @@ export interface TokenOwner {
   isAdmin: boolean;
 }
 
+/** What may be shown of a token: never its hash. */
+export type TokenSummary = Pick<ApiToken, 'id' | 'name' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>;
+
 export class ApiTokenRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -48,5 +51,28 @@ export class ApiTokenRepository {
       .where('id = :tokenId', { tokenId })
       .andWhere("(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')")
       .execute();
+  }
+
+  /** One page of a user's tokens in id order, revoked ones included. */
+  listForUser(userId: number, afterId: number | null, limit: number): Promise<TokenSummary[]> {
+    const q = this.em
+      .createQueryBuilder(ApiToken, 't')
+      .select(['t.id', 't.name', 't.createdAt', 't.lastUsedAt', 't.revokedAt'])
+      .where('t.user_id = :userId', { userId })
+      .orderBy('t.id', 'ASC')
+      .limit(limit);
+    if (afterId !== null) q.andWhere('t.id > :afterId', { afterId });
+    return q.getMany();
+  }
+
+  /** Revokes a user's token (a revoked one keeps its time); false when the user has no such token. */
+  async revoke(userId: number, tokenId: number): Promise<boolean> {
+    await this.em
+      .createQueryBuilder()
+      .update(ApiToken)
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :tokenId AND user_id = :userId AND revoked_at IS NULL', { tokenId, userId })
+      .execute();
+    return this.em.existsBy(ApiToken, { id: tokenId, userId });
   }
 }

@@ -30,6 +30,8 @@ export interface ContactFilter {
   search?: string;
   state?: CrmState;
   organizationId?: number;
+  /** Only these contacts (GitLab's `ids` filter). */
+  ids?: number[];
 }
 
 /** A contact as suggested or listed on a work item, with its organization's name. */
@@ -69,6 +71,9 @@ export function toSummary(r: SummaryRow): ContactSummary {
   };
 }
 
+const SEARCH = `(c.email ILIKE :s OR c.first_name ILIKE :s OR c.last_name ILIKE :s
+  OR c.first_name || ' ' || c.last_name ILIKE :s)`;
+
 function duplicateEmail(err: unknown, email: string | null | undefined): never {
   if (uniqueViolation(err) === 'contacts_group_email_key')
     throw new ConflictError(`a contact with email ${email} already exists in this group`);
@@ -94,6 +99,12 @@ export class ContactRepository {
     return this.em.findOne(Contact, { where: { groupId, id } });
   }
 
+  /** The group a contact belongs to; null when there is no such contact. */
+  async groupIdOf(id: number): Promise<number | null> {
+    const row = await this.em.findOne(Contact, { select: { groupId: true }, where: { id } });
+    return row?.groupId ?? null;
+  }
+
   /** One page in id order; `search` matches email and names case-insensitively. */
   async list(
     groupId: number,
@@ -106,18 +117,28 @@ export class ContactRepository {
       .where('c.group_id = :groupId', { groupId })
       .orderBy('c.id', 'ASC')
       .limit(limit);
-    if (filter.search) {
-      q.andWhere(
-        `(c.email ILIKE :s OR c.first_name ILIKE :s OR c.last_name ILIKE :s
-          OR c.first_name || ' ' || c.last_name ILIKE :s)`,
-        { s: `%${likePattern(filter.search)}%` },
-      );
-    }
+    if (filter.search) q.andWhere(SEARCH, { s: `%${likePattern(filter.search)}%` });
     if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
     if (filter.organizationId !== undefined)
       q.andWhere('c.organization_id = :org', { org: filter.organizationId });
+    if (filter.ids !== undefined) q.andWhere('c.id = ANY(:ids)', { ids: filter.ids });
     if (afterId !== null) q.andWhere('c.id > :afterId', { afterId });
     return q.getMany();
+  }
+
+  /** How many contacts the list would show in all and in each state (GitLab's contactStateCounts). */
+  async countByState(
+    groupId: number,
+    search: string | undefined,
+  ): Promise<{ all: number; active: number; inactive: number }> {
+    const q = this.em
+      .createQueryBuilder(Contact, 'c')
+      .select('count(*)::int', 'all')
+      .addSelect(`count(*) FILTER (WHERE c.state = 'active')::int`, 'active')
+      .addSelect(`count(*) FILTER (WHERE c.state = 'inactive')::int`, 'inactive')
+      .where('c.group_id = :groupId', { groupId });
+    if (search) q.andWhere(SEARCH, { s: `%${likePattern(search)}%` });
+    return (await q.getRawOne<{ all: number; active: number; inactive: number }>())!;
   }
 
   /** Contacts of one group among `ids`; ids of other groups are simply not found. */

@@ -6,6 +6,7 @@ import { Project } from '../../entities/project.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 import { WorkItemContact } from '../../entities/work-item-contact.entity';
 import { ConflictError } from '../errors';
+import { likePattern } from './like-pattern';
 import { LOCK_GROUP_TRANSFERS } from './sql/group-transfer-lock.sql';
 import { uniqueViolation } from './unique-violation';
 
@@ -38,6 +39,24 @@ export interface ChainRow {
   enabled: boolean | null;
   sender_auth_policy: SenderAuthPolicy | null;
 }
+
+/** A group with the paths of its ancestors and its own joined by `/`. */
+export interface GroupWithPath extends Group {
+  fullPath: string;
+}
+
+export interface GroupFilter {
+  /** Only groups this user is a member of, directly or through an ancestor; null: all. */
+  visibleTo: number | null;
+  /** Direct children of this group. */
+  parentId?: number;
+  /** Case-insensitive, like paths themselves. */
+  fullPath?: string;
+  fullPathPrefix?: string;
+}
+
+const FULL_PATH = `(SELECT string_agg(a.path, '/' ORDER BY array_position(g.traversal_ids, a.id))
+  FROM groups a WHERE a.id = ANY(g.traversal_ids))`;
 
 export class GroupRepository {
   constructor(private readonly em: EntityManager) {}
@@ -107,6 +126,38 @@ export class GroupRepository {
 
   findById(id: number): Promise<Group | null> {
     return this.em.findOne(Group, { where: { id } });
+  }
+
+  /** One page in id order. */
+  async list(filter: GroupFilter, afterId: number | null, limit: number): Promise<GroupWithPath[]> {
+    const q = this.em
+      .createQueryBuilder(Group, 'g')
+      .addSelect(FULL_PATH, 'full_path')
+      .orderBy('g.id', 'ASC')
+      .limit(limit);
+    if (filter.visibleTo !== null)
+      // && rather than a join, so the GIN index on traversal_ids finds the subtrees
+      q.andWhere(
+        'g.traversal_ids && ARRAY(SELECT m.group_id FROM group_members m WHERE m.user_id = :userId)',
+        { userId: filter.visibleTo },
+      );
+    // coalesce: the expression groups_parent_path_key indexes
+    if (filter.parentId !== undefined)
+      q.andWhere('coalesce(g.parent_id, 0) = :parentId', { parentId: filter.parentId });
+    if (filter.fullPath !== undefined) {
+      const segments = filter.fullPath.toLowerCase().split('/');
+      q.andWhere(`lower(g.path) = :last AND cardinality(g.traversal_ids) = :depth`, {
+        last: segments[segments.length - 1],
+        depth: segments.length,
+      }).andWhere(`lower(${FULL_PATH}) = :fullPath`, { fullPath: segments.join('/') });
+    }
+    if (filter.fullPathPrefix !== undefined)
+      q.andWhere(`lower(${FULL_PATH}) LIKE :prefix`, {
+        prefix: `${likePattern(filter.fullPathPrefix.toLowerCase())}%`,
+      });
+    if (afterId !== null) q.andWhere('g.id > :afterId', { afterId });
+    const { entities, raw } = await q.getRawAndEntities<{ full_path: string }>();
+    return entities.map((group, i) => ({ ...group, fullPath: raw[i]!.full_path }));
   }
 
   async setCrmSettings(

@@ -12,6 +12,13 @@ export interface NewOrganization {
   state?: CrmState;
 }
 
+export interface OrganizationFilter {
+  search?: string;
+  state?: CrmState;
+  /** Only these organizations (GitLab's `ids` filter). */
+  ids?: number[];
+}
+
 export type OrganizationChanges = Partial<Omit<NewOrganization, 'groupId'>>;
 
 function duplicateName(err: unknown, name: string | undefined): never {
@@ -39,9 +46,15 @@ export class OrganizationRepository {
     return this.em.findOne(Organization, { where: { groupId, id } });
   }
 
+  /** The group an organization belongs to; null when there is no such organization. */
+  async groupIdOf(id: number): Promise<number | null> {
+    const row = await this.em.findOne(Organization, { select: { groupId: true }, where: { id } });
+    return row?.groupId ?? null;
+  }
+
   async list(
     groupId: number,
-    filter: { search?: string; state?: CrmState },
+    filter: OrganizationFilter,
     afterId: number | null,
     limit: number,
   ): Promise<Organization[]> {
@@ -52,6 +65,7 @@ export class OrganizationRepository {
       .limit(limit);
     if (filter.search) q.andWhere('o.name ILIKE :s', { s: `%${likePattern(filter.search)}%` });
     if (filter.state) q.andWhere('o.state = :state', { state: filter.state });
+    if (filter.ids !== undefined) q.andWhere('o.id = ANY(:ids)', { ids: filter.ids });
     if (afterId !== null) q.andWhere('o.id > :afterId', { afterId });
     return q.getMany();
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { Group } from '../../entities/group.entity';
 import { Project } from '../../entities/project.entity';
 import { ConflictError } from '../errors';
 import { NEXT_WORK_ITEM_IID } from './sql/next-work-item-iid.sql';
@@ -32,8 +33,34 @@ export class ProjectRepository {
     return this.em.findOneOrFail(Project, { where: { id: project.id } });
   }
 
+  /** One page of a group's projects in id order, with those of its subgroups when asked. */
+  async listInGroup(
+    groupId: number,
+    includeSubgroups: boolean,
+    afterId: number | null,
+    limit: number,
+  ): Promise<Project[]> {
+    const q = this.em.createQueryBuilder(Project, 'p').orderBy('p.id', 'ASC').limit(limit);
+    if (includeSubgroups)
+      q.innerJoin(Group, 'g', 'g.id = p.group_id').where(
+        'g.traversal_ids @> ARRAY[:groupId]::int[]',
+        { groupId },
+      );
+    else q.where('p.group_id = :groupId', { groupId });
+    if (afterId !== null) q.andWhere('p.id > :afterId', { afterId });
+    return q.getMany();
+  }
+
   findById(id: number): Promise<Project | null> {
     return this.em.findOne(Project, { where: { id } });
+  }
+
+  /** A project of a group by its path, case-insensitively like the unique index on it. */
+  findByPath(groupId: number, path: string): Promise<Project | null> {
+    return this.em
+      .createQueryBuilder(Project, 'p')
+      .where('p.group_id = :groupId AND lower(p.path) = lower(:path)', { groupId, path })
+      .getOne();
   }
 
   /** The project whose Service Desk answers at this key, when Service Desk is enabled. */
@@ -43,6 +70,15 @@ export class ProjectRepository {
       where: { serviceDeskKey: key, serviceDeskEnabled: true },
     });
     return project?.id ?? null;
+  }
+
+  /** Changes what is given; the Service Desk key is unique, like the one it replaces. */
+  async update(
+    id: number,
+    changes: { name?: string; serviceDeskEnabled?: boolean; serviceDeskKey?: string },
+  ): Promise<Project> {
+    if (Object.keys(changes).length > 0) await this.em.update(Project, { id }, changes);
+    return this.em.findOneOrFail(Project, { where: { id } });
   }
 
   async setServiceDeskEnabled(id: number, enabled: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { User } from '../../entities/user.entity';
 import { ConflictError } from '../errors';
+import { likePattern } from './like-pattern';
 import { uniqueViolation } from './unique-violation';
 
 export class UserRepository {
@@ -31,5 +32,16 @@ export class UserRepository {
   /** The oldest instance admin, or null when there is none yet. */
   firstAdmin(): Promise<User | null> {
     return this.em.findOne(User, { where: { isAdmin: true }, order: { id: 'ASC' } });
+  }
+
+  /** One page in id order; `search` matches part of the username, name or email, any case. */
+  async list(search: string | undefined, afterId: number | null, limit: number): Promise<User[]> {
+    const q = this.em.createQueryBuilder(User, 'u').orderBy('u.id', 'ASC').limit(limit);
+    if (search)
+      q.andWhere('(u.username ILIKE :s OR u.name ILIKE :s OR u.email ILIKE :s)', {
+        s: `%${likePattern(search)}%`,
+      });
+    if (afterId !== null) q.andWhere('u.id > :afterId', { afterId });
+    return q.getMany();
   }
 }

@@ -2,12 +2,12 @@ import { In, type EntityManager } from 'typeorm';
 import { Contact } from '../../entities/contact.entity';
 import { EmailParticipant } from '../../entities/email-participant.entity';
 import { Organization } from '../../entities/organization.entity';
-import { WorkItemContact } from '../../entities/work-item-contact.entity';
+import { WorkItemContact, type ContactLinkSource } from '../../entities/work-item-contact.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 import { SUMMARY_COLUMNS, toSummary, type ContactSummary } from './contact.repository';
 
 export interface ContactOnWorkItem extends ContactSummary {
-  addedVia: string;
+  addedVia: ContactLinkSource;
   addedAt: Date;
 }
 
@@ -28,20 +28,34 @@ export class WorkItemContactRepository {
   }
 
   async list(workItemId: number): Promise<ContactOnWorkItem[]> {
-    const rows: (Parameters<typeof toSummary>[0] & { added_via: string; added_at: Date })[] =
-      await this.em
-        .createQueryBuilder(WorkItemContact, 'wic')
-        .select(SUMMARY_COLUMNS)
-        .addSelect('wic.added_via', 'added_via')
-        .addSelect('wic.created_at', 'added_at')
-        .innerJoin(Contact, 'c', 'c.id = wic.contactId')
-        .leftJoin(Organization, 'o', 'o.id = c.organizationId')
-        .where('wic.workItemId = :workItemId', { workItemId })
-        .orderBy('c.lastName')
-        .addOrderBy('c.firstName')
-        .addOrderBy('c.id')
-        .getRawMany();
+    const rows: (Parameters<typeof toSummary>[0] & {
+      added_via: ContactLinkSource;
+      added_at: Date;
+    })[] = await this.em
+      .createQueryBuilder(WorkItemContact, 'wic')
+      .select(SUMMARY_COLUMNS)
+      .addSelect('wic.added_via', 'added_via')
+      .addSelect('wic.created_at', 'added_at')
+      .innerJoin(Contact, 'c', 'c.id = wic.contactId')
+      .leftJoin(Organization, 'o', 'o.id = c.organizationId')
+      .where('wic.workItemId = :workItemId', { workItemId })
+      .orderBy('c.lastName')
+      .addOrderBy('c.firstName')
+      .addOrderBy('c.id')
+      .getRawMany();
     return rows.map((r) => ({ ...toSummary(r), addedVia: r.added_via, addedAt: r.added_at }));
+  }
+
+  /** The same contacts as `list`, in the same order, as whole records. */
+  contacts(workItemId: number): Promise<Contact[]> {
+    return this.em
+      .createQueryBuilder(Contact, 'c')
+      .innerJoin(WorkItemContact, 'wic', 'wic.contactId = c.id')
+      .where('wic.workItemId = :workItemId', { workItemId })
+      .orderBy('c.lastName')
+      .addOrderBy('c.firstName')
+      .addOrderBy('c.id')
+      .getMany();
   }
 
   async unlink(workItemId: number, contactIds: number[]): Promise<void> {

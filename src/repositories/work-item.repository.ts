@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Note } from '../../entities/note.entity';
 import { Project } from '../../entities/project.entity';
 import { WorkItemContact } from '../../entities/work-item-contact.entity';
-import { WorkItem } from '../../entities/work-item.entity';
+import { WorkItem, type WorkItemState } from '../../entities/work-item.entity';
 
 export interface NewWorkItem {
   projectId: number;
@@ -12,6 +12,13 @@ export interface NewWorkItem {
   authorEmail: string | null;
   serviceDesk: boolean;
   replyKey: string | null;
+}
+
+export interface WorkItemFilter {
+  state?: WorkItemState;
+  /** True: tickets created from email; false: work items staff created. */
+  serviceDesk?: boolean;
+  contactId?: number;
 }
 
 export class WorkItemRepository {
@@ -133,14 +140,32 @@ export class WorkItemRepository {
   }
 
   /** One page of a project's work items, highest iid (newest) first. */
-  async list(projectId: number, beforeIid: number | null, limit: number): Promise<WorkItem[]> {
+  async list(
+    projectId: number,
+    filter: WorkItemFilter,
+    beforeIid: number | null,
+    limit: number,
+  ): Promise<WorkItem[]> {
     const q = this.em
       .createQueryBuilder(WorkItem, 'w')
       .where('w.project_id = :projectId', { projectId })
       .orderBy('w.iid', 'DESC')
       .limit(limit);
+    if (filter.state !== undefined) q.andWhere('w.state = :state', { state: filter.state });
+    if (filter.serviceDesk !== undefined)
+      q.andWhere('w.service_desk = :serviceDesk', { serviceDesk: filter.serviceDesk });
+    if (filter.contactId !== undefined)
+      q.andWhere(
+        'EXISTS (SELECT 1 FROM work_item_contacts wic WHERE wic.work_item_id = w.id AND wic.contact_id = :contactId)',
+        { contactId: filter.contactId },
+      );
     if (beforeIid !== null) q.andWhere('w.iid < :beforeIid', { beforeIid });
     return q.getMany();
+  }
+
+  async update(id: number, changes: { title?: string; state?: WorkItemState }): Promise<WorkItem> {
+    if (Object.keys(changes).length > 0) await this.em.update(WorkItem, { id }, changes);
+    return this.em.findOneOrFail(WorkItem, { where: { id } });
   }
 
   async addStaffNote(input: {

@@ -14,7 +14,9 @@ describe('authentication', () => {
   it('answers 401 without a token, with a bad token, and with a malformed header', async () => {
     const missing = await api.call(null, 'GET', '/groups/1');
     expect(missing.status).toBe(401);
-    expect(missing.body.message).toMatch(/^missing bearer token: .*npx desk token create --admin/);
+    expect(missing.body.message).toMatch(
+      /^missing bearer token: .*npm run desk -- token create --admin/,
+    );
     const bad = await api.call('nope', 'GET', '/groups/1');
     expect(bad).toEqual({
       status: 401,

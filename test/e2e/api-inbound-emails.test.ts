@@ -1,6 +1,7 @@
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { seedGroup, seedProject } from '../support/seed';
+import { ResponseConformance } from '../support/openapi-conformance';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -9,17 +10,19 @@ const TOKEN = 'operator-secret';
 let db: TestDb;
 let config: Config;
 let desk: RunningDesk;
+const responses = new ResponseConformance();
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: TOKEN });
-  desk = await startTestDesk(config);
+  desk = await startTestDesk(config, { onApiBuilt: responses.watch });
 });
 
 afterAll(async () => {
   await desk?.close();
   await clearQueuePrefix(config.QUEUE_PREFIX);
   await db?.drop();
+  responses.assertAllMatched();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field

@@ -9,6 +9,7 @@ import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
 import { captureLogs } from '../support/log-capture';
+import { ResponseConformance } from '../support/openapi-conformance';
 
 const ADMIN = 'sec-admin-token-5f2b9c1e7d3a4b6c';
 /** Strings that must never reach a log line. */
@@ -21,17 +22,21 @@ let config: Config;
 let desk: RunningDesk;
 const logs = captureLogs();
 const logLines = logs.chunks;
+const responses = new ResponseConformance();
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace' });
-  desk = await startDesk(config, createRootLogger('trace', logs.stream));
+  desk = await startDesk(config, createRootLogger('trace', logs.stream), {
+    onApiBuilt: responses.watch,
+  });
 });
 
 afterAll(async () => {
   await desk?.close();
   await clearQueuePrefix(config.QUEUE_PREFIX);
   await db?.drop();
+  responses.assertAllMatched();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

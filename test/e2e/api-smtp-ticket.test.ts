@@ -1,5 +1,6 @@
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
+import { ResponseConformance } from '../support/openapi-conformance';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -9,17 +10,19 @@ const ADMIN = 'e2e-admin-token-abcdef0123456789';
 let db: TestDb;
 let config: Config;
 let desk: RunningDesk;
+const responses = new ResponseConformance();
 
 beforeAll(async () => {
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN });
-  desk = await startTestDesk(config);
+  desk = await startTestDesk(config, { onApiBuilt: responses.watch });
 });
 
 afterAll(async () => {
   await desk?.close();
   await clearQueuePrefix(config.QUEUE_PREFIX);
   await db?.drop();
+  responses.assertAllMatched();
 });
 
 async function http(method: string, path: string, body?: unknown) {

@@ -1,6 +1,7 @@
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { startDnsStub, type DnsStub } from '../support/dns-stub';
+import { ResponseConformance } from '../support/openapi-conformance';
 import { mailAuthWorld } from '../support/mail-auth';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
@@ -17,16 +18,22 @@ let db: TestDb;
 let stub: DnsStub;
 let config: Config;
 let desk: RunningDesk;
+/** Every answer checked against the OpenAPI document (authResults, linkReason, the policy). */
+const responses = new ResponseConformance();
 
 beforeAll(async () => {
   db = await createTestDb();
   stub = await startDnsStub(world.records);
   config = testConfig(db.url, { ADMIN_TOKEN: TOKEN, DNS_SERVERS: stub.server });
-  desk = await startTestDesk(config, { dns: { timeoutMs: 100, tries: 1 } });
+  desk = await startTestDesk(config, {
+    dns: { timeoutMs: 100, tries: 1 },
+    onApiBuilt: responses.watch,
+  });
 });
 
 afterAll(async () => {
   await desk?.close();
+  responses.assertAllMatched();
   await stub?.close();
   await clearQueuePrefix(config.QUEUE_PREFIX);
   await db?.drop();

@@ -116,7 +116,7 @@ describe('start-up mistakes get one clear line, before any migration', () => {
       );
       const migrated = lines.findIndex((l) => l.msg === 'database migrated');
       expect(warning).toBeGreaterThanOrEqual(0);
-      expect(lines[warning]?.msg).toContain('npx desk token create --admin');
+      expect(lines[warning]?.msg).toContain('npm run desk -- token create --admin');
       expect(migrated).toBeGreaterThan(warning);
     } finally {
       await desk.close();

@@ -109,12 +109,18 @@ describe('regressions for bugs peers shipped', () => {
   it('FreeScout #688: a vacation auto-reply is ignored, so two responders cannot loop', async () => {
     const outcomes = await replay(['freescout-688-1.eml']);
     expect(outcomes).toEqual([
-      { kind: 'ignored', reason: expect.stringMatching(/Auto-Submitted: auto-replied/) },
+      {
+        kind: 'ignored',
+        reason: expect.stringMatching(/Auto-Submitted: auto-replied/),
+        projectId: expect.any(Number),
+      },
     ]);
   });
 
   it('FreeScout #634 (for #1620): a MAILER-DAEMON bounce is ignored, not answered', async () => {
     const outcomes = await replay(['freescout-1620-1.eml']);
-    expect(outcomes).toEqual([{ kind: 'ignored', reason: expect.stringMatching(/^bounce:/) }]);
+    expect(outcomes).toEqual([
+      { kind: 'ignored', reason: expect.stringMatching(/^bounce:/), projectId: expect.any(Number) },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { sha256Hex } from '../../src/domain/access/api-token';
 import type { RoleName } from '../../src/domain/access/roles';
 import { createRootLogger } from '../../src/logger';
 import { DeskMetrics } from '../../src/metrics/desk-metrics';
+import { ResponseConformance } from './openapi-conformance';
 import { ADDRESSING } from './seed';
 import { createTestDb, type TestDb } from './test-db';
 
@@ -16,7 +17,11 @@ export interface Reply {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** The admin API on a fresh database, listening on an ephemeral port and called over HTTP. */
+/**
+ * The admin API on a fresh database, listening on an ephemeral port and called over HTTP. Every
+ * response is checked against the OpenAPI document: a call fails on a response that does not
+ * match, and so does `close` (in afterAll) for any other request, raw fetches included.
+ */
 export class ApiHarness {
   private users = 0;
 
@@ -24,10 +29,17 @@ export class ApiHarness {
     readonly db: TestDb,
     readonly app: FastifyInstance,
     readonly baseUrl: string,
+    readonly responses: ResponseConformance,
   ) {}
 
-  /** `log` receives the API's log lines (at `info`) instead of silence. */
-  static async start(log?: DestinationStream): Promise<ApiHarness> {
+  /**
+   * `log` receives the API's log lines (at `info`) instead of silence; `prepare` sees the app
+   * before it is ready (to add hooks).
+   */
+  static async start(
+    log?: DestinationStream,
+    prepare?: (app: FastifyInstance) => void,
+  ): Promise<ApiHarness> {
     const db = await createTestDb();
     const app = buildApi({
       logger: log
@@ -41,14 +53,18 @@ export class ApiHarness {
       queues: [], // no queues either: Bull Board is tested with a whole desk
       metrics: new DeskMetrics(),
     });
+    const responses = new ResponseConformance();
+    responses.watch(app);
+    prepare?.(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as AddressInfo;
-    return new ApiHarness(db, app, `http://127.0.0.1:${address.port}`);
+    return new ApiHarness(db, app, `http://127.0.0.1:${address.port}`, responses);
   }
 
   async close(): Promise<void> {
     await this.app.close();
     await this.db.drop();
+    this.responses.assertAllMatched();
   }
 
   async call(
@@ -66,6 +82,7 @@ export class ApiHarness {
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
     });
     const text = await res.text();
+    this.responses.assertAllMatched();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
@@ -78,7 +95,7 @@ export class ApiHarness {
   async ok(
     expected: number,
     token: string | null,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ) {

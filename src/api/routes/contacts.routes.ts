@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  countContacts,
   createContact,
   getContact,
   listContacts,
@@ -10,6 +11,10 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { contact, contactCounts } from '../responses/crm';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { workItem } from '../responses/work-items';
 import {
   crmState,
   email,
@@ -24,7 +29,8 @@ import {
 
 const tags = ['contacts'];
 const contactParams = z.object({ id: idParam, contactId: idParam });
-const fields = {
+/** The fields of a contact and their rules, shared with GraphQL. */
+export const fields = {
   firstName: requiredText(255),
   lastName: requiredText(255),
   email: email.nullish(),
@@ -33,6 +39,7 @@ const fields = {
   organizationId: id.nullish(),
   state: crmState.optional(),
 };
+const search = text(255).optional().describe('part of the email, first or last name');
 const createBody = z.object(fields);
 const updateBody = z.object(fields).partial();
 
@@ -43,14 +50,16 @@ export const contactsRoutes =
       '/groups/:id/contacts',
       {
         schema: {
+          operationId: 'listGroupContacts',
           tags,
           summary: 'List the contacts of a group (Planner)',
           params: idParams,
           querystring: pageQuery.extend({
-            search: text(255).optional().describe('part of the email, first or last name'),
+            search,
             state: crmState.optional(),
             organizationId: idParam.optional(),
           }),
+          response: { 200: page(contact), ...errors(403, 404) },
         },
       },
       (request) => {
@@ -65,14 +74,32 @@ export const contactsRoutes =
       },
     );
 
+    app.get(
+      '/groups/:id/contacts/counts',
+      {
+        schema: {
+          operationId: 'countGroupContacts',
+          tags,
+          summary:
+            'How many contacts there are in all and in each state, matching search (Planner)',
+          params: idParams,
+          querystring: z.object({ search }),
+          response: { 200: contactCounts, ...errors(403, 404) },
+        },
+      },
+      (request) => countContacts(store, actorOf(request), request.params.id, request.query.search),
+    );
+
     app.post(
       '/groups/:id/contacts',
       {
         schema: {
+          operationId: 'createGroupContact',
           tags,
           summary: 'Create a contact (Developer; root groups and contact sources only)',
           params: idParams,
           body: createBody,
+          response: { 201: contact.describe('the new contact'), ...errors(403, 404, 409, 422) },
         },
       },
       async (request, reply) =>
@@ -83,7 +110,15 @@ export const contactsRoutes =
 
     app.get(
       '/groups/:id/contacts/:contactId',
-      { schema: { tags, summary: 'Get a contact (Planner)', params: contactParams } },
+      {
+        schema: {
+          operationId: 'getGroupContact',
+          tags,
+          summary: 'Get a contact (Planner)',
+          params: contactParams,
+          response: { 200: contact, ...errors(403, 404) },
+        },
+      },
       (request) => getContact(store, actorOf(request), request.params.id, request.params.contactId),
     );
 
@@ -91,10 +126,12 @@ export const contactsRoutes =
       '/groups/:id/contacts/:contactId',
       {
         schema: {
+          operationId: 'updateGroupContact',
           tags,
           summary: 'Update a contact, its state included (Developer)',
           params: contactParams,
           body: updateBody,
+          response: { 200: contact, ...errors(403, 404, 409, 422) },
         },
       },
       (request) =>
@@ -111,10 +148,12 @@ export const contactsRoutes =
       '/groups/:id/contacts/:contactId/work-items',
       {
         schema: {
+          operationId: 'listContactWorkItems',
           tags,
           summary: 'Work items linked to a contact, newest first (Planner)',
           params: contactParams,
           querystring: pageQuery,
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {

@@ -11,11 +11,26 @@ import {
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
+import { errors } from '../responses/errors';
+import {
+  bulkReprocessAccepted,
+  inboundEmail,
+  inboundEmailSummary,
+  reprocessAccepted,
+} from '../responses/inbound-emails';
+import { page } from '../responses/page';
 import { idParam } from '../schemas';
 
 const tags = ['operators'];
 const inboundId = z.string().regex(/^\d{1,18}$/, 'an inbound email id');
 const params = z.object({ id: inboundId });
+/**
+ * The stored bytes, sent as they are (fastify never serializes a Buffer). OpenAPI 3.1 describes
+ * raw bytes as a string with a contentMediaType.
+ */
+const rawMessage = z
+  .custom<Buffer>((v) => Buffer.isBuffer(v))
+  .meta({ type: 'string', contentMediaType: 'message/rfc822' });
 
 /** Operators' view of received mail: list, inspect, download, send through the pipeline again. */
 export const inboundEmailsRoutes =
@@ -25,6 +40,7 @@ export const inboundEmailsRoutes =
       '/inbound-emails',
       {
         schema: {
+          operationId: 'listInboundEmails',
           tags,
           summary: 'Received mail, newest first (instance admins)',
           querystring: z.object({
@@ -41,6 +57,7 @@ export const inboundEmailsRoutes =
             cursor: inboundId.optional().describe('nextCursor of the previous page'),
             limit: z.coerce.number().int().min(1).max(100).default(20),
           }),
+          response: { 200: page(inboundEmailSummary), ...errors(403) },
         },
       },
       async (request) =>
@@ -59,7 +76,15 @@ export const inboundEmailsRoutes =
 
     app.get(
       '/inbound-emails/:id',
-      { schema: { tags, summary: 'One received email, its outcome and reason', params } },
+      {
+        schema: {
+          operationId: 'getInboundEmail',
+          tags,
+          summary: 'One received email, its outcome and reason, and the addresses it brought',
+          params,
+          response: { 200: inboundEmail, ...errors(403, 404) },
+        },
+      },
       async (request) => {
         const actor = actorOf(request);
         const { raw: _raw, ...email } = await getInboundEmail(store, actor, request.params.id);
@@ -72,7 +97,21 @@ export const inboundEmailsRoutes =
 
     app.get(
       '/inbound-emails/:id/raw',
-      { schema: { tags, summary: 'The email exactly as received (.eml)', params } },
+      {
+        schema: {
+          operationId: 'getInboundEmailRaw',
+          tags,
+          summary: 'The email exactly as received (.eml)',
+          params,
+          response: {
+            200: {
+              description: 'the message, byte for byte',
+              content: { 'message/rfc822': { schema: rawMessage } },
+            },
+            ...errors(403, 404),
+          },
+        },
+      },
       async (request, reply) => {
         const email = await getInboundEmail(store, actorOf(request), request.params.id);
         return reply
@@ -86,9 +125,14 @@ export const inboundEmailsRoutes =
       '/inbound-emails/:id/reprocess',
       {
         schema: {
+          operationId: 'reprocessInboundEmail',
           tags,
           summary: 'Send a failed or ignored email through the pipeline again',
           params,
+          response: {
+            202: reprocessAccepted.describe('queued: it is received again'),
+            ...errors(403, 404, 409),
+          },
         },
       },
       async (request, reply) => {
@@ -102,9 +146,11 @@ export const inboundEmailsRoutes =
       '/inbound-emails/reprocess',
       {
         schema: {
+          operationId: 'reprocessInboundEmails',
           tags,
           summary: 'Send every failed (or ignored) email through the pipeline again, 1,000 a call',
           querystring: z.object({ status: z.enum(['failed', 'ignored']).default('failed') }),
+          response: { 202: bulkReprocessAccepted.describe('queued'), ...errors(403) },
         },
       },
       async (request, reply) => {

@@ -7,6 +7,10 @@ import { transferProject } from '../../domain/moves/transfer-project.service';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { errors } from '../responses/errors';
+import { groupTransfer } from '../responses/groups';
+import { projectTransfer } from '../responses/projects';
+import { movedWorkItem } from '../responses/work-items';
 import { id, idParam, idParams } from '../schemas';
 
 /** DESIGN §3 "Moves": each one transaction, all of it or none of it. */
@@ -17,11 +21,13 @@ export const movesRoutes =
       '/projects/:id/transfer',
       {
         schema: {
+          operationId: 'transferProject',
           tags: ['projects'],
           summary:
             'Transfer a project to another group (Owner of its group, Maintainer+ of the target); its work items lose their contacts when the contact source changes',
           params: idParams,
           body: z.object({ groupId: id }),
+          response: { 200: projectTransfer, ...errors(403, 404, 409, 422) },
         },
       },
       (request) =>
@@ -38,11 +44,13 @@ export const movesRoutes =
       '/groups/:id/transfer',
       {
         schema: {
+          operationId: 'transferGroup',
           tags: ['groups'],
           summary:
             'Move a group under another (Owner of both) or to top level (parentId null; Owner); contacts follow DESIGN §3',
           params: idParams,
           body: z.object({ parentId: id.nullable() }),
+          response: { 200: groupTransfer, ...errors(403, 404, 409, 422) },
         },
       },
       (request) => transferGroup(store, actorOf(request), request.params.id, request.body.parentId),
@@ -52,11 +60,13 @@ export const movesRoutes =
       '/projects/:id/work-items/:iid/move',
       {
         schema: {
+          operationId: 'moveWorkItem',
           tags: ['work items'],
           summary:
             'Move a work item to another project (Reporter+ in both); it gets the next iid there and keeps its contacts only when the contact source is the same',
           params: z.object({ id: idParam, iid: idParam }),
           body: z.object({ projectId: id }),
+          response: { 200: movedWorkItem, ...errors(403, 404, 422) },
         },
       },
       async (request) => {

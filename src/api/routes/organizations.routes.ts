@@ -10,6 +10,10 @@ import {
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { organization } from '../responses/crm';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { workItem } from '../responses/work-items';
 import {
   crmState,
   idParam,
@@ -31,7 +35,8 @@ function canonicalRate(rate: string): string {
   return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
 }
 const organizationParams = z.object({ id: idParam, orgId: idParam });
-const fields = {
+/** The fields of an organization and their rules, shared with GraphQL. */
+export const fields = {
   name: requiredText(255),
   description: text(1024).optional(),
   defaultRate: z
@@ -50,6 +55,7 @@ export const organizationsRoutes =
       '/groups/:id/organizations',
       {
         schema: {
+          operationId: 'listGroupOrganizations',
           tags,
           summary: 'List the organizations of a group (Planner)',
           params: idParams,
@@ -57,6 +63,7 @@ export const organizationsRoutes =
             search: text(255).optional().describe('part of the name'),
             state: crmState.optional(),
           }),
+          response: { 200: page(organization), ...errors(403, 404) },
         },
       },
       (request) => {
@@ -75,10 +82,15 @@ export const organizationsRoutes =
       '/groups/:id/organizations',
       {
         schema: {
+          operationId: 'createGroupOrganization',
           tags,
           summary: 'Create an organization (Developer; root groups and contact sources only)',
           params: idParams,
           body: z.object(fields),
+          response: {
+            201: organization.describe('the new organization'),
+            ...errors(403, 404, 409, 422),
+          },
         },
       },
       async (request, reply) =>
@@ -89,7 +101,15 @@ export const organizationsRoutes =
 
     app.get(
       '/groups/:id/organizations/:orgId',
-      { schema: { tags, summary: 'Get an organization (Planner)', params: organizationParams } },
+      {
+        schema: {
+          operationId: 'getGroupOrganization',
+          tags,
+          summary: 'Get an organization (Planner)',
+          params: organizationParams,
+          response: { 200: organization, ...errors(403, 404) },
+        },
+      },
       (request) =>
         getOrganization(store, actorOf(request), request.params.id, request.params.orgId),
     );
@@ -98,10 +118,12 @@ export const organizationsRoutes =
       '/groups/:id/organizations/:orgId',
       {
         schema: {
+          operationId: 'updateGroupOrganization',
           tags,
           summary: 'Update an organization, its state included (Developer)',
           params: organizationParams,
           body: z.object(fields).partial(),
+          response: { 200: organization, ...errors(403, 404, 409) },
         },
       },
       (request) =>
@@ -118,10 +140,12 @@ export const organizationsRoutes =
       '/groups/:id/organizations/:orgId/work-items',
       {
         schema: {
+          operationId: 'listOrganizationWorkItems',
           tags,
           summary: 'Work items linked to any contact of the organization, newest first (Planner)',
           params: organizationParams,
           querystring: pageQuery,
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {

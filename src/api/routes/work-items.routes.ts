@@ -1,45 +1,31 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  autocompleteContacts,
-  changeWorkItemContacts,
-  listWorkItemContacts,
-} from '../../domain/crm/work-item-contacts.service';
 import { createNote } from '../../domain/work-items/notes.service';
-import { listParticipants } from '../../domain/work-items/participants.service';
 import {
   createWorkItem,
   getWorkItem,
   listWorkItems,
+  updateWorkItem,
 } from '../../domain/work-items/work-items.service';
-import { UnprocessableError } from '../../errors';
 import type { Store } from '../../repositories/store';
 import { actorOf } from '../auth';
 import { workItemJson } from '../presenters';
+import { errors } from '../responses/errors';
+import { page } from '../responses/page';
+import { noteOutcome, workItem } from '../responses/work-items';
 import {
-  email,
-  id,
   idParam,
   idParams,
   pageQuery,
   pageRequest,
+  queryBoolean,
   requiredText,
   text,
 } from '../schemas';
 
 const tags = ['work items'];
 const itemParams = z.object({ id: idParam, iid: idParam });
-
-const contactsBody = z
-  .object({
-    operation: z.enum(['append', 'remove', 'replace']),
-    emails: z.array(email).max(100).optional(),
-    contactIds: z.array(id).max(100).optional(),
-  })
-  .refine((b) => (b.emails === undefined) !== (b.contactIds === undefined), {
-    message: 'give either emails or contactIds',
-    path: ['emails'],
-  });
+const workItemState = z.enum(['open', 'closed']);
 
 export const workItemsRoutes =
   (store: Store): FastifyPluginAsyncZod =>
@@ -48,6 +34,7 @@ export const workItemsRoutes =
       '/projects/:id/work-items',
       {
         schema: {
+          operationId: 'createWorkItem',
           tags,
           summary: 'Create a work item',
           params: idParams,
@@ -55,6 +42,7 @@ export const workItemsRoutes =
             title: requiredText(255),
             description: text(1_048_576).optional(),
           }),
+          response: { 201: workItem.describe('the new work item'), ...errors(404) },
         },
       },
       async (request, reply) => {
@@ -67,18 +55,27 @@ export const workItemsRoutes =
       '/projects/:id/work-items',
       {
         schema: {
+          operationId: 'listWorkItems',
           tags,
-          summary: 'List work items, newest first',
+          summary:
+            'List work items, newest first; filtering by contactId needs Planner in the contact source',
           params: idParams,
-          querystring: pageQuery,
+          querystring: pageQuery.extend({
+            state: workItemState.optional(),
+            serviceDesk: queryBoolean.optional().describe('true: tickets created from email'),
+            contactId: idParam.optional().describe('only work items linked to this contact'),
+          }),
+          response: { 200: page(workItem), ...errors(403, 404) },
         },
       },
       async (request) => {
+        const { state, serviceDesk, contactId, ...query } = request.query;
         const page = await listWorkItems(
           store,
           actorOf(request),
           request.params.id,
-          pageRequest(request.query),
+          { state, serviceDesk, contactId },
+          pageRequest(query),
         );
         return { ...page, items: page.items.map(workItemJson) };
       },
@@ -86,81 +83,50 @@ export const workItemsRoutes =
 
     app.get(
       '/projects/:id/work-items/:iid',
-      { schema: { tags, summary: 'Get a work item by its iid', params: itemParams } },
+      {
+        schema: {
+          operationId: 'getWorkItem',
+          tags,
+          summary: 'Get a work item by its iid',
+          params: itemParams,
+          response: { 200: workItem, ...errors(404) },
+        },
+      },
       async (request) =>
         workItemJson(
           await getWorkItem(store, actorOf(request), request.params.id, request.params.iid),
         ),
     );
 
-    app.get(
-      '/projects/:id/work-items/:iid/contacts',
+    app.patch(
+      '/projects/:id/work-items/:iid',
       {
         schema: {
+          operationId: 'updateWorkItem',
           tags,
-          summary: 'Contacts of a work item (Planner in the contact source)',
+          summary: 'Change the title, or close and reopen (state) a work item (Planner)',
           params: itemParams,
+          body: z.object({ title: requiredText(255).optional(), state: workItemState.optional() }),
+          response: { 200: workItem, ...errors(403, 404) },
         },
       },
-      async (request) => ({
-        items: await listWorkItemContacts(
-          store,
-          actorOf(request),
-          request.params.id,
-          request.params.iid,
+      async (request) =>
+        workItemJson(
+          await updateWorkItem(
+            store,
+            actorOf(request),
+            request.params.id,
+            request.params.iid,
+            request.body,
+          ),
         ),
-      }),
-    );
-
-    app.get(
-      '/projects/:id/work-items/:iid/participants',
-      {
-        schema: {
-          tags,
-          summary:
-            'Every address the work item’s emails brought, with its link outcome and why (Reporter)',
-          params: itemParams,
-        },
-      },
-      async (request) => ({
-        items: await listParticipants(
-          store,
-          actorOf(request),
-          request.params.id,
-          request.params.iid,
-        ),
-      }),
-    );
-
-    app.post(
-      '/projects/:id/work-items/:iid/contacts',
-      {
-        schema: {
-          tags,
-          summary:
-            'Append, remove or replace contacts (Planner in the contact source); all or nothing',
-          params: itemParams,
-          body: contactsBody,
-        },
-      },
-      async (request) => {
-        const outcome = await changeWorkItemContacts(
-          store,
-          actorOf(request),
-          request.params.id,
-          request.params.iid,
-          request.body,
-        );
-        if (outcome.kind === 'refused')
-          throw new UnprocessableError(outcome.message, { failures: outcome.failures });
-        return { items: outcome.contacts };
-      },
     );
 
     app.post(
       '/projects/:id/work-items/:iid/notes',
       {
         schema: {
+          operationId: 'createWorkItemNote',
           tags,
           summary:
             'Add a note; /add_contacts and /remove_contacts lines run as quick actions (201; note is null when the body held only quick actions)',
@@ -168,6 +134,10 @@ export const workItemsRoutes =
           body: z.object({
             body: text(1_048_576).refine((b) => b.trim() !== '', 'must not be empty'),
           }),
+          response: {
+            201: noteOutcome.describe('the note and what its quick actions did'),
+            ...errors(404),
+          },
         },
       },
       async (request, reply) => {
@@ -181,30 +151,5 @@ export const workItemsRoutes =
         // a body of quick actions only stores no note (note: null) but was still carried out
         return reply.status(201).send(outcome);
       },
-    );
-
-    app.get(
-      '/projects/:id/work-items/:iid/autocomplete/contacts',
-      {
-        schema: {
-          tags,
-          summary: 'Suggestions after [contact: for /add_contacts or /remove_contacts',
-          params: itemParams,
-          querystring: z.object({
-            action: z.enum(['add', 'remove']),
-            q: text(255).default(''),
-          }),
-        },
-      },
-      async (request) => ({
-        items: await autocompleteContacts(
-          store,
-          actorOf(request),
-          request.params.id,
-          request.params.iid,
-          request.query.action,
-          request.query.q,
-        ),
-      }),
     );
   };

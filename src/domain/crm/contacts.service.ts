@@ -49,6 +49,18 @@ export async function listContacts(
   });
 }
 
+export async function countContacts(
+  store: Store,
+  actor: Actor,
+  groupId: number,
+  search: string | undefined,
+): Promise<{ all: number; active: number; inactive: number }> {
+  return store.run(async (repos) => {
+    await requireCrmGroup(repos, actor, groupId, CRM_ROLE.read);
+    return repos.contacts.countByState(groupId, search);
+  });
+}
+
 export async function createContact(
   store: Store,
   actor: Actor,
@@ -89,6 +101,15 @@ export async function updateContact(
     await assertOrganizationInGroup(repos, groupId, changes.organizationId);
     return repos.contacts.update(contact, changes);
   });
+}
+
+/**
+ * The group holding a contact, for clients that name a contact by its id alone (GraphQL's global
+ * ids); null when there is none. Reveals nothing a caller may use: the services it leads to still
+ * check access to that group and answer "not found" alike.
+ */
+export async function groupOfContact(store: Store, contactId: number): Promise<number | null> {
+  return store.run((repos) => repos.contacts.groupIdOf(contactId));
 }
 
 export async function listContactWorkItems(

@@ -3,9 +3,9 @@ import type { WorkItem } from '../../../entities/work-item.entity';
 import type {
   NewOrganization,
   OrganizationChanges,
+  OrganizationFilter,
 } from '../../repositories/organization.repository';
 import type { Repositories, Store } from '../../repositories/store';
-import type { CrmState } from '../../../entities/organization.entity';
 import type { Actor } from '../access/actor';
 import { NotFoundError } from '../../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
@@ -26,7 +26,7 @@ export async function listOrganizations(
   store: Store,
   actor: Actor,
   groupId: number,
-  filter: { search?: string; state?: CrmState },
+  filter: OrganizationFilter,
   page: PageRequest,
 ): Promise<Page<Organization>> {
   return store.run(async (repos) => {
@@ -73,6 +73,14 @@ export async function updateOrganization(
     const organization = await findOrganization(repos, groupId, organizationId);
     return repos.organizations.update(organization, changes);
   });
+}
+
+/** The group holding an organization, like `groupOfContact`. */
+export async function groupOfOrganization(
+  store: Store,
+  organizationId: number,
+): Promise<number | null> {
+  return store.run((repos) => repos.organizations.groupIdOf(organizationId));
 }
 
 export async function listOrganizationWorkItems(

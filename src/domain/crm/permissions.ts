@@ -1,3 +1,4 @@
+import type { GroupCrmChain } from '../../repositories/group.repository';
 import type { Repositories } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { assertLevel, levelInGroup } from '../access/group-access';
@@ -49,7 +50,25 @@ export async function workItemCrm(
   workItemId: number,
   need: 'read' | 'link',
 ): Promise<WorkItemCrm> {
-  const crm = (await repos.groups.crmChainOfWorkItem(workItemId))!;
+  return decide(repos, actor, (await repos.groups.crmChainOfWorkItem(workItemId))!, need);
+}
+
+/** The same for the work items of a project's group (filtering them by contact, say). */
+export async function projectGroupCrm(
+  repos: Repositories,
+  actor: Actor,
+  groupId: number,
+  need: 'read' | 'link',
+): Promise<WorkItemCrm> {
+  return decide(repos, actor, (await repos.groups.crmChainOfGroup(groupId))!, need);
+}
+
+async function decide(
+  repos: Repositories,
+  actor: Actor,
+  crm: GroupCrmChain,
+  need: 'read' | 'link',
+): Promise<WorkItemCrm> {
   const sourceGroupId = resolveContactSource(crm.chain);
   const sourceEnabled = (await repos.groups.ownCrmSettings(sourceGroupId)).enabled;
   if (!sourceEnabled || (need === 'link' && !crm.crmEnabled))

@@ -1,3 +1,4 @@
+import type { Contact } from '../../../entities/contact.entity';
 import type { ContactLinkSource } from '../../../entities/work-item-contact.entity';
 import type { ContactSummary } from '../../repositories/contact.repository';
 import type { Repositories, Store } from '../../repositories/store';
@@ -69,17 +70,39 @@ function describe(failures: ContactFailure[]): string {
   return `no contacts were changed; ${each.join('; ')}`;
 }
 
+/** The work item's id when the actor may read its contacts (Planner in the contact source). */
+async function readableWorkItem(
+  repos: Repositories,
+  actor: Actor,
+  projectId: number,
+  iid: number,
+): Promise<number> {
+  const { workItem } = await requireWorkItem(repos, actor, projectId, iid);
+  throwDenial((await workItemCrm(repos, actor, workItem.id, 'read')).denial);
+  return workItem.id;
+}
+
 export async function listWorkItemContacts(
   store: Store,
   actor: Actor,
   projectId: number,
   iid: number,
 ): Promise<ContactOnWorkItem[]> {
-  return store.run(async (repos) => {
-    const { workItem } = await requireWorkItem(repos, actor, projectId, iid);
-    throwDenial((await workItemCrm(repos, actor, workItem.id, 'read')).denial);
-    return repos.workItemContacts.list(workItem.id);
-  });
+  return store.run(async (repos) =>
+    repos.workItemContacts.list(await readableWorkItem(repos, actor, projectId, iid)),
+  );
+}
+
+/** The same contacts as whole records (every field), for clients that ask for any of them. */
+export async function listWorkItemContactRecords(
+  store: Store,
+  actor: Actor,
+  projectId: number,
+  iid: number,
+): Promise<Contact[]> {
+  return store.run(async (repos) =>
+    repos.workItemContacts.contacts(await readableWorkItem(repos, actor, projectId, iid)),
+  );
 }
 
 /** The API's append/remove/replace: all of it or, naming every failing target, none of it. */

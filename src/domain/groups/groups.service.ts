@@ -1,9 +1,10 @@
 import type { Group } from '../../../entities/group.entity';
+import type { GroupWithPath } from '../../repositories/group.repository';
 import type { Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
 import { requireGroupRole } from '../access/group-access';
-import { ACCESS_LEVELS, type RoleName } from '../access/roles';
-import { UnprocessableError } from '../../errors';
+import { ACCESS_LEVELS } from '../access/roles';
+import { toPage, type Page, type PageRequest } from '../pagination';
 
 export interface GroupView extends Group {
   fullPath: string;
@@ -33,18 +34,35 @@ export async function getGroup(store: Store, actor: Actor, groupId: number): Pro
   });
 }
 
-export async function addMember(
+/** Instance admins see every group; others those they are members of, or of an ancestor. */
+export async function listGroups(
+  store: Store,
+  actor: Actor,
+  filter: { fullPath?: string; fullPathPrefix?: string },
+  page: PageRequest,
+): Promise<Page<GroupWithPath>> {
+  const visibleTo = actor.isAdmin ? null : actor.userId;
+  if (visibleTo === null && !actor.isAdmin) return { items: [], nextCursor: null };
+  return store.run(async (repos) => {
+    const rows = await repos.groups.list({ ...filter, visibleTo }, page.cursor, page.limit + 1);
+    return toPage(rows, page.limit);
+  });
+}
+
+/** A group's direct subgroups: whoever may read the group reads them (roles are inherited). */
+export async function listSubgroups(
   store: Store,
   actor: Actor,
   groupId: number,
-  input: { userId: number; role: RoleName },
-): Promise<{ groupId: number; userId: number; role: RoleName; accessLevel: number }> {
+  page: PageRequest,
+): Promise<Page<GroupWithPath>> {
   return store.run(async (repos) => {
-    await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.owner);
-    if (!(await repos.users.findById(input.userId)))
-      throw new UnprocessableError(`user ${input.userId} does not exist`, { field: 'userId' });
-    const accessLevel = ACCESS_LEVELS[input.role];
-    await repos.memberships.upsert(groupId, input.userId, accessLevel);
-    return { groupId, userId: input.userId, role: input.role, accessLevel };
+    await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.guest);
+    const rows = await repos.groups.list(
+      { parentId: groupId, visibleTo: null },
+      page.cursor,
+      page.limit + 1,
+    );
+    return toPage(rows, page.limit);
   });
 }
