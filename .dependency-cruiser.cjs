@@ -73,6 +73,20 @@ module.exports = {
         path: ['^src/(domain|repositories|db|queue|app|smtp|api)/', '^(workers|bin|entities)/'],
       },
     },
+    {
+      name: 'domain-gets-dns-injected',
+      comment:
+        'sender authentication gets a resolve function; the DNS client (servers, deadlines, cache) lives in src/dns, below the domain',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { path: ['^src/dns/', '^(node:)?dns(/promises)?$'] },
+    },
+    {
+      name: 'dns-below-domain',
+      severity: 'error',
+      from: { path: '^src/dns/' },
+      to: { path: ['^src/(domain|repositories|api|smtp|queue|app)/'] },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -282,7 +282,7 @@ async function startDesk(name, env, { cpuProfDir, countCalls, root = ROOT } = {}
       API_PORT: '0',
       SMTP_MAX_CLIENTS_PER_IP: '100',
       ...env,
-      // e.g. BENCH_DESK_ENV='WORKER_CONCURRENCY=4 DB_POOL_SIZE=10' to compare settings
+      // e.g. BENCH_DESK_ENV='WORKER_CONCURRENCY=4 JOB_ATTEMPTS=3' to compare settings
       ...Object.fromEntries(
         (process.env.BENCH_DESK_ENV || '')
           .split(/\s+/)

@@ -3,12 +3,12 @@
 // BENCH_BASELINE=<git ref> also builds that ref in a temporary git worktree and runs every phase
 // for it and for this tree alternately (baseline, current, baseline, current, …), each against
 // its own database and queue prefix, and reports current/baseline with both raw numbers.
-// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link (default all; scale, for scale-out by
+// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link,auth (default all; scale, for scale-out by
 // processes, only when named); BENCH_SCALE_COUNT (emails per scale run, 5000); BENCH_ROUNDS (A/B pairs per
 // phase; 2 with a baseline, else 1); BENCH_BASELINE_KEEP=1 keeps (and reuses) the baseline's
 // worktree; BENCH_PROFILE=1 adds --cpu-prof to the desks of the accept and end-to-end runs and
 // prints the top self-time functions; BENCH_ACCEPT_COUNT, BENCH_E2E_COUNT, BENCH_STAGE_COUNT,
-// BENCH_RATE, BENCH_LATENCY_SECONDS, BENCH_LINK_ITEMS, BENCH_TIME_LIMIT_MIN.
+// BENCH_RATE, BENCH_LATENCY_SECONDS, BENCH_LINK_ITEMS, BENCH_TIME_LIMIT_MIN (auth: see auth.js).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,8 +17,9 @@ const { execFileSync, spawnSync, fork } = require('node:child_process');
 const L = require('./lib');
 const { summarise, format } = require('./cpu-summary');
 const { findHaraka, harakaConfig } = require('./haraka');
+const { authRun } = require('./auth');
 
-const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,stages,latency,big,link').split(',');
+const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,stages,latency,big,link,auth').split(',');
 const BASELINE_REF = process.env.BENCH_BASELINE || '';
 const KEEP_BASELINE = process.env.BENCH_BASELINE_KEEP === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (BASELINE_REF ? 2 : 1));
@@ -1083,6 +1084,34 @@ function table() {
     '',
     null,
   );
+  const auth = results.runs.auth;
+  if (auth) {
+    const { unsigned, dkimSigned } = auth.micro;
+    rows.push([
+      'sender auth CPU µs/email, warm cache: unsigned / DKIM-signed',
+      '',
+      `${unsigned.cpuUsPerEmail} / ${dkimSigned.cpuUsPerEmail}`,
+      '',
+      '',
+      '',
+    ]);
+    const mean = (xs, pick) => Math.round(xs.reduce((a, x) => a + pick(x), 0) / xs.length);
+    for (const [name, pick] of [
+      ['accept rate (msg/s)', (x) => x.acceptMsgPerS],
+      ['end to end (emails/s)', (x) => x.emailsPerS],
+    ]) {
+      const off = mean(auth.e2e.off, pick);
+      const on = mean(auth.e2e.dmarc, pick);
+      rows.push([
+        `policy off → dmarc, ${name}`,
+        `${off}`,
+        `${on}`,
+        `${ratio(on, off, 100)}×`,
+        '',
+        '',
+      ]);
+    }
+  }
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => `| ${r.map((v, c) => v.padEnd(w[c])).join(' | ')} |`;
   return [
@@ -1111,6 +1140,12 @@ async function main() {
     big: bigRun,
     link: linkRun,
     scale: scaleRun,
+    // sender authentication's cost: this tree only (its step and setting are new)
+    auth: async () => {
+      const current = variants.find((v) => v.name === 'current');
+      const ctx = { freshDesk, closedLoad, drained, acceptRate, log };
+      results.runs.auth = await authRun(ctx, current);
+    },
   };
   for (const name of ONLY) {
     if (!phases[name]) throw new Error(`unknown phase ${name}`);

@@ -15,7 +15,7 @@ import { WorkItem } from './work-item.entity';
 export type ParticipantRole = 'from' | 'cc';
 /** Why an address was or was not linked to a contact; null until link-contacts has run. */
 export type LinkOutcome =
-  'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address';
+  'linked' | 'inactive' | 'unknown' | 'limit' | 'crm_disabled' | 'own_address' | 'unauthenticated';
 
 @Entity({ name: 'email_participants' })
 @Index('email_participants_contact_idx', ['contactId'], { where: 'contact_id IS NOT NULL' })
@@ -49,6 +49,10 @@ export class EmailParticipant {
 
   @Column({ name: 'link_outcome', type: 'varchar', length: 16, nullable: true })
   linkOutcome: LinkOutcome | null;
+
+  /** What sender authentication said about this address, when a policy applied. */
+  @Column({ name: 'link_reason', type: 'text', nullable: true })
+  linkReason: string | null;
 
   @ForeignKey(() => Contact, { name: 'email_participants_contact_id_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'contact_id', type: 'integer', nullable: true })

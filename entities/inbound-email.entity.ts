@@ -12,6 +12,37 @@ export const INBOUND_STATUSES = [
 ] as const;
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 
+/** One check's result as mailauth reports it (pass, fail, none, temperror …) and its comment. */
+export interface AuthCheck {
+  result: string;
+  comment?: string;
+}
+
+/**
+ * What desk's own sender authentication found for an email (SPF for the envelope sender and the
+ * connecting IP, each DKIM signature, DMARC for the From domain, ARC). Never read from the
+ * message's own Authentication-Results headers.
+ */
+export interface SenderAuthResults {
+  /** The From header's domain (the identity DMARC authenticates); null unless exactly one From. */
+  fromDomain: string | null;
+  spf: AuthCheck & { domain: string | null };
+  dkim: (AuthCheck & { domain: string | null; selector: string | null; aligned: boolean })[];
+  dmarc: (AuthCheck & { policy: string | null }) | null;
+  /** The chain's last instance and the domain that sealed it, when the message carries one. */
+  arc: (AuthCheck & { instance: number; sealedBy: string | null }) | null;
+  /** DMARC passed for fromDomain (policy `dmarc`). */
+  dmarcPass: boolean;
+  /** A DKIM signature aligned with fromDomain passed, or SPF passed aligned (`dkim-or-spf`). */
+  alignedPass: boolean;
+  /** Set when DNS kept failing and the email went on without the answers. */
+  dnsFailure: string | null;
+  /** Why nothing could be checked (a header block past what desk authenticates). */
+  notChecked?: string;
+  /** desk's own Authentication-Results header field, as an MTA would prepend it. */
+  header: string;
+}
+
 @Entity({ name: 'inbound_emails' })
 @Check(
   'inbound_emails_status_check',
@@ -97,4 +128,8 @@ export class InboundEmail {
 
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
+
+  /** Null until ingest has authenticated it (and for mail received before desk did). */
+  @Column({ name: 'auth_results', type: 'jsonb', nullable: true })
+  authResults: SenderAuthResults | null;
 }

@@ -26,12 +26,17 @@ export function ingestEmailWorker(ctx: AppContext): WorkerDefinition {
       maxCount: ctx.config.ATTACHMENT_MAX_COUNT,
       maxTotalBytes: ctx.config.ATTACHMENT_MAX_TOTAL_BYTES,
     },
+    resolveDns: ctx.resolveDns,
   };
   return {
     queue: JOBS.ingestEmail,
     async process(job: Job) {
       const email = ingestEmailPayload.parse(job.data);
-      const outcome = await ingestEmail(deps, email.inboundEmailId, email.outboxId);
+      const { inboundEmailId, outboxId } = email;
+      const outcome = await ingestEmail(deps, inboundEmailId, outboxId, {
+        attemptsMade: job.attemptsMade,
+        attempts: job.opts.attempts ?? 1,
+      });
       if ('linkJob' in outcome) ctx.relay.publish([outcome.linkJob]);
       count(ctx.metrics, outcome);
       return report(logger, email.inboundEmailId, outcome);

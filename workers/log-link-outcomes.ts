@@ -38,7 +38,14 @@ export function logLinkOutcomes(
   );
   for (const a of addresses) {
     logger.debug(
-      { workItemId, inboundEmailId, email: a.email, outcome: a.outcome, contactId: a.contactId },
+      {
+        workItemId,
+        inboundEmailId,
+        email: a.email,
+        outcome: a.outcome,
+        contactId: a.contactId,
+        reason: a.reason,
+      },
       `address ${a.outcome}`,
     );
   }

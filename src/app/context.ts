@@ -1,7 +1,8 @@
-import type { Config } from '../config/env';
+import { dbPoolSize, type Config } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import type { ServiceDeskAddressing } from '../domain/mail/service-desk-address';
 import type { Logger } from '../logger';
+import { createDnsClient, type DNS_CLIENT, type ResolveDns } from '../dns/dns-client';
 import { DeskMetrics, STUCK_RECEIVED_AFTER_MS } from '../metrics/desk-metrics';
 import { startMinuteSummary } from '../metrics/minute-summary';
 import {
@@ -31,6 +32,8 @@ export interface AppContext {
   /** One warning when PostgreSQL or Redis goes away, one when it is back. */
   outages: DependencyWatch;
   metrics: DeskMetrics;
+  /** DNS for sender authentication: DNS_SERVERS (else the system's), deadlines and a cache. */
+  resolveDns: ResolveDns;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,10 @@ export interface ContextTuning {
   jobBackoffMs?: number;
   /** How often the summary line is logged (SUMMARY_INTERVAL_MS, a minute). */
   summaryIntervalMs?: number;
+  /** DNS deadlines and cache (DNS_CLIENT). */
+  dns?: Partial<typeof DNS_CLIENT>;
+  /** In place of the DNS client (tests answer from a map, offline). */
+  resolveDns?: ResolveDns;
 }
 
 /** Redis, the queues and the outbox relay: what publishes jobs, for a desk or a one-off command. */
@@ -105,7 +112,7 @@ export async function createContext(
 ): Promise<AppContext> {
   const database = await openDatabase({
     url: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
+    poolSize: dbPoolSize(config),
     connectTimeoutMs: tuning.dbConnectTimeoutMs,
   });
   const store = new Store(database.dataSource);
@@ -135,6 +142,7 @@ export async function createContext(
     ...publisher,
     addressing: { localPart: config.SERVICE_DESK_LOCAL_PART, domain: config.SERVICE_DESK_DOMAIN },
     metrics,
+    resolveDns: tuning.resolveDns ?? createDnsClient(config.DNS_SERVERS, tuning.dns),
     async close() {
       stopSummary();
       await closePublisher();

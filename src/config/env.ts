@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseRedisUrl } from './redis-url';
 
@@ -12,6 +13,15 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+/** `1.1.1.1`, `127.0.0.1:5353` or `[::1]:53`: the forms c-ares takes. */
+function isDnsServer(entry: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1]!) === 6 && Number(bracketed[2] ?? 53) <= 65535;
+  if (isIP(entry) !== 0) return true;
+  const withPort = /^([^:]+):(\d{1,5})$/.exec(entry);
+  return withPort !== null && isIP(withPort[1]!) === 4 && Number(withPort[2]) <= 65535;
+}
 
 /** What an operator sets (at most 25); every other setting is a constant beside its code. */
 const schema = z.object({
@@ -74,7 +84,25 @@ const schema = z.object({
     .regex(/^[a-z0-9_-]+$/i)
     .default('desk'),
   JOB_ATTEMPTS: int(10, 1),
-  DB_POOL_SIZE: int(20, 1),
+  /** Resolvers for sender authentication, comma-separated; empty: the system's (resolv.conf). */
+  DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .check((ctx) => {
+      const bad = ctx.value.filter((s) => !isDnsServer(s));
+      if (bad.length > 0)
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `${bad.map((s) => JSON.stringify(s)).join(', ')} is not an IP address (with an optional :port)`,
+        });
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** json for collectors; pretty for a person at a terminal */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
@@ -95,6 +123,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(
     `invalid ${name}: ${issue?.message ?? 'bad value'} (got ${JSON.stringify(env[name] ?? '')})`,
   );
+}
+
+/**
+ * Connections per process: one per job that may run at once on each of the two queues, and a few
+ * for the SMTP group commit, the API and the outbox relay (20 at the default concurrency of 8).
+ */
+export function dbPoolSize(config: Config): number {
+  return 2 * config.WORKER_CONCURRENCY + 4;
 }
 
 /** The runtime's NODE_ENV, not an operator's setting: production turns development aids off. */

@@ -13,6 +13,7 @@ import { ParticipantContactIndex1795652000000 } from './migrations/1795652000000
 import { CrmUpdatedAt1795652100000 } from './migrations/1795652100000-CrmUpdatedAt';
 import { WorkItemStateIndex1795652200000 } from './migrations/1795652200000-WorkItemStateIndex';
 import { WorkItemIidCounters1795652300000 } from './migrations/1795652300000-WorkItemIidCounters';
+import { SenderAuthentication1795652500000 } from './migrations/1795652500000-SenderAuthentication';
 
 export const MIGRATIONS = [
   InitialSchema1795651200000,
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   CrmUpdatedAt1795652100000,
   WorkItemStateIndex1795652200000,
   WorkItemIidCounters1795652300000,
+  SenderAuthentication1795652500000,
 ];
 
 /** How long a new connection may take before the caller is told PostgreSQL is away. */

@@ -12,3 +12,4 @@ export { ForbiddenError } from './forbidden.error';
 export { UnauthorizedError } from './unauthorized.error';
 export { UnprocessableError } from './unprocessable.error';
 export { ThreadParentPendingError } from './thread-parent-pending.error';
+export { DnsUnavailableError } from './dns-unavailable.error';

@@ -29,6 +29,8 @@ export interface ParticipantDetail {
   inboundEmailId: string | null;
   workItemId: number;
   linkOutcome: LinkOutcome | null;
+  /** What sender authentication said, when a policy applied. */
+  linkReason: string | null;
   contact: ContactSummary | null;
   createdAt: Date;
 }
@@ -79,7 +81,11 @@ export class EmailParticipantRepository {
    */
   async setOutcomes(
     workItemId: number,
-    outcomes: (PendingParticipant & { outcome: LinkOutcome; contactId: number | null })[],
+    outcomes: (PendingParticipant & {
+      outcome: LinkOutcome;
+      contactId: number | null;
+      reason?: string | null;
+    })[],
   ): Promise<void> {
     if (outcomes.length === 0) return;
     await this.em
@@ -94,9 +100,10 @@ export class EmailParticipantRepository {
           role: o.role,
           linkOutcome: o.outcome,
           contactId: o.contactId,
+          linkReason: o.reason ?? null,
         })),
       )
-      .orUpdate(['link_outcome', 'contact_id'], ['id'])
+      .orUpdate(['link_outcome', 'contact_id', 'link_reason'], ['id'])
       .updateEntity(false)
       .execute();
   }
@@ -111,6 +118,7 @@ export class EmailParticipantRepository {
       .addSelect(['p.email AS p_email', 'p.role AS p_role', 'p.work_item_id AS p_work_item_id'])
       .addSelect('p.inbound_email_id::text', 'p_inbound_email_id')
       .addSelect(['p.link_outcome AS p_link_outcome', 'p.created_at AS p_created_at'])
+      .addSelect('p.link_reason', 'p_link_reason')
       .leftJoin(Contact, 'c', 'c.id = p.contactId')
       .leftJoin(Organization, 'o', 'o.id = c.organizationId')
       .orderBy('p.id');
@@ -124,6 +132,7 @@ export class EmailParticipantRepository {
       inboundEmailId: r.p_inbound_email_id as string | null,
       workItemId: r.p_work_item_id as number,
       linkOutcome: r.p_link_outcome as LinkOutcome | null,
+      linkReason: r.p_link_reason as string | null,
       contact: r.id === null ? null : toSummary(r),
       createdAt: r.p_created_at as Date,
     }));

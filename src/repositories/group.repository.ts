@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Contact } from '../../entities/contact.entity';
 import { Group } from '../../entities/group.entity';
-import { GroupCrmSettings } from '../../entities/group-crm-settings.entity';
+import { GroupCrmSettings, type SenderAuthPolicy } from '../../entities/group-crm-settings.entity';
 import { Project } from '../../entities/project.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 import { WorkItemContact } from '../../entities/work-item-contact.entity';
@@ -29,12 +29,15 @@ export interface GroupCrmChain {
   chain: AncestorSetting[];
   /** The group's own flag: CRM enablement is not inherited. */
   crmEnabled: boolean;
+  /** Each group's own sender-authentication policy (null: none set), root first. */
+  senderAuthPolicies: (SenderAuthPolicy | null)[];
 }
 
 export interface ChainRow {
   group_id: number;
   source_group_id: number | null;
   enabled: boolean | null;
+  sender_auth_policy: SenderAuthPolicy | null;
 }
 
 /** A group with the paths of its ancestors and its own joined by `/`. */
@@ -173,12 +176,30 @@ export class GroupRepository {
     return rows.length === 0 ? null : rows.map((r) => r.path).join('/');
   }
 
+  /** Null: the group inherits its policy. The other settings keep their values. */
+  async setSenderAuthPolicy(groupId: number, policy: SenderAuthPolicy | null): Promise<void> {
+    await this.em
+      .createQueryBuilder()
+      .insert()
+      .into(GroupCrmSettings)
+      .values({ groupId, senderAuthPolicy: policy })
+      .orUpdate(['sender_auth_policy', 'updated_at'], ['group_id'])
+      .updateEntity(false)
+      .execute();
+  }
+
   /** The group's own CRM settings (not inherited), with the defaults when none are stored. */
-  async ownCrmSettings(
-    groupId: number,
-  ): Promise<{ enabled: boolean; sourceGroupId: number | null }> {
+  async ownCrmSettings(groupId: number): Promise<{
+    enabled: boolean;
+    sourceGroupId: number | null;
+    senderAuthPolicy: SenderAuthPolicy | null;
+  }> {
     const row = await this.em.findOne(GroupCrmSettings, { where: { groupId } });
-    return { enabled: row?.enabled ?? true, sourceGroupId: row?.sourceGroupId ?? null };
+    return {
+      enabled: row?.enabled ?? true,
+      sourceGroupId: row?.sourceGroupId ?? null,
+      senderAuthPolicy: row?.senderAuthPolicy ?? null,
+    };
   }
 
   /** True when some group has this one configured as its contact source. */
@@ -215,6 +236,7 @@ export class GroupRepository {
       .select('a.id', 'group_id')
       .addSelect('s.source_group_id', 'source_group_id')
       .addSelect('s.enabled', 'enabled')
+      .addSelect('s.sender_auth_policy', 'sender_auth_policy')
       .getRawMany<ChainRow>();
   }
 
@@ -254,5 +276,6 @@ export function toChain(rows: ChainRow[]): GroupCrmChain | null {
   return {
     chain: rows.map((r) => ({ groupId: r.group_id, sourceGroupId: r.source_group_id })),
     crmEnabled: own.enabled ?? true,
+    senderAuthPolicies: rows.map((r) => r.sender_auth_policy ?? null),
   };
 }

@@ -1,6 +1,10 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
-import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+import {
+  InboundEmail,
+  type InboundStatus,
+  type SenderAuthResults,
+} from '../../entities/inbound-email.entity';
 import { Outbox } from '../../entities/outbox.entity';
 import { INGEST_EMAIL_JOB } from './outbox.repository';
 import { acceptStatement } from './sql/accept-group-commit.sql';
@@ -51,7 +55,7 @@ export interface InboundFilter {
 
 export type InboundSummary = Omit<
   InboundEmail,
-  'raw' | 'remoteAddress' | 'helo' | 'dedupeKey' | 'threadRoot'
+  'raw' | 'remoteAddress' | 'helo' | 'dedupeKey' | 'threadRoot' | 'authResults'
 >;
 
 const LISTED_COLUMNS = [
@@ -248,6 +252,16 @@ export class InboundEmailRepository {
   async findById(id: string): Promise<InboundEmail | null> {
     const email = await this.findEnvelope(id);
     return email ? Object.assign(email, { raw: await this.readRaw(id, email.size) }) : null;
+  }
+
+  /** The sender-authentication results of these emails (null: none recorded), by id. */
+  async authResultsOf(ids: string[]): Promise<Map<string, SenderAuthResults | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.em.find(InboundEmail, {
+      where: { id: In(ids) },
+      select: { id: true, authResults: true },
+    });
+    return new Map(rows.map((r) => [String(r.id), r.authResults]));
   }
 
   /** The email without its raw bytes (see `openRaw`). */

@@ -1,5 +1,9 @@
 import { In, IsNull, Not, type EntityManager } from 'typeorm';
-import { InboundEmail, type InboundStatus } from '../../entities/inbound-email.entity';
+import {
+  InboundEmail,
+  type InboundStatus,
+  type SenderAuthResults,
+} from '../../entities/inbound-email.entity';
 import { Outbox } from '../../entities/outbox.entity';
 import { WorkItem } from '../../entities/work-item.entity';
 import { reasonText } from './inbound-email.repository';
@@ -14,6 +18,9 @@ export interface IngestSubject {
   status: InboundStatus;
   projectId: number;
   mailFrom: string | null;
+  /** The SMTP client's address and HELO name, as sender authentication needs them. */
+  remoteAddress: string | null;
+  helo: string | null;
   rcptTo: string[];
   messageId: string | null;
   size: number;
@@ -56,6 +63,8 @@ export interface IngestOutcomeUpdate {
   keys?: EmailKeys;
   /** Job attempts it took, when it failed. */
   attempts?: number;
+  /** What sender authentication found (left as it is when not given). */
+  authResults?: SenderAuthResults;
 }
 
 /** An email that reached an outcome the same content already had. */
@@ -76,6 +85,8 @@ export class InboundIngestRepository {
         'e.status',
         'e.projectId',
         'e.mailFrom',
+        'e.remoteAddress',
+        'e.helo',
         'e.rcptTo',
         'e.messageId',
         'e.size',
@@ -198,6 +209,7 @@ export class InboundIngestRepository {
           ? { dedupeKey: outcome.keys.dedupeKey, threadRoot: outcome.keys.threadRoot }
           : {}),
         ...(outcome.attempts === undefined ? {} : { attempts: outcome.attempts }),
+        ...(outcome.authResults ? { authResults: outcome.authResults } : {}),
         processedAt: () => 'now()',
       })
       .where('id = :id AND status = :received', { id, received: 'received' })

@@ -48,6 +48,8 @@ describe('where contacts and organizations can be created', () => {
       enabled: true,
       contactSourceGroupId: crmGroup.id,
       resolvedContactSourceGroupId: crmGroup.id,
+      senderAuthPolicy: null,
+      resolvedSenderAuthPolicy: 'off',
     });
   });
 

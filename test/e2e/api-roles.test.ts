@@ -196,6 +196,8 @@ describe('CRM settings and members of a group: Owner', () => {
       enabled: true,
       contactSourceGroupId: null,
       resolvedContactSourceGroupId: root.id,
+      senderAuthPolicy: null,
+      resolvedSenderAuthPolicy: 'off',
     });
     await api.ok(200, tokens.owner, 'PUT', `/groups/${sub.id}/crm-settings`, { enabled: true });
     const someone = await api.user();

@@ -852,7 +852,9 @@ export interface components {
             inboundEmailId: string | null;
             workItemId: number;
             /** @description null until the link-contacts job has run */
-            linkOutcome: ("linked" | "inactive" | "unknown" | "limit" | "crm_disabled" | "own_address") | null;
+            linkOutcome: ("linked" | "inactive" | "unknown" | "limit" | "crm_disabled" | "own_address" | "unauthenticated") | null;
+            /** @description what sender authentication said, when the group’s policy applied */
+            linkReason: string | null;
             /** @description the outcome in words */
             explanation: string;
             /** @description the contact, when linked (or inactive) and the caller may read it */
@@ -892,6 +894,45 @@ export interface components {
             noteId: number | null;
             processedAt: string | null;
         };
+        /** @description SPF, DKIM, DMARC and ARC as desk checked them at ingest */
+        SenderAuthResults: {
+            /** @description the From domain; null unless exactly one From */
+            fromDomain: string | null;
+            spf: {
+                result: string;
+                comment?: string;
+                domain: string | null;
+            };
+            dkim: {
+                result: string;
+                comment?: string;
+                domain: string | null;
+                selector: string | null;
+                /** @description the signing domain is aligned with the From domain */
+                aligned: boolean;
+            }[];
+            dmarc: {
+                result: string;
+                comment?: string;
+                policy: string | null;
+            } | null;
+            /** @description the chain the message carried; recorded, never trusted */
+            arc: {
+                result: string;
+                comment?: string;
+                instance: number;
+                sealedBy: string | null;
+            } | null;
+            dmarcPass: boolean;
+            /** @description an aligned DKIM signature or SPF passed */
+            alignedPass: boolean;
+            /** @description the lookup that kept failing, when it went on */
+            dnsFailure: string | null;
+            /** @description why nothing could be checked */
+            notChecked?: string;
+            /** @description desk’s own Authentication-Results field */
+            header: string;
+        };
         /** @description A received email, its outcome and the addresses it brought */
         InboundEmail: {
             id: string;
@@ -916,6 +957,8 @@ export interface components {
             helo: string | null;
             dedupeKey: string | null;
             threadRoot: string | null;
+            /** @description null until ingest has authenticated it (or received before desk did) */
+            authResults: components["schemas"]["SenderAuthResults"] | null;
             participants: components["schemas"]["Participant"][];
         };
         /** @description Queued: the email is received again */
@@ -979,6 +1022,13 @@ export interface components {
             contactSourceGroupId: number | null;
             /** @description the group whose contacts are used */
             resolvedContactSourceGroupId: number;
+            /** @description the group’s own sender-authentication policy; null: inherited */
+            senderAuthPolicy: ("off" | "dmarc" | "dkim-or-spf") | null;
+            /**
+             * @description the policy linking applies
+             * @enum {string}
+             */
+            resolvedSenderAuthPolicy: "off" | "dmarc" | "dkim-or-spf";
         };
         /** @description A member of a group, directly or through an ancestor */
         Member: {
@@ -2084,6 +2134,8 @@ export interface operations {
                 "application/json": {
                     enabled?: boolean;
                     contactSourceGroupId?: number | null;
+                    /** @description off, dmarc or dkim-or-spf; null inherits (README: Sender authentication) */
+                    senderAuthPolicy?: ("off" | "dmarc" | "dkim-or-spf") | null;
                 };
             };
         };

@@ -8,17 +8,24 @@ import {
   AcceptEmailService,
   type AcceptEmailDeps,
 } from '../../src/domain/inbound/accept-email.service';
+import { NO_RECORDS } from './dns-records';
 import { ADDRESSING } from './seed';
 import { MessageReceiver, type ReceiverDeps } from '../../src/smtp/receive-message';
 
 /** Stores a raw message exactly as the SMTP listener does, without a socket: one row per project. */
 export async function storeInbound(
   store: Store,
-  input: { projectIds: number[]; raw: Buffer; rcptTo?: string[]; mailFrom?: string | null },
+  input: {
+    projectIds: number[];
+    raw: Buffer;
+    rcptTo?: string[];
+    mailFrom?: string | null;
+    remoteAddress?: string;
+  },
 ): Promise<AcceptedRow[]> {
   const [rows] = await store.repos.inboundEmails.acceptMany([
     {
-      remoteAddress: '127.0.0.1',
+      remoteAddress: input.remoteAddress ?? '127.0.0.1',
       helo: 'test.example',
       mailFrom: input.mailFrom === undefined ? 'sender@example.com' : input.mailFrom,
       rcptTo: input.rcptTo ?? ['support+x@desk.localhost'],
@@ -35,7 +42,7 @@ export async function storeOne(
   store: Store,
   projectId: number,
   raw: Buffer,
-  options: { rcptTo?: string[]; mailFrom?: string | null } = {},
+  options: { rcptTo?: string[]; mailFrom?: string | null; remoteAddress?: string } = {},
 ): Promise<AcceptedRow> {
   const [row] = await storeInbound(store, { projectIds: [projectId], raw, ...options });
   if (!row) throw new Error('nothing stored');
@@ -51,6 +58,7 @@ export function ingestDeps(store: Store, overrides: Partial<TestIngestDeps> = {}
     addressing: ADDRESSING,
     attachmentLimits: { maxCount: 50, maxTotalBytes: 25 * 1024 * 1024 },
     maxContactsPerEmail: 25,
+    resolveDns: NO_RECORDS,
     ...overrides,
   };
 }

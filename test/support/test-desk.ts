@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startDesk, type DeskTuning, type RunningDesk } from '../../bin/start-desk';
 import { loadConfig, type Config } from '../../src/config/env';
 import { createRootLogger } from '../../src/logger';
+import { NO_RECORDS } from './dns-records';
 import { REDIS_URL, redisClient } from './services';
 
 /** Config for a desk on ephemeral ports with its own queue prefix, against a test database. */
@@ -19,10 +20,14 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
   });
 }
 
-/** A desk whose sweeper looks every 200 ms; a test shortens other timings with `tuning`. */
+/**
+ * A desk whose sweeper looks every 200 ms; a test shortens other timings with `tuning`. Offline,
+ * its DNS knows no names unless the config names DNS_SERVERS (a stub on loopback).
+ */
 export async function startTestDesk(config: Config, tuning: DeskTuning = {}): Promise<RunningDesk> {
   return startDesk(config, createRootLogger(config.LOG_LEVEL), {
     jobBackoffMs: 100,
+    ...(config.DNS_SERVERS.length === 0 ? { resolveDns: NO_RECORDS } : {}),
     ...tuning,
     relay: { sweepIntervalMs: 200, ...tuning.relay },
   });

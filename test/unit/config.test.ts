@@ -46,6 +46,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
   });
 
+  it('takes DNS servers as IP addresses with an optional port, the system’s when unset', () => {
+    expect(loadConfig({}).DNS_SERVERS).toEqual([]);
+    expect(
+      loadConfig({ DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[::1]:53,2606:4700::1111' }).DNS_SERVERS,
+    ).toEqual(['1.1.1.1', '127.0.0.1:5353', '[::1]:53', '2606:4700::1111']);
+    expect(() => loadConfig({ DNS_SERVERS: '1.1.1.1,dns.example' })).toThrow(
+      'invalid DNS_SERVERS: "dns.example" is not an IP address (with an optional :port) (got "1.1.1.1,dns.example")',
+    );
+  });
+
   it('selects roles', () => {
     expect(loadConfig({ DESK_ROLES: 'smtp, api' }).DESK_ROLES).toEqual(['smtp', 'api']);
   });

@@ -52,4 +52,72 @@ describe('decideLinks', () => {
       'linked',
     ]);
   });
+
+  describe('under a sender-authentication policy', () => {
+    const passed = {
+      fromDomain: 'x.com',
+      spf: { result: 'pass', domain: 'x.com' },
+      dkim: [],
+      dmarc: { result: 'pass', policy: 'reject' },
+      arc: null,
+      dmarcPass: true,
+      alignedPass: true,
+      dnsFailure: null,
+      header: 'Authentication-Results: desk.localhost; dmarc=pass',
+    };
+    const failed = { ...passed, dmarc: { result: 'fail', policy: 'reject' }, dmarcPass: false };
+    /** Email 100 passed, 200 failed; the fifth address lost its email (deleted). */
+    const participants = [
+      { ...p(1, 'u1@x.com', 'from'), inboundEmailId: '100' },
+      { ...p(2, 'u2@x.com'), inboundEmailId: '100' },
+      { ...p(3, 'nobody@x.com'), inboundEmailId: '100' },
+      { ...p(4, 'support+k@desk.localhost'), inboundEmailId: '100' },
+      { ...p(5, 'u3@x.com', 'from'), inboundEmailId: null },
+      { ...p(6, 'u1@x.com'), inboundEmailId: '200' },
+    ];
+
+    it('links a passing sender and its CCs, and says which check passed', () => {
+      const outcomes = decideLinks(participants, activeContacts(3), addressing, 25, {
+        policy: 'dmarc',
+        resultsOf: (id) => (id === '100' ? passed : id === '200' ? failed : null),
+      });
+      expect(outcomes).toEqual([
+        { email: 'u1@x.com', outcome: 'linked', contactId: 1, reason: 'DMARC pass for x.com' },
+        {
+          email: 'u2@x.com',
+          outcome: 'linked',
+          contactId: 2,
+          reason: 'CC of an email whose From passed: DMARC pass for x.com',
+        },
+        {
+          email: 'nobody@x.com',
+          outcome: 'unknown',
+          contactId: null,
+          reason: 'CC of an email whose From passed: DMARC pass for x.com',
+        },
+        { email: 'support+k@desk.localhost', outcome: 'own_address', contactId: null },
+        {
+          email: 'u3@x.com',
+          outcome: 'unauthenticated',
+          contactId: null,
+          reason: 'the email has no sender authentication result',
+        },
+        {
+          email: 'u1@x.com',
+          outcome: 'unauthenticated',
+          contactId: null,
+          reason: 'CC of an email whose From did not pass: DMARC fail for x.com',
+        },
+      ]);
+    });
+
+    it('decides as before when the policy is off', () => {
+      expect(
+        decideLinks(participants, activeContacts(3), addressing, 25, {
+          policy: 'off',
+          resultsOf: () => failed,
+        }),
+      ).toEqual(decideLinks(participants, activeContacts(3), addressing, 25));
+    });
+  });
 });

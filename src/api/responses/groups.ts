@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { SENDER_AUTH_POLICIES } from '../../../entities/group-crm-settings.entity';
 import { ROLE_NAMES } from '../../domain/access/roles';
 import { timestamp } from './page';
 
 const id = z.number().int();
 const role = z.enum(ROLE_NAMES);
+const senderAuthPolicy = z.enum(SENDER_AUTH_POLICIES);
 
 export const group = z
   .object({
@@ -42,6 +44,10 @@ export const crmSettings = z
     enabled: z.boolean(),
     contactSourceGroupId: id.nullable().describe('the configured source; null: inherited'),
     resolvedContactSourceGroupId: id.describe('the group whose contacts are used'),
+    senderAuthPolicy: senderAuthPolicy
+      .nullable()
+      .describe('the group’s own sender-authentication policy; null: inherited'),
+    resolvedSenderAuthPolicy: senderAuthPolicy.describe('the policy linking applies'),
   })
   .meta({ id: 'CrmSettings', description: 'A group’s customer relations settings' });
 

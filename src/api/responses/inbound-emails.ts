@@ -26,6 +26,37 @@ export const inboundEmailSummary = z
   .object(summary)
   .meta({ id: 'InboundEmailSummary', description: 'A received email as the list shows it' });
 
+const check = { result: z.string(), comment: z.string().optional() };
+
+/** What desk's own sender authentication found (README: Sender authentication). */
+export const senderAuthResults = z
+  .object({
+    fromDomain: z.string().nullable().describe('the From domain; null unless exactly one From'),
+    spf: z.object({ ...check, domain: z.string().nullable() }),
+    dkim: z.array(
+      z.object({
+        ...check,
+        domain: z.string().nullable(),
+        selector: z.string().nullable(),
+        aligned: z.boolean().describe('the signing domain is aligned with the From domain'),
+      }),
+    ),
+    dmarc: z.object({ ...check, policy: z.string().nullable() }).nullable(),
+    arc: z
+      .object({ ...check, instance: z.number().int(), sealedBy: z.string().nullable() })
+      .nullable()
+      .describe('the chain the message carried; recorded, never trusted'),
+    dmarcPass: z.boolean(),
+    alignedPass: z.boolean().describe('an aligned DKIM signature or SPF passed'),
+    dnsFailure: z.string().nullable().describe('the lookup that kept failing, when it went on'),
+    notChecked: z.string().optional().describe('why nothing could be checked'),
+    header: z.string().describe('desk’s own Authentication-Results field'),
+  })
+  .meta({
+    id: 'SenderAuthResults',
+    description: 'SPF, DKIM, DMARC and ARC as desk checked them at ingest',
+  });
+
 export const inboundEmail = z
   .object({
     ...summary,
@@ -33,6 +64,9 @@ export const inboundEmail = z
     helo: z.string().nullable(),
     dedupeKey: z.string().nullable(),
     threadRoot: z.string().nullable(),
+    authResults: senderAuthResults
+      .nullable()
+      .describe('null until ingest has authenticated it (or received before desk did)'),
     participants: z.array(participant),
   })
   .meta({

@@ -64,9 +64,21 @@ export const participant = z
     inboundEmailId: bigintId.nullable().describe('the email that first brought the address'),
     workItemId: id,
     linkOutcome: z
-      .enum(['linked', 'inactive', 'unknown', 'limit', 'crm_disabled', 'own_address'])
+      .enum([
+        'linked',
+        'inactive',
+        'unknown',
+        'limit',
+        'crm_disabled',
+        'own_address',
+        'unauthenticated',
+      ])
       .nullable()
       .describe('null until the link-contacts job has run'),
+    linkReason: z
+      .string()
+      .nullable()
+      .describe('what sender authentication said, when the group’s policy applied'),
     explanation: z.string().describe('the outcome in words'),
     contact: contactSummary
       .nullable()

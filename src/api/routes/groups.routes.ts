@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SENDER_AUTH_POLICIES } from '../../../entities/group-crm-settings.entity';
 import { getCrmSettings, updateCrmSettings } from '../../domain/crm/crm-settings.service';
 import {
   createGroup,
@@ -109,7 +110,14 @@ export const groupsRoutes =
           tags,
           summary: 'Enable/disable CRM and set the contact source (Owner); omitted fields are kept',
           params: idParams,
-          body: z.object({ enabled: z.boolean().optional(), contactSourceGroupId: id.nullish() }),
+          body: z.object({
+            enabled: z.boolean().optional(),
+            contactSourceGroupId: id.nullish(),
+            senderAuthPolicy: z
+              .enum(SENDER_AUTH_POLICIES)
+              .nullish()
+              .describe('off, dmarc or dkim-or-spf; null inherits (README: Sender authentication)'),
+          }),
           response: { 200: crmSettings, ...errors(403, 404, 422) },
         },
       },

@@ -4,11 +4,15 @@ import { levelInGroup, requireGroupRole } from '../access/group-access';
 import { ACCESS_LEVELS } from '../access/roles';
 import { UnprocessableError } from '../../errors';
 import { resolveContactSource } from './contact-source';
+import { resolveSenderAuthPolicy, type SenderAuthPolicy } from './sender-auth-policy';
 
 export interface CrmSettingsView {
   enabled: boolean;
   contactSourceGroupId: number | null;
   resolvedContactSourceGroupId: number;
+  /** The group's own policy; null inherits it (from the nearest ancestor, else `off`). */
+  senderAuthPolicy: SenderAuthPolicy | null;
+  resolvedSenderAuthPolicy: SenderAuthPolicy;
 }
 
 export const SOURCE_LOCKED =
@@ -21,6 +25,8 @@ async function view(repos: Repositories, groupId: number): Promise<CrmSettingsVi
     enabled: own.enabled,
     contactSourceGroupId: own.sourceGroupId,
     resolvedContactSourceGroupId: resolveContactSource(crm!.chain),
+    senderAuthPolicy: own.senderAuthPolicy,
+    resolvedSenderAuthPolicy: resolveSenderAuthPolicy(crm!.senderAuthPolicies),
   };
 }
 
@@ -40,7 +46,11 @@ export async function updateCrmSettings(
   store: Store,
   actor: Actor,
   groupId: number,
-  input: { enabled?: boolean; contactSourceGroupId?: number | null },
+  input: {
+    enabled?: boolean;
+    contactSourceGroupId?: number | null;
+    senderAuthPolicy?: SenderAuthPolicy | null;
+  },
 ): Promise<CrmSettingsView> {
   return store.transaction(async (repos) => {
     await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.owner);
@@ -71,6 +81,8 @@ export async function updateCrmSettings(
         throw new UnprocessableError(SOURCE_LOCKED, { field: 'contactSourceGroupId' });
     }
     await repos.groups.setCrmSettings(groupId, input.enabled ?? own.enabled, sourceGroupId);
+    if (input.senderAuthPolicy !== undefined)
+      await repos.groups.setSenderAuthPolicy(groupId, input.senderAuthPolicy);
     return view(repos, groupId);
   });
 }

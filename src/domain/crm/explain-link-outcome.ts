@@ -22,6 +22,8 @@ export function explainLinkOutcome(outcome: LinkOutcome | null, source?: string)
       return 'not linked: customer relations is disabled for the project’s group';
     case 'own_address':
       return 'not linked: a Service Desk address of desk itself';
+    case 'unauthenticated':
+      return 'not linked: the sender did not pass the group’s sender-authentication policy';
     case null:
       return 'not decided yet: the link-contacts job has not run';
   }

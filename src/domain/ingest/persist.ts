@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SenderAuthResults } from '../../../entities/inbound-email.entity';
 import type { EmailKeys } from '../../repositories/inbound-ingest.repository';
 import type { OutboxRow } from '../../repositories/outbox.repository';
 import type { ParticipantInput } from '../../repositories/email-participant.repository';
@@ -34,6 +35,8 @@ export interface PersistInput {
   /** The ticket a reply continues; a new ticket when null. */
   replyTo: number | null;
   attachmentLimits: AttachmentLimits;
+  /** What sender authentication found, stored with the outcome. */
+  authResults?: SenderAuthResults;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function persist(repos: Repositories, input: PersistInput): Promise
     workItemId,
     noteId,
     keys: input.keys,
+    authResults: input.authResults,
   });
   return noteId === null
     ? { kind: 'ticket_created', workItemId, iid: iid!, flags, linkJob }

@@ -38,3 +38,23 @@ export class HeaderBlockMeter {
     return this.bytes > this.limit;
   }
 }
+
+/** Counts the lines of a message's header block (continuations too) as its chunks stream in. */
+export class HeaderLineCounter {
+  private tail: Buffer = Buffer.from([LF]);
+  lines = 0;
+  ended = false;
+
+  feed(chunk: Buffer): void {
+    if (this.ended || chunk.length === 0) return;
+    const joined = Buffer.concat([this.tail, chunk]);
+    for (let i = joined.indexOf(LF, this.tail.length); i !== -1; i = joined.indexOf(LF, i + 1)) {
+      if (joined[i - 1] === LF || (joined[i - 1] === CR && joined[i - 2] === LF)) {
+        this.ended = true;
+        return;
+      }
+      this.lines++;
+    }
+    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 2)));
+  }
+}
