@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
+import { markIngestFailed } from '../../src/domain/ingest/ingest-email.service';
+import { storeOne } from '../support/inbound';
 import { seedGroup, seedProject } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
@@ -345,6 +347,60 @@ describe('the web pages under /ui, in Chromium', () => {
     const refused = await reporterPage.goto(url('/ui/inbound-emails'));
     expect(refused?.status()).toBe(403);
     await staff.close();
+    await context.close();
+  });
+
+  it('an instance admin sees a failed email with its reason, downloads it byte for byte and reprocesses it into a ticket', async () => {
+    const raw = Buffer.from(
+      [
+        'From: "Bob Customer" <bob@customer.example>',
+        `To: <${ids.address}>`,
+        'Subject: Toner low',
+        'Message-ID: <ui-failed-1@customer.example>',
+        '',
+        'Tray 2 is empty.',
+        '',
+      ].join('\r\n'),
+    );
+    // stored as the SMTP listener stores it, then given up on as the ingest worker does when a
+    // job has used up its retries (the relay publishes nothing in its first second)
+    const row = await storeOne(db.store, ids.project, raw, { mailFrom: 'bob@customer.example' });
+    const failed = await markIngestFailed(
+      db.store,
+      { inboundEmailId: row.inboundEmailId, outboxId: row.outboxId, attempts: 10 },
+      'gave up after 10 attempts: simulated outage',
+    );
+    expect(failed).toBe(true);
+
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await signIn(context, ADMIN_TOKEN);
+    await page.getByRole('link', { name: 'Failed mail' }).click();
+    await page.waitForURL(url('/ui/inbound-emails'));
+    const emailRow = page.getByRole('row').filter({ hasText: 'bob@customer.example' });
+    await emailRow
+      .getByRole('cell', { name: 'gave up after 10 attempts: simulated outage' })
+      .waitFor();
+    expect(await page.getByRole('row').count()).toBe(2); // the header and the failed email
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      emailRow.getByRole('link', { name: /Download \.eml/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`inbound-${row.inboundEmailId}.eml`);
+    expect(readFileSync((await download.path())!)).toEqual(raw);
+
+    await Promise.all([
+      page.waitForURL(/queued=/),
+      emailRow.getByRole('button', { name: /Reprocess/ }).click(),
+    ]);
+    await page.getByText(`Email ${row.inboundEmailId} is queued for processing again.`).waitFor();
+    await waitFor('the reprocessed email to leave the failed list', async () => {
+      await page.goto(url('/ui/inbound-emails?status=failed'));
+      return (await page.getByText('No failed mail.').count()) === 1;
+    });
+    await waitFor('the ticket the reprocessed email made', async () => {
+      await page.goto(url(`/ui/projects/${ids.project}`));
+      return (await page.getByText('Toner low').count()) > 0;
+    });
     await context.close();
   });
 });
