@@ -4,7 +4,7 @@ import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { markIngestFailed } from '../../src/domain/ingest/ingest-email.service';
 import { storeOne } from '../support/inbound';
-import { seedGroup, seedProject } from '../support/seed';
+import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
 import { createTestDb, type TestDb } from '../support/test-db';
@@ -401,6 +401,46 @@ describe('the web pages under /ui, in Chromium', () => {
       await page.goto(url(`/ui/projects/${ids.project}`));
       return (await page.getByText('Toner low').count()) > 0;
     });
+    await context.close();
+  });
+
+  it('pages through more contacts than fit on a page, keeping the filter, with no repeats', async () => {
+    const many = await seedGroup(db.store, 'many', ids.acme);
+    const active: string[] = [];
+    for (let n = 1; n <= 28; n++) {
+      const email = `pat.${String(n).padStart(2, '0')}@many.example`;
+      const state = n % 9 === 0 ? 'inactive' : 'active'; // 9, 18, 27 are left out by the filter
+      await seedContact(db.store, many.id, email, state);
+      if (state === 'active') active.push(email);
+    }
+    expect(active).toHaveLength(25);
+    const context = await browser.newContext();
+    const page = await signIn(context, tokens.owner);
+    await page.goto(url(`/ui/groups/${many.id}/contacts`));
+    await page.getByText('Inactive: 3').waitFor();
+    await page.getByLabel('State').selectOption('active');
+    await Promise.all([page.waitForURL(/state=active/), page.click('text=Filter')]);
+    const emails = () =>
+      page.locator('tbody td[data-label=Email]').allTextContents() as Promise<string[]>;
+    const first = await emails();
+    expect(first).toHaveLength(20);
+    expect(await page.getByRole('link', { name: 'First page' }).count()).toBe(0);
+
+    await Promise.all([
+      page.waitForURL(/cursor=/),
+      page.getByRole('link', { name: 'Next page' }).click(),
+    ]);
+    expect(new URL(page.url()).searchParams.get('state')).toBe('active');
+    const second = await emails();
+    expect(second).toHaveLength(5);
+    expect([...first, ...second]).toEqual(active);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+
+    await Promise.all([
+      page.waitForURL((u) => !u.searchParams.has('cursor')),
+      page.getByRole('link', { name: 'First page' }).click(),
+    ]);
+    expect(await emails()).toEqual(first);
     await context.close();
   });
 });
