@@ -52,13 +52,20 @@ async function signIn(context: BrowserContext, token: string): Promise<Page> {
   return page;
 }
 
-/** No serious or critical axe-core violations on the page as it is. */
-async function expectAccessible(page: Page): Promise<void> {
+/** The serious and critical axe-core violations on the page as it is, with their elements. */
+async function seriousViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; targets: string[] }[]> {
   await page.evaluate(AXE); // through the DevTools protocol: the page keeps its CSP
   const violations = (await page.evaluate(
-    `axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`,
-  )) as { id: string; impact: string; nodes: number }[];
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    `axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string; targets: string[] }[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** No serious or critical axe-core violations on the page as it is. */
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -72,6 +79,19 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
   )) as { page: number; screen: number };
   expect(widths.page).toBeLessThanOrEqual(widths.screen);
 }
+
+/**
+ * How wide the page is against the screen, and the elements that scroll (or clip) sideways inside
+ * it: a table in a scrolling box does not widen the page but reads as badly at 390 px.
+ */
+const SIDEWAYS = `(() => {
+  const inner = [...document.querySelectorAll('main *')]
+    .filter((e) => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX))
+    .filter((e) => e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+  const root = document.documentElement;
+  return { scroll: root.scrollWidth, client: root.clientWidth, inner };
+})()`;
 
 const csrfOf = (page: Page) => page.locator('input[name=_csrf]').first().inputValue();
 
@@ -443,4 +463,164 @@ describe('the web pages under /ui, in Chromium', () => {
     expect(await emails()).toEqual(first);
     await context.close();
   });
+
+  it('every page kind, at 1280 and 390 px wide, has no serious or critical axe violations and no sideways scrolling at 390', async () => {
+    const raw = Buffer.from(
+      [
+        'From: carol.with.a.rather.long.address@customer-with-a-long-domain.example',
+        `To: <${ids.address}>`,
+        'Subject: Paper jam',
+        'Message-ID: <ui-failed-2@customer.example>',
+        '',
+        'Jammed.',
+        '',
+      ].join('\r\n'),
+    );
+    const row = await storeOne(db.store, ids.project, raw, {
+      mailFrom: 'carol.with.a.rather.long.address@customer-with-a-long-domain.example',
+    });
+    expect(
+      await markIngestFailed(
+        db.store,
+        { inboundEmailId: row.inboundEmailId, outboxId: row.outboxId, attempts: 10 },
+        'gave up after 10 attempts: connect ECONNREFUSED 127.0.0.1:5432 (PostgreSQL unavailable)',
+      ),
+    ).toBe(true);
+
+    const submit = async (page: Page, button: string, status: number) => {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: button, exact: true }).click(),
+      ]);
+      expect(response.status()).toBe(status);
+      await page.waitForLoadState();
+    };
+    const go = (path: string) => async (page: Page) => {
+      const response = await page.goto(url(path));
+      expect(response?.status()).toBe(200);
+    };
+    const contacts = `/ui/groups/${ids.customers}/contacts`;
+    const organizations = `/ui/groups/${ids.customers}/organizations`;
+    const kinds: { name: string; signedOut?: true; open: (page: Page) => Promise<void> }[] = [
+      { name: 'sign-in', signedOut: true, open: go('/ui/login') },
+      {
+        name: 'sign-in-error',
+        signedOut: true,
+        open: async (page) => {
+          await go('/ui/login')(page);
+          await page.getByLabel('API token').fill('wrong');
+          await submit(page, 'Sign in', 401);
+        },
+      },
+      { name: 'groups', open: go('/ui/groups') },
+      { name: 'group-settings', open: go(`/ui/groups/${ids.support}`) },
+      {
+        name: 'group-settings-refused',
+        open: async (page) => {
+          await go(`/ui/groups/${ids.support}`)(page);
+          await page.getByLabel('Contact source').selectOption({ value: '' });
+          await submit(page, 'Save settings', 422);
+        },
+      },
+      { name: 'contacts', open: go(contacts) },
+      { name: 'contact-new', open: go(`${contacts}/new`) },
+      {
+        name: 'contact-new-errors',
+        open: async (page) => {
+          await go(`${contacts}/new`)(page);
+          await page.getByLabel('Email').fill('not an email');
+          await submit(page, 'Create contact', 422);
+        },
+      },
+      {
+        name: 'contact-edit',
+        open: async (page) => {
+          await go(contacts)(page);
+          await page.getByRole('link', { name: 'Edit Alice Customer' }).click();
+          await page.waitForURL(/\/edit$/);
+        },
+      },
+      {
+        name: 'contact-edit-errors',
+        open: async (page) => {
+          await go(contacts)(page);
+          await page.getByRole('link', { name: 'Edit Alice Customer' }).click();
+          await page.waitForURL(/\/edit$/);
+          await page.getByLabel('First name').fill('');
+          await submit(page, 'Save contact', 422);
+        },
+      },
+      { name: 'organizations', open: go(organizations) },
+      { name: 'organization-new', open: go(`${organizations}/new`) },
+      {
+        name: 'organization-new-errors',
+        open: async (page) => {
+          await go(`${organizations}/new`)(page);
+          await page.getByLabel('Default rate').fill('lots');
+          await submit(page, 'Create organization', 422);
+        },
+      },
+      {
+        name: 'organization-edit',
+        open: async (page) => {
+          await go(organizations)(page);
+          await page.getByRole('link', { name: 'Edit Acme Corp' }).click();
+          await page.waitForURL(/\/edit$/);
+        },
+      },
+      { name: 'project', open: go(`/ui/projects/${ids.project}`) },
+      { name: 'ticket', open: go(`/ui/projects/${ids.project}/work-items/1`) },
+      {
+        name: 'ticket-add-contact-error',
+        open: async (page) => {
+          await go(`/ui/projects/${ids.project}/work-items/1`)(page);
+          await page.getByLabel('Add a contact by email').fill('nobody@elsewhere.example');
+          await submit(page, 'Add contact', 422);
+        },
+      },
+      {
+        name: 'failed-mail',
+        open: async (page) => {
+          await go('/ui/inbound-emails?status=failed')(page);
+          await page.getByText('ECONNREFUSED').waitFor();
+        },
+      },
+      { name: 'ignored-mail', open: go('/ui/inbound-emails?status=ignored') },
+      {
+        name: 'not-found',
+        open: async (page) => {
+          expect((await page.goto(url('/ui/groups/999999')))?.status()).toBe(404);
+        },
+      },
+    ];
+
+    const problems: string[] = [];
+    for (const width of [1280, 390]) {
+      const viewport = { width, height: width === 390 ? 844 : 900 };
+      const signedOut = await browser.newContext({ viewport });
+      const signedIn = await browser.newContext({ viewport });
+      await (await signIn(signedIn, ADMIN_TOKEN)).close();
+      const pages = { in: await signedIn.newPage(), out: await signedOut.newPage() };
+      for (const kind of kinds) {
+        const page = kind.signedOut ? pages.out : pages.in;
+        await kind.open(page);
+        const found = await seriousViolations(page);
+        if (found.length) problems.push(`${kind.name} at ${width}: ${JSON.stringify(found)}`);
+        if (width === 390) {
+          const { scroll, client, inner } = (await page.evaluate(SIDEWAYS)) as {
+            scroll: number;
+            client: number;
+            inner: string[];
+          };
+          if (scroll > client + 1)
+            problems.push(`${kind.name} at 390: ${scroll} px wide in ${client} px`);
+          if (inner.length) problems.push(`${kind.name} at 390 scrolls sideways in ${inner}`);
+          await shoot(page, `ui-390-${kind.name}`);
+        }
+      }
+      await signedIn.close();
+      await signedOut.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
