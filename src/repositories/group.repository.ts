@@ -225,6 +225,36 @@ export class GroupRepository {
     return toChain(await this.chain(Group, 'g.id = :groupId', { groupId }));
   }
 
+  /**
+   * The CRM settings chains of several groups in one query (the groups tree), keyed by group id;
+   * a group that does not exist is left out.
+   */
+  async crmChainsOfGroups(groupIds: readonly number[]): Promise<Map<number, GroupCrmChain>> {
+    const chains = new Map<number, GroupCrmChain>();
+    if (groupIds.length === 0) return chains;
+    const rows = await this.em
+      .createQueryBuilder(Group, 'g')
+      .innerJoin(Group, 'a', 'a.id = ANY(g.traversal_ids)')
+      .leftJoin(GroupCrmSettings, 's', 's.group_id = a.id')
+      .select('g.id', 'of_group_id')
+      .addSelect('a.id', 'group_id')
+      .addSelect('s.source_group_id', 'source_group_id')
+      .addSelect('s.enabled', 'enabled')
+      .addSelect('s.sender_auth_policy', 'sender_auth_policy')
+      .where('g.id = ANY(:groupIds::int[])', { groupIds: [...groupIds] })
+      .orderBy('g.id')
+      .addOrderBy('array_position(g.traversal_ids, a.id)')
+      .getRawMany<ChainRow & { of_group_id: number }>();
+    const byGroup = new Map<number, ChainRow[]>();
+    for (const row of rows) {
+      const list = byGroup.get(row.of_group_id) ?? [];
+      list.push(row);
+      byGroup.set(row.of_group_id, list);
+    }
+    for (const [id, list] of byGroup) chains.set(id, toChain(list)!);
+    return chains;
+  }
+
   /** The same for the group of a work item's project, in one query. */
   async crmChainOfWorkItem(workItemId: number): Promise<GroupCrmChain | null> {
     return toChain(await this.chain(WorkItem, 'w.id = :workItemId', { workItemId }));

@@ -85,6 +85,30 @@ export class MembershipRepository {
     return q.getRawMany<EffectiveMember>();
   }
 
+  /**
+   * The user's access level (inherited from ancestors; null: none) in each of several groups, in
+   * one query; groups that do not exist are left out.
+   */
+  async levelsInGroups(
+    groupIds: readonly number[],
+    userId: number | null,
+  ): Promise<Map<number, number | null>> {
+    const levels = new Map<number, number | null>();
+    if (groupIds.length === 0) return levels;
+    const rows = await this.em
+      .createQueryBuilder(Group, 'g')
+      .leftJoin(GroupMember, 'm', 'm.user_id = :userId AND m.group_id = ANY(g.traversal_ids)', {
+        userId,
+      })
+      .select('g.id', 'id')
+      .addSelect('max(m.access_level)', 'access_level')
+      .where('g.id = ANY(:groupIds::int[])', { groupIds: [...groupIds] })
+      .groupBy('g.id')
+      .getRawMany<{ id: number; access_level: number | null }>();
+    for (const row of rows) levels.set(row.id, row.access_level);
+    return levels;
+  }
+
   /** The user's role in a group, inherited from ancestors; null when the group does not exist. */
   async roleInGroup(groupId: number, userId: number | null): Promise<GroupRole | null> {
     const row = await this.em

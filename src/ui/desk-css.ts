@@ -43,5 +43,5 @@ main>.tree{border:0;padding-left:0}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.35rem}
  table.stack thead{display:none}table.stack tr{display:block;border-bottom:2px solid var(--line);padding:.4rem 0}
- table.stack td{display:block;border:0;padding:.15rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+ table.stack td{display:block;border:0;padding:.15rem 0}table.stack td.actions{display:flex;padding-top:.4rem}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 `;

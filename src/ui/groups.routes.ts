@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/access/actor';
 import { groupAbilities } from '../domain/access/abilities.service';
 import {
+  CRM_SETTINGS_BATCH,
+  crmSettingsOfGroups,
   getCrmSettings,
   updateCrmSettings,
   type CrmSettingsView,
@@ -29,20 +31,17 @@ async function visibleGroups(deps: UiDeps, actor: Actor): Promise<GroupWithPath[
   return all;
 }
 
-/** Where the tree shows CRM settings: the groups whose settings the actor may read (Owners). */
-const SETTINGS_IN_TREE = 200;
-
-async function treeSettings(
+/** The tree shows the CRM settings of the groups the actor owns, in one bounded batch. */
+function treeSettings(
   deps: UiDeps,
   actor: Actor,
   groups: GroupWithPath[],
 ): Promise<Map<number, CrmSettingsView>> {
-  const settings = new Map<number, CrmSettingsView>();
-  for (const g of groups.slice(0, SETTINGS_IN_TREE)) {
-    if ((await groupAbilities(deps.store, actor, g.id)).configureCrm)
-      settings.set(g.id, await getCrmSettings(deps.store, actor, g.id));
-  }
-  return settings;
+  return crmSettingsOfGroups(
+    deps.store,
+    actor,
+    groups.slice(0, CRM_SETTINGS_BATCH).map((g) => g.id),
+  );
 }
 
 function crmSummary(settings: CrmSettingsView | undefined, groups: GroupWithPath[]): Html | '' {

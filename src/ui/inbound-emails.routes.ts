@@ -48,6 +48,7 @@ export function inboundEmailsRoutes(deps: UiDeps) {
                   <table class="stack">
                     <thead>
                       <tr>
+                        <th>Email</th>
                         <th>Received</th>
                         <th>From</th>
                         <th>Reason</th>
@@ -58,6 +59,7 @@ export function inboundEmailsRoutes(deps: UiDeps) {
                       ${page.items.map(
                         (e) =>
                           html`<tr>
+                            <td data-label="Email">${e.id}</td>
                             <td data-label="Received">
                               <time datetime="${e.receivedAt.toISOString()}"
                                 >${e.receivedAt.toISOString().slice(0, 19).replace('T', ' ')}</time
@@ -66,10 +68,21 @@ export function inboundEmailsRoutes(deps: UiDeps) {
                             <td data-label="From">${e.mailFrom ?? '(null sender)'}</td>
                             <td data-label="Reason">${e.reason ?? ''}</td>
                             <td class="actions">
-                              <a href="${PATH}/${e.id}/raw" download>Download .eml</a>
+                              <a
+                                href="${PATH}/${e.id}/raw"
+                                download
+                                aria-label="Download .eml of email ${e.id}"
+                                >Download .eml</a
+                              >
                               <form method="post" action="${PATH}/${e.id}/reprocess" class="inline">
                                 ${csrfField(context.csrf)}
-                                <button type="submit" class="secondary">Reprocess</button>
+                                <button
+                                  type="submit"
+                                  class="secondary"
+                                  aria-label="Reprocess email ${e.id}"
+                                >
+                                  Reprocess
+                                </button>
                               </form>
                             </td>
                           </tr>`,

@@ -1,4 +1,9 @@
 import { resolveContactSource } from '../../src/domain/crm/contact-source';
+import { crmSettingsOfGroups, getCrmSettings } from '../../src/domain/crm/crm-settings.service';
+import { ACCESS_LEVELS } from '../../src/domain/access/roles';
+import { GroupRepository } from '../../src/repositories/group.repository';
+import { MembershipRepository } from '../../src/repositories/membership.repository';
+import { captureQueries } from '../support/query-plans';
 import { seedGroup, seedProject } from '../support/seed';
 import { createTestDb, type TestDb } from '../support/test-db';
 
@@ -54,5 +59,52 @@ describe('contact source resolution on real groups (one query per lookup)', () =
     const crm = await db.store.repos.groups.crmChainOfWorkItem(item.id);
     expect(resolveContactSource(crm!.chain)).toBe(root.id);
     expect(crm!.crmEnabled).toBe(true); // a disabled parent does not disable the subgroup
+  });
+
+  it('reads the settings of many groups at once (the groups tree): one query each for levels and chains', async () => {
+    const top = await seedGroup(db.store, 'batch');
+    const kids: { id: number }[] = [];
+    for (let i = 0; i < 6; i++) kids.push(await seedGroup(db.store, `kid${i}`, top.id));
+    const grandchild = await seedGroup(db.store, 'grand', kids[0]!.id);
+    const source = await seedGroup(db.store, 'batch-source', top.id);
+    await db.store.repos.groups.setCrmSettings(kids[0]!.id, true, source.id);
+    await db.store.repos.groups.setCrmSettings(kids[1]!.id, false, null);
+    const user = await db.store.repos.users.create({
+      username: 'batcher',
+      name: 'b',
+      email: 'batcher@staff.example',
+      isAdmin: false,
+    });
+    await db.store.repos.memberships.upsert(top.id, user.id, ACCESS_LEVELS.reporter);
+    await db.store.repos.memberships.upsert(kids[0]!.id, user.id, ACCESS_LEVELS.owner);
+    const all = [top, ...kids, grandchild, source].map((g) => g.id);
+
+    const sent = await captureQueries(db.dataSource, /SELECT/, async (em) => {
+      const chains = await new GroupRepository(em).crmChainsOfGroups([...all, 999999]);
+      expect([...chains.keys()].sort((a, b) => a - b)).toEqual([...all].sort((a, b) => a - b));
+      for (const id of all)
+        expect(chains.get(id)).toEqual(await db.store.repos.groups.crmChainOfGroup(id));
+      const levels = await new MembershipRepository(em).levelsInGroups(all, user.id);
+      expect(levels.get(top.id)).toBe(ACCESS_LEVELS.reporter);
+      expect(levels.get(grandchild.id)).toBe(ACCESS_LEVELS.owner);
+      expect(levels.get(kids[2]!.id)).toBe(ACCESS_LEVELS.reporter);
+    });
+    expect(sent).toHaveLength(2);
+
+    const owned = await crmSettingsOfGroups(db.store, { userId: user.id, isAdmin: false }, all);
+    expect([...owned.keys()].sort((a, b) => a - b)).toEqual([kids[0]!.id, grandchild.id]);
+    const admin = { userId: null, isAdmin: true };
+    const everything = await crmSettingsOfGroups(db.store, admin, all);
+    expect(everything.size).toBe(all.length);
+    for (const id of all)
+      expect(everything.get(id)).toEqual(await getCrmSettings(db.store, admin, id));
+    expect(everything.get(grandchild.id)).toEqual({
+      enabled: true,
+      contactSourceGroupId: null,
+      resolvedContactSourceGroupId: source.id,
+      senderAuthPolicy: null,
+      resolvedSenderAuthPolicy: 'off',
+    });
+    expect(everything.get(kids[1]!.id)?.enabled).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
+import type { GroupCrmChain } from '../../repositories/group.repository';
 import type { Repositories, Store } from '../../repositories/store';
 import type { Actor } from '../access/actor';
-import { levelInGroup, requireGroupRole } from '../access/group-access';
+import { levelInGroup, levelsInGroups, requireGroupRole } from '../access/group-access';
 import { ACCESS_LEVELS } from '../access/roles';
 import { UnprocessableError } from '../../errors';
 import { resolveContactSource } from './contact-source';
@@ -18,16 +19,19 @@ export interface CrmSettingsView {
 export const SOURCE_LOCKED =
   'Contact source cannot be changed when work items already have contacts assigned from a different source';
 
-async function view(repos: Repositories, groupId: number): Promise<CrmSettingsView> {
-  const own = await repos.groups.ownCrmSettings(groupId);
-  const crm = await repos.groups.crmChainOfGroup(groupId);
+/** A group's settings from its chain: the chain ends with the group's own row. */
+function viewOf(crm: GroupCrmChain): CrmSettingsView {
   return {
-    enabled: own.enabled,
-    contactSourceGroupId: own.sourceGroupId,
-    resolvedContactSourceGroupId: resolveContactSource(crm!.chain),
-    senderAuthPolicy: own.senderAuthPolicy,
-    resolvedSenderAuthPolicy: resolveSenderAuthPolicy(crm!.senderAuthPolicies),
+    enabled: crm.crmEnabled,
+    contactSourceGroupId: crm.chain[crm.chain.length - 1]!.sourceGroupId,
+    resolvedContactSourceGroupId: resolveContactSource(crm.chain),
+    senderAuthPolicy: crm.senderAuthPolicies[crm.senderAuthPolicies.length - 1] ?? null,
+    resolvedSenderAuthPolicy: resolveSenderAuthPolicy(crm.senderAuthPolicies),
   };
+}
+
+async function view(repos: Repositories, groupId: number): Promise<CrmSettingsView> {
+  return viewOf((await repos.groups.crmChainOfGroup(groupId))!);
 }
 
 export async function getCrmSettings(
@@ -38,6 +42,28 @@ export async function getCrmSettings(
   return store.run(async (repos) => {
     await requireGroupRole(repos, actor, groupId, ACCESS_LEVELS.owner);
     return view(repos, groupId);
+  });
+}
+
+/** At most this many groups per call of crmSettingsOfGroups. */
+export const CRM_SETTINGS_BATCH = 200;
+
+/**
+ * The settings of those of `groupIds` the actor owns (the others are left out), in two queries
+ * whatever their number (the groups tree); at most CRM_SETTINGS_BATCH groups.
+ */
+export async function crmSettingsOfGroups(
+  store: Store,
+  actor: Actor,
+  groupIds: readonly number[],
+): Promise<Map<number, CrmSettingsView>> {
+  if (groupIds.length > CRM_SETTINGS_BATCH)
+    throw new RangeError(`at most ${CRM_SETTINGS_BATCH} groups at a time`);
+  return store.run(async (repos) => {
+    const levels = await levelsInGroups(repos, actor, groupIds);
+    const owned = groupIds.filter((id) => (levels.get(id) ?? -1) >= ACCESS_LEVELS.owner);
+    const chains = await repos.groups.crmChainsOfGroups(owned);
+    return new Map([...chains].map(([id, crm]) => [id, viewOf(crm)]));
   });
 }
 
