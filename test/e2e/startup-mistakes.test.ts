@@ -33,8 +33,11 @@ const databaseExists = (name: string) =>
       (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
   );
 
+/** Reached only by the Redis case: desk creates it before it finds Redis away. */
+const SCRATCH_DB = `desk_startup_${process.pid}`;
+
 async function startupError(overrides: Record<string, string>): Promise<string> {
-  const config = testConfig(overrides.DATABASE_URL ?? databaseUrl('desk_never_created'), overrides);
+  const config = testConfig(overrides.DATABASE_URL ?? databaseUrl(SCRATCH_DB), overrides);
   const err = await startDesk(config, createRootLogger('info', captureLogs().stream)).then(
     async (desk) => {
       await desk.close();
@@ -57,6 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => busy.close(resolve));
+  await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${SCRATCH_DB}" WITH (FORCE)`));
 });
 
 describe('start-up mistakes get one clear line, before any migration', () => {
