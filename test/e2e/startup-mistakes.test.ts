@@ -6,7 +6,7 @@ import { startDesk, StartupError } from '../../bin/start-desk';
 import { createRootLogger } from '../../src/logger';
 import { captureLogs } from '../support/log-capture';
 import { databaseUrl, withAdminClient } from '../support/services';
-import { testConfig } from '../support/test-desk';
+import { clearQueuePrefix, testConfig } from '../support/test-desk';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -124,6 +124,7 @@ describe('start-up mistakes get one clear line, before any migration', () => {
       expect(migrated).toBeGreaterThan(warning);
     } finally {
       await desk.close();
+      await clearQueuePrefix(config.QUEUE_PREFIX);
       await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     }
   });
