@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Queue } from 'bullmq';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { sha256Hex } from '../../src/domain/access/api-token';
 import { JOBS } from '../../src/queue/jobs';
 import { redisClient } from '../support/services';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
+import { launchChromium } from '../support/browser';
 import { createTestDb, type TestDb } from '../support/test-db';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'queues-admin-secret';
 const FAILED_JOB = 'bad-payload-1';
 let db: TestDb;
@@ -54,24 +54,10 @@ async function failOneIngestJob(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN });
   desk = await startTestDesk(config);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   await failOneIngestJob();
 });
 

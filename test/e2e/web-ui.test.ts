@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningDesk } from '../../bin/start-desk';
 import type { Config } from '../../src/config/env';
 import { markIngestFailed } from '../../src/domain/ingest/ingest-email.service';
@@ -7,9 +7,9 @@ import { storeOne } from '../support/inbound';
 import { seedContact, seedGroup, seedProject } from '../support/seed';
 import { sendMail } from '../support/smtp-client';
 import { clearQueuePrefix, startTestDesk, testConfig, waitFor } from '../support/test-desk';
+import { launchChromium } from '../support/browser';
 import { createTestDb, type TestDb } from '../support/test-db';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'web-ui-admin-secret';
 const SHOTS = 'test-results';
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -96,25 +96,11 @@ const SIDEWAYS = `(() => {
 const csrfOf = (page: Page) => page.locator('input[name=_csrf]').first().inputValue();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
   db = await createTestDb();
   config = testConfig(db.url, { ADMIN_TOKEN });
   desk = await startTestDesk(config);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const acme = await seedGroup(db.store, 'acme');
   const support = await seedGroup(db.store, 'support', acme.id);
   const customers = await seedGroup(db.store, 'customers', acme.id);
