@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { groupAbilities } from '../domain/access/abilities.service';
 import { DeskError, UnprocessableError } from '../errors';
+import type { Store } from '../repositories/store';
 import type { FormErrors } from './forms';
 import { html } from './html';
 import { sendUiPage, UI, type PageContext } from './layout';
@@ -76,4 +78,16 @@ export function uiErrorHandler(err: FastifyError, request: FastifyRequest, reply
       <p role="alert">${message}</p>
       <p><a href="${UI}/groups">Back to groups</a></p>`,
   });
+}
+
+/** Contacts and organizations are edited by Developers of the group; others get 403, or 404. */
+export async function requireCrmManager(
+  store: Store,
+  request: FastifyRequest,
+  groupId: number,
+): Promise<void> {
+  const can = await groupAbilities(store, request.actor!, groupId);
+  if (!can.readContacts) throw httpError(404, 'group not found');
+  if (!can.manageContacts)
+    throw httpError(403, 'this action needs the developer role in the group');
 }

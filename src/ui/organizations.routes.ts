@@ -11,7 +11,14 @@ import {
   updateOrganization,
 } from '../domain/crm/organizations.service';
 import { getGroup } from '../domain/groups/groups.service';
-import { contextOf, formOf, httpError, serviceErrors, zodErrors } from './context';
+import {
+  contextOf,
+  requireCrmManager,
+  formOf,
+  httpError,
+  serviceErrors,
+  zodErrors,
+} from './context';
 import { csrfField, field, formError, noErrors, select, textarea, type FormErrors } from './forms';
 import { html } from './html';
 import { sendUiPage, UI } from './layout';
@@ -175,22 +182,15 @@ export function organizationsRoutes(deps: UiDeps) {
       });
     };
 
-    const requireManage = async (request: FastifyRequest, groupId: number) => {
-      const can = await groupAbilities(deps.store, request.actor!, groupId);
-      if (!can.readContacts) throw httpError(404, 'group not found');
-      if (!can.manageContacts)
-        throw httpError(403, 'this action needs the developer role in the group');
-    };
-
     app.get('/groups/:id/organizations/new', async (request, reply) => {
       const { id } = idsOf(request);
-      await requireManage(request, id);
+      await requireCrmManager(deps.store, request, id);
       return formPage(request, reply, id, {}, noErrors());
     });
 
     app.get('/groups/:id/organizations/:sub/edit', async (request, reply) => {
       const { id, sub } = idsOf(request);
-      await requireManage(request, id);
+      await requireCrmManager(deps.store, request, id);
       const organization = await getOrganization(deps.store, request.actor!, id, sub);
       return formPage(request, reply, id, organization, noErrors());
     });
