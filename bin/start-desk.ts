@@ -3,7 +3,7 @@ import { buildApi } from '../src/api/api-server';
 import { buildOpsServer } from '../src/api/ops-server';
 import { createContext, type ContextTuning } from '../src/app/context';
 import { hasRole, type Config } from '../src/config/env';
-import { ensureDatabase } from '../src/db/ensure-database';
+import { DatabaseCreateError, ensureDatabase } from '../src/db/ensure-database';
 import { sha256Hex } from '../src/domain/access/api-token';
 import { AcceptEmailService } from '../src/domain/inbound/accept-email.service';
 import type { Logger } from '../src/logger';
@@ -12,7 +12,13 @@ import { GROUP_COMMIT } from '../src/repositories/accept-batcher';
 import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
 import { createSmtpListener, type SmtpLimits } from '../src/smtp/smtp-listener';
 import { startWorkers } from '../workers/run-workers';
-import { assertPortsFree, probeRedis, unreachable, warnWithoutAdminToken } from './startup-checks';
+import {
+  assertPortsFree,
+  probeRedis,
+  StartupError,
+  unreachable,
+  warnWithoutAdminToken,
+} from './startup-checks';
 
 export { StartupError } from './startup-checks';
 
@@ -40,6 +46,7 @@ export async function startDesk(
   try {
     await ensureDatabase(config.DATABASE_URL, tuning.dbConnectTimeoutMs);
   } catch (err) {
+    if (err instanceof DatabaseCreateError) throw new StartupError(err.message);
     throw unreachable('PostgreSQL', 'DATABASE_URL', config.DATABASE_URL, err);
   }
   await probeRedis(config.REDIS_URL);

@@ -3,6 +3,16 @@ import { MigrationExecutor, type DataSource } from 'typeorm';
 import { DB_CONNECT_TIMEOUT_MS } from './data-source';
 import { databaseTarget } from './pooler';
 
+/** PostgreSQL answered, but would not create the database: the one line says what to do. */
+export class DatabaseCreateError extends Error {}
+
+/**
+ * What a CREATE DATABASE loses to another process creating the same name at once: 42P04 when the
+ * other had committed before it looked, 23505 on the catalog's unique index when both got past
+ * that check. Either way the database now exists.
+ */
+const CREATED_ELSEWHERE = new Set(['42P04', '23505']);
+
 /** Creates the database named in the URL when it is missing (connecting to `postgres` to do so). */
 export async function ensureDatabase(
   url: string,
@@ -23,8 +33,12 @@ export async function ensureDatabase(
     if (found.rowCount === 0) {
       await client
         .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
-        .catch((err: { code?: string }) => {
-          if (err.code !== '42P04') throw err; // another process created it first
+        .catch((err: { code?: string; message?: string }) => {
+          if (CREATED_ELSEWHERE.has(err.code ?? '')) return;
+          throw new DatabaseCreateError(
+            `cannot create the database "${name}" (${err.message ?? String(err)}); ` +
+              'create it yourself, or let the user in DATABASE_URL create databases (CREATEDB)',
+          );
         });
     }
   } finally {
