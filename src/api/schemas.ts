@@ -19,6 +19,13 @@ export const pageQuery = z.object({
  */
 export const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** A moment in a query string: a date, or a date and time with its UTC offset. */
+export const instantQuery = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'expected an ISO 8601 date (2026-12-01) or date and time (2026-12-01T09:30:00Z)',
+  })
+  .transform((s) => new Date(s));
+
 export const crmState = z.enum(['active', 'inactive']);
 
 export const email = z.email().max(255);

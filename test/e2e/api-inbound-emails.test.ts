@@ -108,8 +108,15 @@ describe('operators see received mail and send failed mail through the pipeline 
     expect(await ids(`receivedTo=${encodeURIComponent(before)}&sender=bob@filter.example`)).toEqual(
       [],
     );
+    expect(await ids('receivedTo=2000-01-01&sender=bob@filter.example')).toEqual([]);
     const bad = await api('/inbound-emails?receivedFrom=yesterday');
-    expect(bad.status).toBe(400);
+    expect({ status: bad.status, body: await json(bad) }).toMatchObject({
+      status: 400,
+      body: {
+        field: 'receivedFrom',
+        message: expect.stringContaining('expected an ISO 8601 date (2026-12-01)'),
+      },
+    });
   });
 
   it('reprocesses every failed email in one call', async () => {

@@ -5305,9 +5305,9 @@ export interface operations {
                 /** @description the envelope sender (MAIL FROM) */
                 sender?: string;
                 /** @description received at or after (ISO 8601) */
-                receivedFrom?: unknown;
+                receivedFrom?: string;
                 /** @description received before (ISO 8601) */
-                receivedTo?: unknown;
+                receivedTo?: string;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 limit?: number;

@@ -19,7 +19,7 @@ import {
   reprocessAccepted,
 } from '../responses/inbound-emails';
 import { page } from '../responses/page';
-import { idParam } from '../schemas';
+import { idParam, instantQuery } from '../schemas';
 
 const tags = ['operators'];
 const inboundId = z.string().regex(/^\d{1,18}$/, 'an inbound email id');
@@ -52,8 +52,8 @@ export const inboundEmailsRoutes =
               .max(512)
               .optional()
               .describe('the envelope sender (MAIL FROM)'),
-            receivedFrom: z.coerce.date().optional().describe('received at or after (ISO 8601)'),
-            receivedTo: z.coerce.date().optional().describe('received before (ISO 8601)'),
+            receivedFrom: instantQuery.optional().describe('received at or after (ISO 8601)'),
+            receivedTo: instantQuery.optional().describe('received before (ISO 8601)'),
             cursor: inboundId.optional().describe('nextCursor of the previous page'),
             limit: z.coerce.number().int().min(1).max(100).default(20),
           }),
