@@ -11,6 +11,7 @@ import { MessageReceiver } from '../src/smtp/receive-message';
 import { GROUP_COMMIT } from '../src/repositories/accept-batcher';
 import { RECIPIENT_CACHE_MS } from '../src/smtp/recipient-cache';
 import { createSmtpListener, type SmtpLimits } from '../src/smtp/smtp-listener';
+import { createTokenGuessLimiter, TOKEN_GUESSES } from '../src/api/token-guess-limiter';
 import { startWorkers } from '../workers/run-workers';
 import {
   assertPortsFree,
@@ -32,6 +33,8 @@ export interface RunningDesk {
 export interface DeskTuning extends ContextTuning {
   smtp?: Partial<SmtpLimits>;
   recipientCacheMs?: number;
+  /** Unknown tokens an address may present before it waits (TOKEN_GUESSES). */
+  tokenGuesses?: typeof TOKEN_GUESSES;
   /** Sees the HTTP server before it is ready: tests check its responses against the OpenAPI document. */
   onApiBuilt?: (app: FastifyInstance) => void;
 }
@@ -115,6 +118,12 @@ export async function startDesk(
         redis: async () => void (await ctx.redis.ping()),
       };
       const adminTokenSha256 = config.ADMIN_TOKEN ? sha256Hex(config.ADMIN_TOKEN) : null;
+      const guesses = createTokenGuessLimiter(
+        ctx.redis,
+        ctx.queueSettings.prefix,
+        logger.child({ module: 'auth' }),
+        tuning.tokenGuesses,
+      );
       const serves = hasRole(config, 'api') ? 'API' : 'health checks';
       const api = hasRole(config, 'api')
         ? buildApi({
@@ -123,6 +132,7 @@ export async function startDesk(
             store: ctx.store,
             addressing: ctx.addressing,
             adminTokenSha256,
+            guesses,
             publish: (rows) => ctx.relay.publish(rows),
             queues: [...ctx.queues.values()],
             metrics: ctx.metrics,
@@ -130,7 +140,7 @@ export async function startDesk(
         : buildOpsServer({
             logger: logger.child({ module: 'ops' }),
             health,
-            auth: { store: ctx.store, adminTokenSha256 },
+            auth: { store: ctx.store, adminTokenSha256, guesses },
             metrics: ctx.metrics,
           });
       tuning.onApiBuilt?.(api);

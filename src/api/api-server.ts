@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import { PROXY_PEERS } from './token-guess-limiter';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Queue } from 'bullmq';
@@ -29,6 +30,7 @@ import { usersRoutes } from './routes/users.routes';
 import { workItemContactsRoutes } from './routes/work-item-contacts.routes';
 import { workItemsRoutes } from './routes/work-items.routes';
 import { UI, uiRoutes } from '../ui/ui.routes';
+import type { TokenGuesses } from '../domain/access/token-guesses';
 
 export interface ApiDeps {
   logger: Logger;
@@ -37,6 +39,8 @@ export interface ApiDeps {
   addressing: ServiceDeskAddressing;
   /** sha256 of ADMIN_TOKEN, when configured. */
   adminTokenSha256: string | null;
+  /** Unknown tokens per client address: too many, and it waits (429). */
+  guesses?: TokenGuesses;
   /** Hands committed outbox rows to the relay (reprocessing). */
   publish: (rows: OutboxRow[]) => void;
   /** Shown in Bull Board at /admin/queues. */
@@ -46,7 +50,11 @@ export interface ApiDeps {
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: PROXY_PEERS,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(mapError);
@@ -56,7 +64,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   void app.register(healthRoutes(deps.health));
 
-  const auth = { store: deps.store, adminTokenSha256: deps.adminTokenSha256 };
+  const auth = {
+    store: deps.store,
+    adminTokenSha256: deps.adminTokenSha256,
+    guesses: deps.guesses,
+  };
   // at the root: the session cookie is shared by every browser page (/admin now, /ui later)
   void app.register(fastifyCookie);
   void app.register(adminLoginRoutes(auth, QUEUES_PATH));

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/access/actor';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
-import { UnauthorizedError } from '../errors';
+import { TooManyAttemptsError, UnauthorizedError } from '../errors';
 import { escapeHtml, sendPage, wantsHtml } from './html-page';
 import { endSession, sessionTokenOf } from './session-cookie';
 
@@ -15,6 +15,21 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 const bearerTokenOf = (request: FastifyRequest): string | null =>
   BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
+
+/**
+ * For callers that answer a client waiting out its unknown tokens themselves (pages, plugins with
+ * their own error handlers): sets 429 and Retry-After, and hands the error back to be shown.
+ */
+export const waitOr =
+  (reply: FastifyReply) =>
+  (err: unknown): TooManyAttemptsError => {
+    if (!(err instanceof TooManyAttemptsError)) throw err;
+    void reply.status(429).header('retry-after', String(err.retryAfterSeconds));
+    return err;
+  };
+
+/** An error message as a sentence on a page. */
+export const sentence = (message: string) => `${message[0]!.toUpperCase()}${message.slice(1)}.`;
 
 const MISSING_TOKEN =
   'missing bearer token: send Authorization: Bearer <token> (an instance admin makes the first with ADMIN_TOKEN or npm run desk -- token create --admin)';
@@ -32,7 +47,7 @@ export function requireBearerToken(
   app.addHook('onRequest', async (request, reply) => {
     if (isPublic(request)) return;
     const token = bearerTokenOf(request);
-    const actor = token ? await authenticate(deps, token) : null;
+    const actor = token ? await authenticate(deps, token, request.ip) : null;
     if (!actor) {
       void reply.header('www-authenticate', 'Bearer');
       throw new UnauthorizedError(token ? 'invalid or revoked token' : MISSING_TOKEN);
@@ -60,7 +75,17 @@ export function requireSignedIn(app: FastifyInstance, deps: AuthDeps, policy: Si
   app.addHook('onRequest', async (request, reply) => {
     const bearer = bearerTokenOf(request);
     const token = bearer ?? sessionTokenOf(request);
-    const actor = token ? await authenticate(deps, token) : null;
+    const actor = token ? await authenticate(deps, token, request.ip).catch(waitOr(reply)) : null;
+    if (actor instanceof TooManyAttemptsError) {
+      if (!wantsHtml(request))
+        return reply.send({ error: 'too many requests', message: actor.message });
+      return sendPage(
+        reply,
+        429,
+        'Too many attempts',
+        `<h1>Too many attempts</h1><p>${escapeHtml(sentence(actor.message))}</p>`,
+      );
+    }
     if (!actor) {
       if (token && !bearer) endSession(reply);
       if (!bearer && wantsHtml(request)) return reply.redirect(policy.loginPath, 303);

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DeskError, UnprocessableError } from '../errors';
+import { DeskError, TooManyAttemptsError, UnprocessableError } from '../errors';
 
 const NAMES: Record<number, string> = {
   400: 'invalid request',
@@ -46,6 +46,8 @@ export function mapError(err: FastifyError, request: FastifyRequest, reply: Fast
   if (err instanceof DeskError) {
     if (err.httpStatus >= 500) request.log.warn({ err: err.message }, 'request failed');
     const details = err instanceof UnprocessableError ? err.details : undefined;
+    if (err instanceof TooManyAttemptsError)
+      void reply.header('retry-after', String(err.retryAfterSeconds));
     void reply
       .status(err.httpStatus)
       .send({ error: nameOf(err.httpStatus), message: err.message, ...details });

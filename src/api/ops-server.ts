@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { PROXY_PEERS } from './token-guess-limiter';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AuthDeps } from '../domain/access/authenticate.service';
 import type { Logger } from '../logger';
@@ -19,7 +20,10 @@ export interface OpsDeps {
  * the admin API.
  */
 export function buildOpsServer(deps: OpsDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: PROXY_PEERS,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(mapError);

@@ -13,3 +13,4 @@ export { UnauthorizedError } from './unauthorized.error';
 export { UnprocessableError } from './unprocessable.error';
 export { ThreadParentPendingError } from './thread-parent-pending.error';
 export { DnsUnavailableError } from './dns-unavailable.error';
+export { TooManyAttemptsError } from './too-many-attempts.error';

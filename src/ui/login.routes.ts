@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
+import { sentence, waitOr } from '../api/auth';
 import { endSession, startSession } from '../api/session-cookie';
+import { TooManyAttemptsError } from '../errors';
 import { contextOf, formOf } from './context';
 import { csrfField, field, noErrors, type FormErrors } from './forms';
 import { html } from './html';
@@ -8,9 +10,6 @@ import { sendUiPage, UI } from './layout';
 
 export const UI_LOGIN = `${UI}/login`;
 export const UI_HOME = `${UI}/groups`;
-
-/** A cookie holds about 4 KB; desk's own tokens are 48 characters. */
-const MAX_TOKEN_LENGTH = 1024;
 
 function loginPage(
   request: FastifyRequest,
@@ -47,7 +46,8 @@ export function uiLoginRoutes(deps: AuthDeps) {
       const refuse = (status: number, message: string) =>
         loginPage(request, reply, status, { fields: { token: message } });
       if (!token) return refuse(400, 'Enter an API token.');
-      const actor = token.length <= MAX_TOKEN_LENGTH ? await authenticate(deps, token) : null;
+      const actor = await authenticate(deps, token, request.ip).catch(waitOr(reply));
+      if (actor instanceof TooManyAttemptsError) return refuse(429, sentence(actor.message));
       if (!actor) return refuse(401, 'That token is unknown or revoked.');
       startSession(reply, token);
       return reply.redirect(UI_HOME, 303);

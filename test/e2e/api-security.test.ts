@@ -29,6 +29,9 @@ beforeAll(async () => {
   config = testConfig(db.url, { ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace' });
   desk = await startDesk(config, createRootLogger('trace', logs.stream), {
     onApiBuilt: responses.watch,
+    // every route is tried with bad tokens from one address, far past the guess limit (tested in
+    // token-guesses.test.ts)
+    tokenGuesses: { limit: 100_000, windowSeconds: 600, waitSeconds: 600 },
   });
 });
 

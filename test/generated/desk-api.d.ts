@@ -672,7 +672,7 @@ export interface components {
         };
         /** @description What went wrong */
         Error: {
-            /** @description the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, unavailable, internal error */
+            /** @description the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, too many requests, unavailable, internal error */
             error: string;
             /** @description what went wrong, for a person */
             message?: string;
@@ -763,7 +763,7 @@ export interface components {
         };
         /** @description Nothing was changed: failures says why for each address or id */
         ContactChangeRefusal: {
-            /** @description the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, unavailable, internal error */
+            /** @description the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, too many requests, unavailable, internal error */
             error: string;
             /** @description what went wrong, for a person */
             message?: string;
@@ -1326,6 +1326,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -1428,6 +1437,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -1505,6 +1523,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1612,6 +1639,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -1705,6 +1741,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -1766,6 +1811,15 @@ export interface operations {
             };
             /** @description No bearer token, or one nobody issued or that was revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1882,6 +1936,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -1957,6 +2020,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2017,6 +2089,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2093,6 +2174,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2212,6 +2302,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2280,6 +2379,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2407,6 +2515,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2502,6 +2619,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2620,6 +2746,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2729,6 +2864,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2805,6 +2949,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -2865,6 +3018,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2973,6 +3135,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3067,6 +3238,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3148,6 +3328,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3280,6 +3469,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3359,6 +3557,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3429,6 +3636,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3562,6 +3778,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3640,6 +3865,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3727,6 +3961,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3856,6 +4099,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -3926,6 +4178,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4047,6 +4308,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -4125,6 +4395,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4214,6 +4493,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4313,6 +4601,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -4374,6 +4671,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4484,6 +4790,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -4576,6 +4891,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -4648,6 +4972,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4770,6 +5103,15 @@ export interface operations {
                     "application/json": components["schemas"]["ContactChangeRefusal"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -4842,6 +5184,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4924,6 +5275,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5049,6 +5409,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -5167,6 +5536,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -5277,6 +5655,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -5351,6 +5738,15 @@ export interface operations {
             };
             /** @description The caller may see the resource but its role is too low for this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5434,6 +5830,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -5503,6 +5908,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (contacts: or customer relations disabled there) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5613,6 +6027,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description An unexpected failure, logged without request data */
             500: {
                 headers: {
@@ -5691,6 +6114,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens (30 in 10 minutes): it waits 10 minutes, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

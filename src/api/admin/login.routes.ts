@@ -1,14 +1,13 @@
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type AuthDeps } from '../../domain/access/authenticate.service';
+import { TooManyAttemptsError } from '../../errors';
+import { sentence, waitOr } from '../auth';
 import { escapeHtml, sendPage } from '../html-page';
 import { endSession, startSession } from '../session-cookie';
 
 export const LOGIN_PATH = '/admin/login';
 export const LOGOUT_PATH = '/admin/logout';
-
-/** A cookie holds about 4 KB; desk's own tokens are 48 characters. */
-const MAX_TOKEN_LENGTH = 1024;
 
 function loginForm(reply: FastifyReply, status: number, message?: string) {
   const error = message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : '';
@@ -46,7 +45,9 @@ export function adminLoginRoutes(deps: AuthDeps, landingPath: string) {
       const field = (request.body as Record<string, unknown> | undefined)?.token;
       const token = typeof field === 'string' ? field.trim() : '';
       if (!token) return loginForm(reply, 401, 'Enter an API token.');
-      const actor = token.length <= MAX_TOKEN_LENGTH ? await authenticate(deps, token) : null;
+      const actor = await authenticate(deps, token, request.ip).catch(waitOr(reply));
+      if (actor instanceof TooManyAttemptsError)
+        return loginForm(reply, 429, sentence(actor.message));
       if (!actor) return loginForm(reply, 401, 'That token is unknown or revoked.');
       if (!actor.isAdmin)
         return loginForm(

@@ -5,6 +5,7 @@ import {
   DeskError,
   ForbiddenError,
   NotFoundError,
+  TooManyAttemptsError,
   UnprocessableError,
 } from '../../errors';
 import { loggableError } from '../error-mapper';
@@ -82,8 +83,9 @@ function statusOf(execution: ExecutionResult & { statusCode?: number }): number 
   if (execution.data) return 200;
   if (execution.statusCode) return execution.statusCode;
   const original = execution.errors?.length === 1 ? execution.errors[0]!.originalError : undefined;
-  if (original instanceof DeskError && (original.httpStatus === 401 || original.httpStatus >= 500))
-    return original.httpStatus;
+  // refusals of the whole request (a token, an address waiting its turn) rather than of a field
+  const refusal = (status: number) => status === 401 || status === 429 || status >= 500;
+  if (original instanceof DeskError && refusal(original.httpStatus)) return original.httpStatus;
   if (original && isClientError(original)) return original.statusCode;
   return 200;
 }
@@ -91,9 +93,18 @@ function statusOf(execution: ExecutionResult & { statusCode?: number }): number 
 /** mercurius's errorFormatter: every error of every reply of /api/graphql passes here. */
 export function formatErrors(
   execution: ExecutionResult & { statusCode?: number },
-  context: { reply?: { log: FastifyBaseLogger }; app: { log: FastifyBaseLogger } },
+  context: {
+    reply?: { log: FastifyBaseLogger; header(name: string, value: string): unknown };
+    app: { log: FastifyBaseLogger };
+  },
 ) {
   const log = context.reply?.log ?? context.app.log;
+  const waiting = execution.errors?.find((e) => e.originalError instanceof TooManyAttemptsError);
+  if (waiting)
+    context.reply?.header(
+      'retry-after',
+      String((waiting.originalError as TooManyAttemptsError).retryAfterSeconds),
+    );
   const errors = (execution.errors ?? []).flatMap(flatten).map((e) => present(e, log));
   return {
     statusCode: statusOf(execution),

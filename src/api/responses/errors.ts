@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
+import { TOKEN_GUESSES } from '../token-guess-limiter';
 
 /** What src/api/error-mapper.ts sends for every 4xx and 5xx. */
 export const errorBody = z
@@ -7,7 +8,7 @@ export const errorBody = z
     error: z
       .string()
       .describe(
-        'the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, unavailable, internal error',
+        'the status in words: invalid request, unauthorized, forbidden, not found, conflict, unprocessable, payload too large, unsupported media type, too many requests, unavailable, internal error',
       ),
     message: z.string().optional().describe('what went wrong, for a person'),
     field: z
@@ -28,6 +29,7 @@ const WHEN = {
   413: 'The body is larger than 1 MiB',
   415: 'The body is not JSON',
   422: 'Well-formed, but refused by the business rules (field names the input at fault)',
+  429: `This address presented too many unknown or revoked tokens (${TOKEN_GUESSES.limit} in ${TOKEN_GUESSES.windowSeconds / 60} minutes): it waits ${TOKEN_GUESSES.waitSeconds / 60} minutes, as Retry-After says`,
   500: 'An unexpected failure, logged without request data',
   503: 'PostgreSQL is unreachable: retry later',
 } as const;
@@ -52,7 +54,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * An `onRoute` hook for the admin API: documents the statuses any of its routes can answer, so
  * each route lists only its own. 400 bad input, 401 no or a revoked token, 413/415 a body too
- * large or not JSON, 500 a bug, 503 PostgreSQL unreachable.
+ * large or not JSON, 429 too many unknown tokens from the address, 500 a bug, 503 PostgreSQL
+ * unreachable.
  */
 export function documentCommonErrors(route: RouteOptions): void {
   const methods = [route.method].flat();
@@ -64,6 +67,7 @@ export function documentCommonErrors(route: RouteOptions): void {
     ...(takesInput || parsesBody ? [400 as const] : []),
     401,
     ...(parsesBody ? [413 as const, 415 as const] : []),
+    429,
     500,
     503,
   ];
