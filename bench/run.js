@@ -3,8 +3,8 @@
 // BENCH_BASELINE=<git ref> also builds that ref in a temporary git worktree and runs every phase
 // for it and for this tree alternately (baseline, current, baseline, current, …), each against
 // its own database and queue prefix, and reports current/baseline with both raw numbers.
-// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link,auth (default all; scale, for scale-out by
-// processes, only when named); BENCH_SCALE_COUNT (emails per scale run, 5000); BENCH_ROUNDS (A/B pairs per
+// Env: BENCH_ONLY=accept,e2e,stages,latency,big,link,auth,tokens (default all; scale, for
+// scale-out by processes, only when named); tokens: see token-guard.js; BENCH_SCALE_COUNT (emails per scale run, 5000); BENCH_ROUNDS (A/B pairs per
 // phase; 2 with a baseline, else 1); BENCH_BASELINE_KEEP=1 keeps (and reuses) the baseline's
 // worktree; BENCH_PROFILE=1 adds --cpu-prof to the desks of the accept and end-to-end runs and
 // prints the top self-time functions; BENCH_ACCEPT_COUNT, BENCH_E2E_COUNT, BENCH_STAGE_COUNT,
@@ -18,8 +18,11 @@ const L = require('./lib');
 const { summarise, format } = require('./cpu-summary');
 const { findHaraka, harakaConfig } = require('./haraka');
 const { authRun } = require('./auth');
+const { tokenGuardRun } = require('./token-guard');
 
-const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,stages,latency,big,link,auth').split(',');
+const ONLY = (process.env.BENCH_ONLY || 'accept,e2e,stages,latency,big,link,auth,tokens').split(
+  ',',
+);
 const BASELINE_REF = process.env.BENCH_BASELINE || '';
 const KEEP_BASELINE = process.env.BENCH_BASELINE_KEEP === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (BASELINE_REF ? 2 : 1));
@@ -1140,6 +1143,10 @@ async function main() {
     big: bigRun,
     link: linkRun,
     scale: scaleRun,
+    tokens: async () => {
+      const current = variants.find((v) => v.name === 'current');
+      results.runs.tokens = await tokenGuardRun({ log }, current);
+    },
     // sender authentication's cost: this tree only (its step and setting are new)
     auth: async () => {
       const current = variants.find((v) => v.name === 'current');
