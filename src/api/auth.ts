@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/access/actor';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
@@ -28,6 +29,13 @@ export const waitOr =
     return err;
   };
 
+/**
+ * The address a request counts as: what a proxy beside desk forwarded (PROXY_PEERS), when that
+ * is an address at all, else the peer itself.
+ */
+export const clientOf = (request: FastifyRequest): string =>
+  isIP(request.ip) ? request.ip : (request.socket.remoteAddress ?? request.ip);
+
 /** An error message as a sentence on a page. */
 export const sentence = (message: string) => `${message[0]!.toUpperCase()}${message.slice(1)}.`;
 
@@ -47,7 +55,7 @@ export function requireBearerToken(
   app.addHook('onRequest', async (request, reply) => {
     if (isPublic(request)) return;
     const token = bearerTokenOf(request);
-    const actor = token ? await authenticate(deps, token, request.ip) : null;
+    const actor = token ? await authenticate(deps, token, clientOf(request)) : null;
     if (!actor) {
       void reply.header('www-authenticate', 'Bearer');
       throw new UnauthorizedError(token ? 'invalid or revoked token' : MISSING_TOKEN);
@@ -75,7 +83,9 @@ export function requireSignedIn(app: FastifyInstance, deps: AuthDeps, policy: Si
   app.addHook('onRequest', async (request, reply) => {
     const bearer = bearerTokenOf(request);
     const token = bearer ?? sessionTokenOf(request);
-    const actor = token ? await authenticate(deps, token, request.ip).catch(waitOr(reply)) : null;
+    const actor = token
+      ? await authenticate(deps, token, clientOf(request)).catch(waitOr(reply))
+      : null;
     if (actor instanceof TooManyAttemptsError) {
       if (!wantsHtml(request))
         return reply.send({ error: 'too many requests', message: actor.message });

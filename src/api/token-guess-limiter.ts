@@ -1,4 +1,10 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { isIP } from 'node:net';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+} from 'rate-limiter-flexible';
 import type { TokenGuesses } from '../domain/access/token-guesses';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queue/redis-target';
@@ -18,6 +24,27 @@ export const TOKEN_GUESSES = { limit: 30, windowSeconds: 600, waitSeconds: 600 }
  */
 export const PROXY_PEERS = ['loopback', 'linklocal', 'uniquelocal'];
 
+/** Past this, Redis counts as away for the request in hand: a stalled Redis must not stall sign-ins. */
+const REDIS_TIMEOUT_MS = 250;
+
+/**
+ * What one client is counted as: an IPv4 address, or an IPv6 /64, the block one host or home is
+ * given (counting each IPv6 address would let a client rotate through 2^64 of them).
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /**
  * Counts in Redis, so every api process of a deployment shares one count per address. While
  * Redis is away each process counts on its own (in memory) rather than letting guesses through.
@@ -33,19 +60,25 @@ export function createTokenGuessLimiter(
     duration: limits.windowSeconds,
     blockDuration: limits.waitSeconds,
   };
-  const counts = new RateLimiterRedis({
-    ...options,
-    storeClient: redis,
-    keyPrefix: `${prefix}:token-guesses`,
-    rejectIfRedisNotReady: true,
+  const counts = new RLWrapperTimeouts({
+    limiter: new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      keyPrefix: `${prefix}:token-guesses`,
+      rejectIfRedisNotReady: true,
+    }),
+    timeoutMs: REDIS_TIMEOUT_MS,
+    // the wrapper hands its own blockDuration to the insurance: without it, none
+    blockDuration: options.blockDuration,
     insuranceLimiter: new RateLimiterMemory(options),
   });
   return {
-    async waitMs(client) {
-      const seen = await counts.get(client);
+    async waitMs(address) {
+      const seen = await counts.get(clientKey(address));
       return seen && seen.consumedPoints > limits.limit ? seen.msBeforeNext : 0;
     },
-    async record(client) {
+    async record(address) {
+      const client = clientKey(address);
       try {
         await counts.consume(client);
       } catch (outcome) {

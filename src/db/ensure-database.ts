@@ -3,7 +3,7 @@ import { MigrationExecutor, type DataSource } from 'typeorm';
 import { DB_CONNECT_TIMEOUT_MS } from './data-source';
 import { databaseTarget } from './pooler';
 
-/** PostgreSQL answered, but would not create the database: the one line says what to do. */
+/** PostgreSQL answered, but the user may not create the database: the one line says what to do. */
 export class DatabaseCreateError extends Error {}
 
 /**
@@ -12,6 +12,7 @@ export class DatabaseCreateError extends Error {}
  * that check. Either way the database now exists.
  */
 const CREATED_ELSEWHERE = new Set(['42P04', '23505']);
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Creates the database named in the URL when it is missing (connecting to `postgres` to do so). */
 export async function ensureDatabase(
@@ -35,6 +36,7 @@ export async function ensureDatabase(
         .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
         .catch((err: { code?: string; message?: string }) => {
           if (CREATED_ELSEWHERE.has(err.code ?? '')) return;
+          if (err.code !== INSUFFICIENT_PRIVILEGE) throw err;
           throw new DatabaseCreateError(
             `cannot create the database "${name}" (${err.message ?? String(err)}); ` +
               'create it yourself, or let the user in DATABASE_URL create databases (CREATEDB)',

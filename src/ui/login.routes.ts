@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type AuthDeps } from '../domain/access/authenticate.service';
-import { sentence, waitOr } from '../api/auth';
+import { clientOf, sentence, waitOr } from '../api/auth';
 import { endSession, startSession } from '../api/session-cookie';
 import { TooManyAttemptsError } from '../errors';
 import { contextOf, formOf } from './context';
@@ -46,7 +46,7 @@ export function uiLoginRoutes(deps: AuthDeps) {
       const refuse = (status: number, message: string) =>
         loginPage(request, reply, status, { fields: { token: message } });
       if (!token) return refuse(400, 'Enter an API token.');
-      const actor = await authenticate(deps, token, request.ip).catch(waitOr(reply));
+      const actor = await authenticate(deps, token, clientOf(request)).catch(waitOr(reply));
       if (actor instanceof TooManyAttemptsError) return refuse(429, sentence(actor.message));
       if (!actor) return refuse(401, 'That token is unknown or revoked.');
       startSession(reply, token);

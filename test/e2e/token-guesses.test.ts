@@ -42,6 +42,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
+const WAIT_SENTENCE =
+  /Too many unknown or revoked tokens from your address; try again in [1-6]?\d seconds\./;
+
 const refusals = () =>
   logs
     .lines()
@@ -58,7 +61,9 @@ describe('an address that presents too many unknown tokens', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await refused.json()).toEqual({
       error: 'too many requests',
-      message: 'too many unknown or revoked tokens from your address; try again in 60 seconds',
+      message: expect.stringMatching(
+        /^too many unknown or revoked tokens from your address; try again in [1-6]?\d seconds$/,
+      ),
     });
     expect((await bearer('203.0.113.2', ADMIN_TOKEN)).status).toBe(200);
     // GraphQL and the metrics behind the same check
@@ -96,9 +101,7 @@ describe('an address that presents too many unknown tokens', () => {
     const form = await signIn('203.0.113.4', '/admin/login', ADMIN_TOKEN);
     expect(form.status).toBe(429);
     expect(form.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await form.text()).toContain(
-      'Too many unknown or revoked tokens from your address; try again in 60 seconds.',
-    );
+    expect(await form.text()).toMatch(WAIT_SENTENCE);
     // the web pages' form, with its CSRF token and cookie as a browser sends them
     const login = await call('203.0.113.4', '/ui/login');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
@@ -112,9 +115,7 @@ describe('an address that presents too many unknown tokens', () => {
       body: new URLSearchParams({ _csrf: csrf, token: ADMIN_TOKEN }),
     });
     expect(uiForm.status).toBe(429);
-    expect(await uiForm.text()).toContain(
-      'Too many unknown or revoked tokens from your address; try again in 60 seconds.',
-    );
+    expect(await uiForm.text()).toMatch(WAIT_SENTENCE);
     const pages = await call('203.0.113.4', '/ui/groups', {
       headers: { cookie: `desk_session=${ADMIN_TOKEN}`, accept: 'text/html' },
     });
@@ -123,24 +124,38 @@ describe('an address that presents too many unknown tokens', () => {
   });
 
   it('believes X-Forwarded-For from a proxy on a private address only, never from a public peer', async () => {
-    // a client on a public address cannot pose as a new one for each guess
-    const guess = (n: number) =>
+    const inject = (remoteAddress: string, forwarded: string, token: string) =>
       app.inject({
         url: '/api/v1/users',
-        remoteAddress: '198.51.100.20',
-        headers: { authorization: `Bearer guess-${n}`, 'x-forwarded-for': `192.0.2.${n}` },
+        remoteAddress,
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwarded },
       });
-    for (let n = 0; n < 4; n++) expect((await guess(n)).statusCode).toBe(401);
-    expect((await guess(4)).statusCode).toBe(429);
-    // behind a proxy on a private network, each client counts on its own
-    const viaProxy = await app.inject({
-      url: '/api/v1/users',
-      remoteAddress: '10.0.0.2',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-forwarded-for': '198.51.100.21' },
-    });
-    expect(viaProxy.statusCode).toBe(200);
-    expect(refusals()).toContain(
-      'refusing tokens from 198.51.100.20 for 60 s: 4 unknown or revoked tokens within 60 s',
+    // a client on a public address cannot pose as a new one for each guess
+    for (let n = 0; n < 4; n++)
+      expect((await inject('198.51.100.20', `192.0.2.${n}`, `guess-${n}`)).statusCode).toBe(401);
+    expect((await inject('198.51.100.20', '192.0.2.9', ADMIN_TOKEN)).statusCode).toBe(429);
+
+    // behind a proxy on a private network each client counts on its own: the guesser waits, the
+    // proxy's other clients go on
+    for (let n = 0; n < 4; n++)
+      expect((await inject('10.0.0.2', '198.51.100.30', `guess-${n}`)).statusCode).toBe(401);
+    expect((await inject('10.0.0.2', '198.51.100.30', ADMIN_TOKEN)).statusCode).toBe(429);
+    expect((await inject('10.0.0.2', '198.51.100.31', ADMIN_TOKEN)).statusCode).toBe(200);
+    // what a client wrote into the header before the proxy added its peer does not count
+    expect((await inject('10.0.0.2', '192.0.2.77, 198.51.100.30', ADMIN_TOKEN)).statusCode).toBe(
+      429,
     );
+    // a header that names no address counts as the proxy itself, not as a new client each time
+    for (let n = 0; n < 4; n++)
+      expect((await inject('10.0.0.3', `not-an-address-${n}`, 'guess')).statusCode).toBe(401);
+    expect((await inject('10.0.0.3', 'not-an-address-9', ADMIN_TOKEN)).statusCode).toBe(429);
+    expect(refusals()).toEqual(
+      expect.arrayContaining([
+        'refusing tokens from 198.51.100.20 for 60 s: 4 unknown or revoked tokens within 60 s',
+        'refusing tokens from 198.51.100.30 for 60 s: 4 unknown or revoked tokens within 60 s',
+        'refusing tokens from 10.0.0.3 for 60 s: 4 unknown or revoked tokens within 60 s',
+      ]),
+    );
+    expect(refusals().join('\n')).not.toMatch(/192\.0\.2\.|not-an-address/);
   });
 });

@@ -1217,6 +1217,15 @@ export interface operations {
                     "application/json": components["schemas"]["GraphqlResponse"];
                 };
             };
+            /** @description This address presented too many unknown or revoked tokens: it waits, as Retry-After says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
         };
     };
     queryGraphql: {
@@ -1262,6 +1271,15 @@ export interface operations {
             };
             /** @description No bearer token, or one nobody issued or that was revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description This address presented too many unknown or revoked tokens: it waits, as Retry-After says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

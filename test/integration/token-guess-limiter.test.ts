@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
 import IORedis from 'ioredis';
 import { createTokenGuessLimiter } from '../../src/api/token-guess-limiter';
 import { createRootLogger } from '../../src/logger';
@@ -62,5 +63,34 @@ describe('token guess limiter', () => {
     for (let i = 0; i < 3; i++) await limiter.record('198.51.100.7');
     expect(await limiter.waitMs('198.51.100.7')).toBeGreaterThan(110_000);
     expect(await limiter.waitMs('198.51.100.8')).toBe(0);
+  });
+
+  it('gives up on a Redis that stops answering within a request, and counts in the process', async () => {
+    // answers the client's handshake, then nothing: a stall, not an outage ioredis would notice
+    let stalling = false;
+    const silent: Server = createServer((socket) =>
+      socket.on('data', (chunk) => {
+        if (stalling) return;
+        const commands = chunk.toString().match(/(?:^|\r\n)\*\d+\r\n/g)?.length ?? 0;
+        socket.write('+OK\r\n'.repeat(commands));
+      }),
+    );
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    const stalled = new IORedis({ port, host: '127.0.0.1', enableReadyCheck: false });
+    clients.push(stalled);
+    await new Promise((r) => stalled.once('ready', r));
+    stalling = true;
+    const limiter = createTokenGuessLimiter(stalled, prefix, createRootLogger('silent'), limits);
+    try {
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) await limiter.record('192.0.2.44');
+      expect(await limiter.waitMs('192.0.2.44')).toBeGreaterThan(110_000);
+      // four calls, each given up after 250 ms
+      expect(Date.now() - started).toBeLessThan(4 * 250 + 1000);
+    } finally {
+      stalled.disconnect();
+      silent.close();
+    }
   });
 });

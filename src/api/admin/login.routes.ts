@@ -2,7 +2,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type AuthDeps } from '../../domain/access/authenticate.service';
 import { TooManyAttemptsError } from '../../errors';
-import { sentence, waitOr } from '../auth';
+import { clientOf, sentence, waitOr } from '../auth';
 import { escapeHtml, sendPage } from '../html-page';
 import { endSession, startSession } from '../session-cookie';
 
@@ -45,7 +45,7 @@ export function adminLoginRoutes(deps: AuthDeps, landingPath: string) {
       const field = (request.body as Record<string, unknown> | undefined)?.token;
       const token = typeof field === 'string' ? field.trim() : '';
       if (!token) return loginForm(reply, 401, 'Enter an API token.');
-      const actor = await authenticate(deps, token, request.ip).catch(waitOr(reply));
+      const actor = await authenticate(deps, token, clientOf(request)).catch(waitOr(reply));
       if (actor instanceof TooManyAttemptsError)
         return loginForm(reply, 429, sentence(actor.message));
       if (!actor) return loginForm(reply, 401, 'That token is unknown or revoked.');

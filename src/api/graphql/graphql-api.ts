@@ -69,6 +69,11 @@ export const graphqlApi =
             description: 'No bearer token, or one nobody issued or that was revoked',
             content: { 'application/json': { schema: graphqlResponse } },
           },
+          429: {
+            description:
+              'This address presented too many unknown or revoked tokens: it waits, as Retry-After says',
+            content: { 'application/json': { schema: graphqlResponse } },
+          },
           ...(route.method === 'GET' && deps.explorer
             ? {
                 303: z
