@@ -5,7 +5,7 @@ import { NO_WATCH, type OutageReporter } from '../src/app/dependency-watch';
 import { DeskError } from '../src/errors';
 import type { Logger } from '../src/logger';
 import type { DeskMetrics } from '../src/metrics/desk-metrics';
-import { createWorkerRedis } from '../src/queue/connection';
+import { createWorkerRedis, isRedisDataLoss } from '../src/queue/connection';
 import type { RedisClient } from '../src/queue/redis-target';
 import { ingestEmailWorker } from './ingest-email.worker';
 import { linkContactsWorker } from './link-contacts.worker';
@@ -88,7 +88,10 @@ export function runWorker(definition: WorkerDefinition, settings: WorkerSettings
       .catch((e: Error) => log.error({ err: e.message }, 'could not record the failure'));
   });
   worker.on('error', (err) => {
-    if (!outages.report(err, 'worker connection errors'))
+    const effect = isRedisDataLoss(err)
+      ? 'jobs whose keys Redis lost (the outbox republishes them)'
+      : 'worker connection errors';
+    if (!outages.report(err, effect))
       settings.logger.warn({ err: err.message, queue: definition.queue }, 'worker error');
   });
   return worker;

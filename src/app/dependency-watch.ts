@@ -1,6 +1,6 @@
 import { DatabaseUnavailableError } from '../errors';
 import type { Logger } from '../logger';
-import { isRedisConnectionError } from '../queue/connection';
+import { isRedisConnectionError, isRedisDataLoss } from '../queue/connection';
 import { within } from './within';
 
 export type Dependency = 'PostgreSQL' | 'Redis';
@@ -34,7 +34,7 @@ export function outageOf(err: unknown): Dependency | null {
     const code = (err.cause as { code?: string } | null)?.code;
     return code && RETRYABLE_NOT_OUTAGE.has(code) ? null : 'PostgreSQL';
   }
-  return isRedisConnectionError(err) ? 'Redis' : null;
+  return isRedisConnectionError(err) || isRedisDataLoss(err) ? 'Redis' : null;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -25,6 +25,14 @@ export function isRedisConnectionError(err: unknown): boolean {
   return REDIS_AWAY.test(e.code ?? '') || REDIS_AWAY.test(e.message ?? '');
 }
 
+/**
+ * BullMQ finishing a job whose keys are gone: Redis lost its data (a restart without persistence,
+ * a flush) while the job ran. Not the job's fault: the outbox republishes unfinished work.
+ */
+export function isRedisDataLoss(err: unknown): boolean {
+  return /^Missing key for job /.test((err as { message?: string } | null)?.message ?? '');
+}
+
 /** Producers fail fast while Redis is away: the outbox keeps the work and the sweeper retries. */
 export function createProducerRedis(url: string): RedisClient {
   return createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5000 });

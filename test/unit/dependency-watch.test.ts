@@ -78,6 +78,21 @@ describe('DependencyWatch', () => {
     expect(watch.isDown('PostgreSQL')).toBe(false);
   });
 
+  it('counts jobs whose keys Redis lost in one line, not one warning per job', async () => {
+    const { watch, lines } = watchWith(() => true);
+    const lost = (id: number) => new Error(`Missing key for job outbox-${id}. moveToFinished`);
+    expect(outageOf(lost(1))).toBe('Redis');
+    for (let id = 1; id <= 18; id++)
+      expect(
+        watch.report(lost(id), 'jobs whose keys Redis lost (the outbox republishes them)'),
+      ).toBe(true);
+    await settle(50);
+    watch.stop();
+    expect(lines().map((l) => l.msg)).toEqual([
+      'Redis failed (Missing key for job outbox-1. moveToFinished) but answers: 18 jobs whose keys Redis lost (the outbox republishes them)',
+    ]);
+  });
+
   it('leaves errors that are no outage to the caller', () => {
     const { watch, lines } = watchWith(() => true);
     expect(watch.report(new Error('syntax error at or near'), 'job attempts failed')).toBe(false);
