@@ -12,23 +12,25 @@ import {
 } from '../domain/crm/contacts.service';
 import { listOrganizations } from '../domain/crm/organizations.service';
 import { getGroup } from '../domain/groups/groups.service';
+import { contextOf } from './context';
 import {
-  contextOf,
-  requireCrmManager,
-  formOf,
-  httpError,
-  serviceErrors,
-  zodErrors,
-} from './context';
-import { csrfField, field, formError, noErrors, select, textarea, type FormErrors } from './forms';
+  csrfField,
+  field,
+  formError,
+  noErrors,
+  select,
+  stateSelect,
+  textarea,
+  type FormErrors,
+} from './forms';
 import { html } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
 import { idsOf } from './params';
+import { crmRecordRoutes, STATES } from './crm-record-routes';
 import type { UiDeps } from './ui-deps';
 
 const contactForm = z.object(fields);
-const STATES = ['active', 'inactive'] as const;
 
 /** A form's strings as the API's fields: blanks are "not set". */
 function contactInput(form: Record<string, string>) {
@@ -194,65 +196,24 @@ export function contactsRoutes(deps: UiDeps) {
             ${field({ label: 'Phone', name: 'phone', type: 'tel', value: value('phone'), maxLength: 32 }, errors)}
             ${select({ label: 'Organization', name: 'organizationId', value: value('organizationId'), choices: [{ value: '', label: 'None' }, ...organizations.map((o) => ({ value: String(o.id), label: o.name }))] }, errors)}
             ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
-            ${select(
-              {
-                label: 'State',
-                name: 'state',
-                value: value('state') || 'active',
-                choices: [
-                  { value: 'active', label: 'Active' },
-                  { value: 'inactive', label: 'Inactive' },
-                ],
-              },
-              errors,
-            )}
+            ${stateSelect(value('state'), errors)}
             <button type="submit">${editing ? 'Save contact' : 'Create contact'}</button>
           </form>`,
       });
     };
 
-    app.get('/groups/:id/contacts/new', async (request, reply) => {
-      const { id } = idsOf(request);
-      await requireCrmManager(deps.store, request, id);
-      return formPage(request, reply, id, {}, noErrors());
-    });
-
-    app.get('/groups/:id/contacts/:sub/edit', async (request, reply) => {
-      const { id, sub } = idsOf(request);
-      await requireCrmManager(deps.store, request, id);
-      const contact = await getContact(deps.store, request.actor!, id, sub);
-      return formPage(request, reply, id, contact, noErrors());
-    });
-
-    const save = async (request: FastifyRequest, reply: FastifyReply, contactId?: number) => {
-      const { id } = idsOf(request);
-      const form = formOf(request);
-      const parsed = contactInput(form);
-      const shown = { ...form, id: contactId };
-      if (!parsed.success) return formPage(request, reply, id, shown, zodErrors(parsed.error));
-      try {
-        if (contactId === undefined)
-          await createContact(deps.store, request.actor!, id, parsed.data);
-        else await updateContact(deps.store, request.actor!, id, contactId, parsed.data);
-      } catch (err) {
-        const errors = serviceErrors(err, 'email');
-        if (!errors) throw err;
-        return formPage(request, reply, id, shown, errors);
-      }
-      return reply.redirect(`${UI}/groups/${id}/contacts`, 303);
-    };
-
-    app.post('/groups/:id/contacts', (request, reply) => save(request, reply));
-    app.post('/groups/:id/contacts/:sub', (request, reply) =>
-      save(request, reply, idsOf(request).sub),
-    );
-
-    app.post('/groups/:id/contacts/:sub/state', async (request, reply) => {
-      const { id, sub } = idsOf(request);
-      const state = STATES.find((s) => s === formOf(request).state);
-      if (!state) throw httpError(400, 'state must be active or inactive');
-      await updateContact(deps.store, request.actor!, id, sub, { state });
-      return reply.redirect(`${UI}/groups/${id}/contacts`, 303);
+    crmRecordRoutes(app, deps.store, {
+      segment: 'contacts',
+      conflictField: 'email',
+      input: contactInput,
+      load: (request, groupId, id) => getContact(deps.store, request.actor!, groupId, id),
+      save: (request, groupId, id, input) =>
+        id === undefined
+          ? createContact(deps.store, request.actor!, groupId, input)
+          : updateContact(deps.store, request.actor!, groupId, id, input),
+      setState: (request, groupId, id, state) =>
+        updateContact(deps.store, request.actor!, groupId, id, { state }),
+      formPage,
     });
   };
 }

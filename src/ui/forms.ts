@@ -72,6 +72,21 @@ export function select(
   </div>`;
 }
 
+/** A CRM record's state (active unless chosen otherwise). */
+export const stateSelect = (value: string, errors: FormErrors): Html =>
+  select(
+    {
+      label: 'State',
+      name: 'state',
+      value: value || 'active',
+      choices: [
+        { value: 'active', label: 'Active' },
+        { value: 'inactive', label: 'Inactive' },
+      ],
+    },
+    errors,
+  );
+
 export function textarea(
   o: { label: string; name: string; value?: string | null; maxLength?: number; rows?: number },
   errors: FormErrors,

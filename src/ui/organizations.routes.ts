@@ -11,23 +11,25 @@ import {
   updateOrganization,
 } from '../domain/crm/organizations.service';
 import { getGroup } from '../domain/groups/groups.service';
+import { contextOf } from './context';
 import {
-  contextOf,
-  requireCrmManager,
-  formOf,
-  httpError,
-  serviceErrors,
-  zodErrors,
-} from './context';
-import { csrfField, field, formError, noErrors, select, textarea, type FormErrors } from './forms';
+  csrfField,
+  field,
+  formError,
+  noErrors,
+  select,
+  stateSelect,
+  textarea,
+  type FormErrors,
+} from './forms';
 import { html } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
 import { idsOf } from './params';
+import { crmRecordRoutes, STATES } from './crm-record-routes';
 import type { UiDeps } from './ui-deps';
 
 const organizationForm = z.object(fields);
-const STATES = ['active', 'inactive'] as const;
 type Shown = Partial<Record<keyof typeof fields, unknown>> & { id?: number };
 
 function organizationInput(form: Record<string, string>) {
@@ -165,65 +167,24 @@ export function organizationsRoutes(deps: UiDeps) {
             ${field({ label: 'Name', name: 'name', value: value('name'), required: true, maxLength: 255 }, errors)}
             ${field({ label: 'Default rate', name: 'defaultRate', value: value('defaultRate'), hint: 'a decimal, like 120.50', autocomplete: 'off' }, errors)}
             ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
-            ${select(
-              {
-                label: 'State',
-                name: 'state',
-                value: value('state') || 'active',
-                choices: [
-                  { value: 'active', label: 'Active' },
-                  { value: 'inactive', label: 'Inactive' },
-                ],
-              },
-              errors,
-            )}
+            ${stateSelect(value('state'), errors)}
             <button type="submit">${editing ? 'Save organization' : 'Create organization'}</button>
           </form>`,
       });
     };
 
-    app.get('/groups/:id/organizations/new', async (request, reply) => {
-      const { id } = idsOf(request);
-      await requireCrmManager(deps.store, request, id);
-      return formPage(request, reply, id, {}, noErrors());
-    });
-
-    app.get('/groups/:id/organizations/:sub/edit', async (request, reply) => {
-      const { id, sub } = idsOf(request);
-      await requireCrmManager(deps.store, request, id);
-      const organization = await getOrganization(deps.store, request.actor!, id, sub);
-      return formPage(request, reply, id, organization, noErrors());
-    });
-
-    const save = async (request: FastifyRequest, reply: FastifyReply, organizationId?: number) => {
-      const { id } = idsOf(request);
-      const form = formOf(request);
-      const parsed = organizationInput(form);
-      const shown = { ...form, id: organizationId };
-      if (!parsed.success) return formPage(request, reply, id, shown, zodErrors(parsed.error));
-      try {
-        if (organizationId === undefined)
-          await createOrganization(deps.store, request.actor!, id, parsed.data);
-        else await updateOrganization(deps.store, request.actor!, id, organizationId, parsed.data);
-      } catch (err) {
-        const errors = serviceErrors(err, 'name');
-        if (!errors) throw err;
-        return formPage(request, reply, id, shown, errors);
-      }
-      return reply.redirect(`${UI}/groups/${id}/organizations`, 303);
-    };
-
-    app.post('/groups/:id/organizations', (request, reply) => save(request, reply));
-    app.post('/groups/:id/organizations/:sub', (request, reply) =>
-      save(request, reply, idsOf(request).sub),
-    );
-
-    app.post('/groups/:id/organizations/:sub/state', async (request, reply) => {
-      const { id, sub } = idsOf(request);
-      const state = STATES.find((s) => s === formOf(request).state);
-      if (!state) throw httpError(400, 'state must be active or inactive');
-      await updateOrganization(deps.store, request.actor!, id, sub, { state });
-      return reply.redirect(`${UI}/groups/${id}/organizations`, 303);
+    crmRecordRoutes(app, deps.store, {
+      segment: 'organizations',
+      conflictField: 'name',
+      input: organizationInput,
+      load: (request, groupId, id) => getOrganization(deps.store, request.actor!, groupId, id),
+      save: (request, groupId, id, input) =>
+        id === undefined
+          ? createOrganization(deps.store, request.actor!, groupId, input)
+          : updateOrganization(deps.store, request.actor!, groupId, id, input),
+      setState: (request, groupId, id, state) =>
+        updateOrganization(deps.store, request.actor!, groupId, id, { state }),
+      formPage,
     });
   };
 }
