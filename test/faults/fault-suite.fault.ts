@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivatePostgres, PrivateRedis } from './support/private-services';
 import {
+  downFor,
   expectResumed,
   killAndRestart,
   killedAt,
@@ -69,24 +70,7 @@ describe('fault suite: nothing answered 250 is lost or becomes two tickets', () 
   }, 400_000);
 
   it('answers 451 while PostgreSQL is stopped and recovers by itself when it returns', async () => {
-    await runCase(
-      services,
-      'postgres',
-      async () => {
-        const down = { noAcceptFrom: 0, noAcceptUntil: 0 };
-        try {
-          await pg.stop();
-          // from when the server is gone until we start it again, no DATA may be answered 250
-          down.noAcceptFrom = Date.now();
-          await sleep(4000);
-          down.noAcceptUntil = Date.now();
-        } finally {
-          await pg.start();
-        }
-        return down;
-      },
-      { emails: COUNT },
-    );
+    await runCase(services, 'postgres', () => downFor(pg, 4000), { emails: COUNT });
   }, 400_000);
 
   it('scales by processes: one smtp and two workers lose nothing when a worker is killed -9 and restarted', async () => {

@@ -10,6 +10,7 @@ import {
   PrivateRedisCluster,
 } from './support/private-services';
 import {
+  downFor,
   expectResumed,
   faultPrefix,
   killAndRestart,
@@ -30,7 +31,6 @@ const pg = new PrivatePostgres();
 const cluster = new PrivateRedisCluster();
 const redis = new PrivateRedis();
 const pgbouncer = new PrivatePgBouncer();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   execFileSync(
@@ -140,22 +140,6 @@ describe('PgBouncer in transaction pooling mode (DATABASE_URL …?pgbouncer=true
   }, 400_000);
 
   it('answers 451 while PostgreSQL behind PgBouncer is stopped and recovers by itself', async () => {
-    await runCase(
-      onRedis,
-      'bouncerpg',
-      async () => {
-        const down = { noAcceptFrom: 0, noAcceptUntil: 0 };
-        try {
-          await pg.stop();
-          down.noAcceptFrom = Date.now();
-          await sleep(4000);
-          down.noAcceptUntil = Date.now();
-        } finally {
-          await pg.start();
-        }
-        return down;
-      },
-      { emails: COUNT, ...through },
-    );
+    await runCase(onRedis, 'bouncerpg', () => downFor(pg, 4000), { emails: COUNT, ...through });
   }, 400_000);
 });

@@ -234,6 +234,26 @@ export async function runCase(
   }
 }
 
+/**
+ * Stops a server for `ms` and starts it again; the window is when no DATA may be answered 250
+ * (from when it is gone until it is started again).
+ */
+export async function downFor(
+  server: { stop(): Promise<void>; start(): Promise<void> },
+  ms: number,
+): Promise<Window> {
+  const down = { noAcceptFrom: 0, noAcceptUntil: 0 };
+  try {
+    await server.stop();
+    down.noAcceptFrom = Date.now();
+    await sleep(ms);
+    down.noAcceptUntil = Date.now();
+  } finally {
+    await server.start();
+  }
+  return down;
+}
+
 export interface Killed {
   kill: number;
   restart: number;
