@@ -23,7 +23,7 @@ import {
   textarea,
   type FormErrors,
 } from './forms';
-import { html } from './html';
+import { html, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
 import { idsOf } from './params';
@@ -142,22 +142,10 @@ export function contactsRoutes(deps: UiDeps) {
           </form>
           ${
             page.items.length
-              ? html`<div class="table">
-                  <table class="stack">
-                    <thead>
-                      <tr>
-                        <th>Name</th>
-                        <th>Email</th>
-                        <th>Organization</th>
-                        <th>State</th>
-                        ${can.manageContacts ? html`<th>Actions</th>` : ''}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${page.items.map(row)}
-                    </tbody>
-                  </table>
-                </div>`
+              ? table(
+                  ['Name', 'Email', 'Organization', 'State', can.manageContacts && 'Actions'],
+                  page.items.map(row),
+                )
               : html`<p>No contacts match.</p>`
           }
           ${pager(path, { search, state, organizationId }, q.cursor, page.nextCursor)}`,

@@ -24,6 +24,25 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   return new Html(out);
 }
 
+/**
+ * A table that stacks into labelled rows on a narrow screen (each cell carries its data-label);
+ * a heading that is false (a column the reader may not use) is left out.
+ */
+export function table(headings: (string | false)[], rows: Part): Html {
+  return html`<div class="table">
+    <table class="stack">
+      <thead>
+        <tr>
+          ${headings.map((h) => (h === false ? '' : html`<th>${h}</th>`))}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 /** A query string from the parts that are set. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const set = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');

@@ -6,7 +6,7 @@ import {
 } from '../domain/operations/inbound-emails.service';
 import { contextOf, httpError } from './context';
 import { csrfField, noErrors, select } from './forms';
-import { html, query } from './html';
+import { html, query, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { PAGE_SIZE } from './paging';
 import type { UiDeps } from './ui-deps';
@@ -44,52 +44,40 @@ export function inboundEmailsRoutes(deps: UiDeps) {
           </form>
           ${
             page.items.length
-              ? html`<div class="table">
-                  <table class="stack">
-                    <thead>
-                      <tr>
-                        <th>Email</th>
-                        <th>Received</th>
-                        <th>From</th>
-                        <th>Reason</th>
-                        <th>Actions</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${page.items.map(
-                        (e) =>
-                          html`<tr>
-                            <td data-label="Email">${e.id}</td>
-                            <td data-label="Received">
-                              <time datetime="${e.receivedAt.toISOString()}"
-                                >${e.receivedAt.toISOString().slice(0, 19).replace('T', ' ')}</time
-                              >
-                            </td>
-                            <td data-label="From">${e.mailFrom ?? '(null sender)'}</td>
-                            <td data-label="Reason">${e.reason ?? ''}</td>
-                            <td class="actions">
-                              <a
-                                href="${PATH}/${e.id}/raw"
-                                download
-                                aria-label="Download .eml of email ${e.id}"
-                                >Download .eml</a
-                              >
-                              <form method="post" action="${PATH}/${e.id}/reprocess" class="inline">
-                                ${csrfField(context.csrf)}
-                                <button
-                                  type="submit"
-                                  class="secondary"
-                                  aria-label="Reprocess email ${e.id}"
-                                >
-                                  Reprocess
-                                </button>
-                              </form>
-                            </td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              ? table(
+                  ['Email', 'Received', 'From', 'Reason', 'Actions'],
+                  page.items.map(
+                    (e) =>
+                      html`<tr>
+                        <td data-label="Email">${e.id}</td>
+                        <td data-label="Received">
+                          <time datetime="${e.receivedAt.toISOString()}"
+                            >${e.receivedAt.toISOString().slice(0, 19).replace('T', ' ')}</time
+                          >
+                        </td>
+                        <td data-label="From">${e.mailFrom ?? '(null sender)'}</td>
+                        <td data-label="Reason">${e.reason ?? ''}</td>
+                        <td class="actions">
+                          <a
+                            href="${PATH}/${e.id}/raw"
+                            download
+                            aria-label="Download .eml of email ${e.id}"
+                            >Download .eml</a
+                          >
+                          <form method="post" action="${PATH}/${e.id}/reprocess" class="inline">
+                            ${csrfField(context.csrf)}
+                            <button
+                              type="submit"
+                              class="secondary"
+                              aria-label="Reprocess email ${e.id}"
+                            >
+                              Reprocess
+                            </button>
+                          </form>
+                        </td>
+                      </tr>`,
+                  ),
+                )
               : html`<p>No ${status} mail.</p>`
           }
           ${page.nextCursor ? html`<p><a href="${PATH}${query({ status, cursor: page.nextCursor })}">Next page</a></p>` : ''}`,

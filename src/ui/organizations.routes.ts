@@ -22,7 +22,7 @@ import {
   textarea,
   type FormErrors,
 } from './forms';
-import { html } from './html';
+import { html, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
 import { idsOf } from './params';
@@ -116,22 +116,10 @@ export function organizationsRoutes(deps: UiDeps) {
           </form>
           ${
             page.items.length
-              ? html`<div class="table">
-                  <table class="stack">
-                    <thead>
-                      <tr>
-                        <th>Name</th>
-                        <th>Default rate</th>
-                        <th>Description</th>
-                        <th>State</th>
-                        ${can.manageContacts ? html`<th>Actions</th>` : ''}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${page.items.map(row)}
-                    </tbody>
-                  </table>
-                </div>`
+              ? table(
+                  ['Name', 'Default rate', 'Description', 'State', can.manageContacts && 'Actions'],
+                  page.items.map(row),
+                )
               : html`<p>No organizations match.</p>`
           }
           ${pager(path, { search, state }, q.cursor, page.nextCursor)}`,

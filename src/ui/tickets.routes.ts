@@ -12,7 +12,7 @@ import { listParticipants } from '../domain/work-items/participants.service';
 import { getWorkItem, listWorkItems } from '../domain/work-items/work-items.service';
 import { contextOf, formOf } from './context';
 import { csrfField, formError, noErrors, textarea, type FormErrors } from './forms';
-import { html } from './html';
+import { html, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
 import { idsOf } from './params';
@@ -46,31 +46,20 @@ export function ticketsRoutes(deps: UiDeps) {
           <h2>Tickets</h2>
           ${
             page.items.length
-              ? html`<div class="table">
-                  <table class="stack">
-                    <thead>
-                      <tr>
-                        <th>#</th>
-                        <th>Title</th>
-                        <th>State</th>
-                        <th>From</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${page.items.map(
-                        (w) =>
-                          html`<tr>
-                            <td data-label="#">${w.iid}</td>
-                            <td data-label="Title">
-                              <a href="${path}/work-items/${w.iid}">${w.title}</a>
-                            </td>
-                            <td data-label="State">${w.state}</td>
-                            <td data-label="From">${w.authorEmail ?? ''}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              ? table(
+                  ['#', 'Title', 'State', 'From'],
+                  page.items.map(
+                    (w) =>
+                      html`<tr>
+                        <td data-label="#">${w.iid}</td>
+                        <td data-label="Title">
+                          <a href="${path}/work-items/${w.iid}">${w.title}</a>
+                        </td>
+                        <td data-label="State">${w.state}</td>
+                        <td data-label="From">${w.authorEmail ?? ''}</td>
+                      </tr>`,
+                  ),
+                )
               : html`<p>No tickets yet.</p>`
           }
           ${pager(path, {}, q.cursor, page.nextCursor)}`,
@@ -103,49 +92,38 @@ export function ticketsRoutes(deps: UiDeps) {
             ${source ? html`<p><small>Contact source: ${source}</small></p>` : ''}
             ${
               contacts.length
-                ? html`<div class="table">
-                    <table class="stack">
-                      <thead>
-                        <tr>
-                          <th>Name</th>
-                          <th>Email</th>
-                          <th>Organization</th>
-                          ${can.changeContacts ? html`<th>Actions</th>` : ''}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        ${contacts.map(
-                          (c) =>
-                            html`<tr>
-                              <td data-label="Name">${c.firstName} ${c.lastName}</td>
-                              <td data-label="Email">${c.email ?? ''}</td>
-                              <td data-label="Organization">${c.organization?.name ?? ''}</td>
-                              ${
-                                can.changeContacts
-                                  ? html`<td>
-                                      <form
-                                        method="post"
-                                        action="${path}/contacts/remove"
-                                        class="inline"
-                                      >
-                                        ${csrfField(context.csrf)}
-                                        <input type="hidden" name="contactId" value="${c.id}" />
-                                        <button
-                                          type="submit"
-                                          class="secondary"
-                                          aria-label="Remove ${c.email ?? c.lastName}"
-                                        >
-                                          Remove
-                                        </button>
-                                      </form>
-                                    </td>`
-                                  : ''
-                              }
-                            </tr>`,
-                        )}
-                      </tbody>
-                    </table>
-                  </div>`
+                ? table(
+                    ['Name', 'Email', 'Organization', can.changeContacts && 'Actions'],
+                    contacts.map(
+                      (c) =>
+                        html`<tr>
+                          <td data-label="Name">${c.firstName} ${c.lastName}</td>
+                          <td data-label="Email">${c.email ?? ''}</td>
+                          <td data-label="Organization">${c.organization?.name ?? ''}</td>
+                          ${
+                            can.changeContacts
+                              ? html`<td>
+                                  <form
+                                    method="post"
+                                    action="${path}/contacts/remove"
+                                    class="inline"
+                                  >
+                                    ${csrfField(context.csrf)}
+                                    <input type="hidden" name="contactId" value="${c.id}" />
+                                    <button
+                                      type="submit"
+                                      class="secondary"
+                                      aria-label="Remove ${c.email ?? c.lastName}"
+                                    >
+                                      Remove
+                                    </button>
+                                  </form>
+                                </td>`
+                              : ''
+                          }
+                        </tr>`,
+                    ),
+                  )
                 : html`<p>No contacts on this ticket.</p>`
             }
             ${
@@ -183,29 +161,17 @@ export function ticketsRoutes(deps: UiDeps) {
             <h2 id="participants">Email participants</h2>
             ${
               participants.length
-                ? html`<div class="table">
-                    <table class="stack">
-                      <thead>
-                        <tr>
-                          <th>Address</th>
-                          <th>Role</th>
-                          <th>Outcome</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        ${participants.map(
-                          (p) =>
-                            html`<tr>
-                              <td data-label="Address">${p.email}</td>
-                              <td data-label="Role">${p.role}</td>
-                              <td data-label="Outcome">
-                                ${explainLinkOutcome(p.linkOutcome, source)}
-                              </td>
-                            </tr>`,
-                        )}
-                      </tbody>
-                    </table>
-                  </div>`
+                ? table(
+                    ['Address', 'Role', 'Outcome'],
+                    participants.map(
+                      (p) =>
+                        html`<tr>
+                          <td data-label="Address">${p.email}</td>
+                          <td data-label="Role">${p.role}</td>
+                          <td data-label="Outcome">${explainLinkOutcome(p.linkOutcome, source)}</td>
+                        </tr>`,
+                    ),
+                  )
                 : html`<p>No email participants.</p>`
             }
           </section>`
