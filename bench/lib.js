@@ -7,6 +7,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
+const { greets } = require('../test/support/smtp-session');
 
 const ROOT = path.join(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -22,16 +23,6 @@ function freePort() {
       const { port } = s.address();
       s.close(() => resolve(port));
     });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
   });
 }
 
@@ -201,7 +192,7 @@ function cpuPerMessage(before, after, messages, generatorCpuUs) {
 }
 
 /**
- * A child node process; resolves once it accepts connections on `port`, or (no port) once its log
+ * A child node process; resolves once its SMTP server greets on `port`, or (no port) once its log
  * says `readyText` (30 s bound). `cwd` is the tree it runs from (the baseline's, for one).
  */
 async function startListener(name, args, env, port, { cwd = ROOT, readyText } = {}) {
@@ -216,8 +207,7 @@ async function startListener(name, args, env, port, { cwd = ROOT, readyText } = 
   });
   fs.closeSync(log);
   const tail = () => fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-10).join('\n');
-  const ready = () =>
-    port ? canConnect(port) : fs.readFileSync(logFile, 'utf8').includes(readyText);
+  const ready = () => (port ? greets(port) : fs.readFileSync(logFile, 'utf8').includes(readyText));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)

@@ -48,4 +48,20 @@ function connect({ port, host = '127.0.0.1', timeoutMs }) {
   });
 }
 
-module.exports = { connect };
+/**
+ * Whether an SMTP server on the port greets with 220. A bare TCP connect is not enough: desk
+ * listens for a moment on its ports at startup to check they are free, before it serves.
+ */
+async function greets(port, timeoutMs = 2000) {
+  const session = await connect({ port, timeoutMs });
+  if (!session) return false;
+  try {
+    return (await session.next()) === 220;
+  } catch {
+    return false;
+  } finally {
+    session.socket.destroy();
+  }
+}
+
+module.exports = { connect, greets };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
+import { greets } from '../../support/smtp-session';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -14,7 +14,7 @@ export class DeskProcess {
     readonly logFile: string,
   ) {}
 
-  /** Resolves once desk serves: its SMTP port answers, or (a worker alone) it logs that it started. */
+  /** Resolves once desk serves: its SMTP port greets (220), or (a worker alone) it logs that it started. */
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'desk.js')], {
@@ -38,20 +38,10 @@ export class DeskProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null)
         throw new Error(`desk exited with ${child.exitCode}: ${this.tail()}`);
-      if (listens ? await this.answers(Number(this.env.SMTP_PORT)) : started) return;
+      if (listens ? await greets(Number(this.env.SMTP_PORT)) : started) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`desk did not start: ${this.tail()}`);
-  }
-
-  private answers(port: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host: '127.0.0.1' }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
