@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Contact } from '../../entities/contact.entity';
 import { fields } from '../api/routes/contacts.routes';
@@ -13,16 +13,7 @@ import {
 import { listOrganizations } from '../domain/crm/organizations.service';
 import { getGroup } from '../domain/groups/groups.service';
 import { contextOf } from './context';
-import {
-  csrfField,
-  field,
-  formError,
-  noErrors,
-  select,
-  stateSelect,
-  textarea,
-  type FormErrors,
-} from './forms';
+import { csrfField, field, noErrors, select, textarea, type FormErrors } from './forms';
 import { html, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
@@ -152,46 +143,26 @@ export function contactsRoutes(deps: UiDeps) {
       });
     });
 
-    const formPage = async (
+    const formFields = async (
       request: FastifyRequest,
-      reply: FastifyReply,
       groupId: number,
-      contact: Partial<Record<keyof typeof fields, unknown>> & { id?: number },
+      value: (field: string) => string,
       errors: FormErrors,
     ) => {
-      const group = await getGroup(deps.store, request.actor!, groupId);
       const organizations = await organizationsOf(request, groupId);
-      const context = contextOf(request, reply);
-      const editing = contact.id !== undefined;
-      const action = `${UI}/groups/${groupId}/contacts${editing ? `/${contact.id}` : ''}`;
-      const value = (k: keyof typeof fields) =>
-        contact[k] === null || contact[k] === undefined
-          ? ''
-          : String(contact[k] as string | number);
-      const invalid = errors.form || Object.keys(errors.fields).length > 0;
-      return sendUiPage(reply, context, {
-        status: invalid ? 422 : 200,
-        title: editing ? 'Edit contact' : 'New contact',
-        body: html`<p class="crumbs">
-            <a href="${UI}/groups/${groupId}/contacts">Contacts of ${group.fullPath}</a>
-          </p>
-          <h1>${editing ? 'Edit contact' : 'New contact'}</h1>
-          <form method="post" action="${action}" novalidate>
-            ${csrfField(context.csrf)}${formError(errors)}
-            ${field({ label: 'First name', name: 'firstName', value: value('firstName'), required: true, maxLength: 255 }, errors)}
-            ${field({ label: 'Last name', name: 'lastName', value: value('lastName'), required: true, maxLength: 255 }, errors)}
-            ${field({ label: 'Email', name: 'email', type: 'email', value: value('email'), maxLength: 255 }, errors)}
-            ${field({ label: 'Phone', name: 'phone', type: 'tel', value: value('phone'), maxLength: 32 }, errors)}
-            ${select({ label: 'Organization', name: 'organizationId', value: value('organizationId'), choices: [{ value: '', label: 'None' }, ...organizations.map((o) => ({ value: String(o.id), label: o.name }))] }, errors)}
-            ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
-            ${stateSelect(value('state'), errors)}
-            <button type="submit">${editing ? 'Save contact' : 'Create contact'}</button>
-          </form>`,
-      });
+      // prettier-ignore
+      return html`${field({ label: 'First name', name: 'firstName', value: value('firstName'), required: true, maxLength: 255 }, errors)}
+        ${field({ label: 'Last name', name: 'lastName', value: value('lastName'), required: true, maxLength: 255 }, errors)}
+        ${field({ label: 'Email', name: 'email', type: 'email', value: value('email'), maxLength: 255 }, errors)}
+        ${field({ label: 'Phone', name: 'phone', type: 'tel', value: value('phone'), maxLength: 32 }, errors)}
+        ${select({ label: 'Organization', name: 'organizationId', value: value('organizationId'), choices: [{ value: '', label: 'None' }, ...organizations.map((o) => ({ value: String(o.id), label: o.name }))] }, errors)}
+        ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}`;
     };
 
     crmRecordRoutes(app, deps.store, {
       segment: 'contacts',
+      noun: 'contact',
+      listName: 'Contacts',
       conflictField: 'email',
       input: contactInput,
       load: (request, groupId, id) => getContact(deps.store, request.actor!, groupId, id),
@@ -201,7 +172,7 @@ export function contactsRoutes(deps: UiDeps) {
           : updateContact(deps.store, request.actor!, groupId, id, input),
       setState: (request, groupId, id, state) =>
         updateContact(deps.store, request.actor!, groupId, id, { state }),
-      formPage,
+      fields: formFields,
     });
   };
 }

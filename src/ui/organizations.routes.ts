@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Organization } from '../../entities/organization.entity';
 import { fields } from '../api/routes/organizations.routes';
@@ -12,16 +12,7 @@ import {
 } from '../domain/crm/organizations.service';
 import { getGroup } from '../domain/groups/groups.service';
 import { contextOf } from './context';
-import {
-  csrfField,
-  field,
-  formError,
-  noErrors,
-  select,
-  stateSelect,
-  textarea,
-  type FormErrors,
-} from './forms';
+import { csrfField, field, noErrors, select, textarea, type FormErrors } from './forms';
 import { html, table } from './html';
 import { sendUiPage, UI } from './layout';
 import { optionalId, PAGE_SIZE, pager } from './paging';
@@ -30,7 +21,6 @@ import { crmRecordRoutes, STATES } from './crm-record-routes';
 import type { UiDeps } from './ui-deps';
 
 const organizationForm = z.object(fields);
-type Shown = Partial<Record<keyof typeof fields, unknown>> & { id?: number };
 
 function organizationInput(form: Record<string, string>) {
   return organizationForm.safeParse({
@@ -126,43 +116,21 @@ export function organizationsRoutes(deps: UiDeps) {
       });
     });
 
-    const formPage = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      groupId: number,
-      organization: Shown,
+    const formFields = async (
+      _request: FastifyRequest,
+      _groupId: number,
+      value: (field: string) => string,
       errors: FormErrors,
-    ) => {
-      const group = await getGroup(deps.store, request.actor!, groupId);
-      const context = contextOf(request, reply);
-      const editing = organization.id !== undefined;
-      const action = `${UI}/groups/${groupId}/organizations${editing ? `/${organization.id}` : ''}`;
-      const value = (k: keyof typeof fields) =>
-        organization[k] === null || organization[k] === undefined
-          ? ''
-          : String(organization[k] as string);
-      const invalid = errors.form || Object.keys(errors.fields).length > 0;
-      const title = editing ? 'Edit organization' : 'New organization';
-      return sendUiPage(reply, context, {
-        status: invalid ? 422 : 200,
-        title,
-        body: html`<p class="crumbs">
-            <a href="${UI}/groups/${groupId}/organizations">Organizations of ${group.fullPath}</a>
-          </p>
-          <h1>${title}</h1>
-          <form method="post" action="${action}" novalidate>
-            ${csrfField(context.csrf)}${formError(errors)}
-            ${field({ label: 'Name', name: 'name', value: value('name'), required: true, maxLength: 255 }, errors)}
-            ${field({ label: 'Default rate', name: 'defaultRate', value: value('defaultRate'), hint: 'a decimal, like 120.50', autocomplete: 'off' }, errors)}
-            ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}
-            ${stateSelect(value('state'), errors)}
-            <button type="submit">${editing ? 'Save organization' : 'Create organization'}</button>
-          </form>`,
-      });
-    };
+    ) =>
+      // prettier-ignore
+      html`${field({ label: 'Name', name: 'name', value: value('name'), required: true, maxLength: 255 }, errors)}
+        ${field({ label: 'Default rate', name: 'defaultRate', value: value('defaultRate'), hint: 'a decimal, like 120.50', autocomplete: 'off' }, errors)}
+        ${textarea({ label: 'Description', name: 'description', value: value('description'), maxLength: 1024 }, errors)}`;
 
     crmRecordRoutes(app, deps.store, {
       segment: 'organizations',
+      noun: 'organization',
+      listName: 'Organizations',
       conflictField: 'name',
       input: organizationInput,
       load: (request, groupId, id) => getOrganization(deps.store, request.actor!, groupId, id),
@@ -172,7 +140,7 @@ export function organizationsRoutes(deps: UiDeps) {
           : updateOrganization(deps.store, request.actor!, groupId, id, input),
       setState: (request, groupId, id, state) =>
         updateOrganization(deps.store, request.actor!, groupId, id, { state }),
-      formPage,
+      fields: formFields,
     });
   };
 }
