@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import { PROXY_PEERS } from './token-guess-limiter';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Queue } from 'bullmq';
@@ -31,6 +30,7 @@ import { workItemContactsRoutes } from './routes/work-item-contacts.routes';
 import { workItemsRoutes } from './routes/work-items.routes';
 import { UI, uiRoutes } from '../ui/ui.routes';
 import type { TokenGuesses } from '../domain/access/token-guesses';
+import { PROXY_PEERS } from './token-guess-limiter';
 
 export interface ApiDeps {
   logger: Logger;

@@ -1,11 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { PROXY_PEERS } from './token-guess-limiter';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AuthDeps } from '../domain/access/authenticate.service';
 import type { Logger } from '../logger';
 import { mapError } from './error-mapper';
 import { healthRoutes, type HealthChecks } from './health.routes';
 import { metricsRoutes, type MetricsExposition } from './metrics.routes';
+import { PROXY_PEERS } from './token-guess-limiter';
 
 export interface OpsDeps {
   logger: Logger;
